@@ -1,0 +1,75 @@
+"""The ``sourcing`` command: parses arguments and calls the run stages.
+
+Exit codes: 0 a solution was found (or the check passed), 2 invalid input,
+3 no solution (infeasible, unbounded, or none within the time limit),
+1 anything unexpected (the report still says what happened).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+import traceback
+from pathlib import Path
+
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION = 0, 1, 2, 3
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="sourcing", description=(
+        "Secure sourcing of critical minerals: solve a workbook, validate it, build one from CSV."))
+    sub = p.add_subparsers(dest="command", required=True)
+
+    s = sub.add_parser("solve", help="solve a workbook and write a report workbook")
+    s.add_argument("workbook")
+    s.add_argument("-o", "--output", required=True, help="report workbook to write (.xlsx)")
+    s.add_argument("--summary-json", help="also write the summary as JSON")
+    s.add_argument("--scenario", help="apply this scenario's ScenarioChanges")
+    s.add_argument("--enable", action="append", default=[], metavar="ID",
+                   help="switch on the row with this offer/process/lane/rule id (repeatable)")
+    s.add_argument("--disable", action="append", default=[], metavar="ID",
+                   help="switch off the row with this offer/process/lane/rule id (repeatable)")
+    s.add_argument("--skip-family", action="append", default=[], metavar="NAME",
+                   help="leave a constraint family out of the model (diagnostics)")
+    s.add_argument("--time-limit", type=float, help="override Settings time_limit_s")
+    s.add_argument("--solver-log", help="write HiGHS's log to this file")
+    s.add_argument("-q", "--quiet", action="store_true")
+
+    v = sub.add_parser("validate", help="check a workbook and every scenario in it")
+    v.add_argument("workbook")
+
+    c = sub.add_parser("from-csv", help="build a workbook from a folder of CSV files (one per sheet)")
+    c.add_argument("folder")
+    c.add_argument("workbook")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    try:
+        if args.command == "solve":
+            from model.commands.solve import solve_command
+            return solve_command(args)
+        if args.command == "validate":
+            from model.commands.validate import validate_command
+            return validate_command(args)
+        if args.command == "from-csv":
+            from model.read.from_csv import csv_folder_to_workbook
+            sheets = csv_folder_to_workbook(args.folder, args.workbook)
+            print(f"wrote {args.workbook} ({', '.join(sheets)})")
+            return EXIT_OK
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except Exception as exc:  # the last line of defence: no traceback for analysts
+        print(f"unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
+        if logging.getLogger().isEnabledFor(logging.DEBUG) or "SOURCING_DEBUG" in __import__("os").environ:
+            traceback.print_exc()
+        return EXIT_UNEXPECTED
+    return EXIT_UNEXPECTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,77 @@
+"""``sourcing solve WORKBOOK -o REPORT.xlsx [--summary-json PATH]``."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
+from model.problems import InputError
+from model.report.summary import summary, write_json
+from model.report.workbook import ReportWriteError, build_workbook, save_atomic
+from model.run import run
+from model.solve.highs import SolveOptions
+
+
+def same_file(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
+    except OSError:
+        return False
+
+
+def solve_command(args) -> int:
+    src, out = Path(args.workbook), Path(args.output)
+    if same_file(src, out):
+        print(f"refusing to write the report over the input workbook {src}", file=sys.stderr)
+        return EXIT_INPUT
+    if args.summary_json and same_file(src, Path(args.summary_json)):
+        print(f"refusing to write the summary over the input workbook {src}", file=sys.stderr)
+        return EXIT_INPUT
+    if out.suffix.lower() != ".xlsx":
+        print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
+        return EXIT_INPUT
+    options = None
+    try:
+        if args.time_limit is not None or args.solver_log:
+            from model.read.workbook import read_workbook
+            settings = read_workbook(src).settings
+            options = SolveOptions(mip_gap=settings["mip_gap"],
+                                   time_limit_s=args.time_limit or settings.get("time_limit_s"),
+                                   log_file=args.solver_log)
+        result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options)
+    except InputError as exc:
+        print(exc.render(), file=sys.stderr)
+        info = summary(status="error", message=exc.render(), input_path=src,
+                       scenario=args.scenario or "base")
+        info["reason"] = "invalid_input"
+        _write(info, None, exc.errors + exc.warnings, out, args.summary_json)
+        return EXIT_INPUT
+    info = summary(result)
+    for w in result.warnings:
+        if not args.quiet:
+            print(f"warning: {w}", file=sys.stderr)
+    try:
+        _write(info, result, (), out, args.summary_json)
+    except ReportWriteError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_UNEXPECTED
+    if not args.quiet:
+        obj = info["objective"]
+        print(f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"
+              if obj is not None else f"{info['status']}: {info['message']}")
+        print(f"report: {out}")
+    if result.solution.has_solution:
+        return EXIT_OK
+    return EXIT_UNEXPECTED if result.status == "error" else EXIT_NO_SOLUTION
+
+
+def _write(info, result, problems, out, json_path):
+    try:
+        save_atomic(build_workbook(info, result, problems), out)
+    except ReportWriteError:
+        if json_path:
+            write_json(info, json_path)
+        raise
+    if json_path:
+        write_json(info, json_path)

@@ -1,0 +1,41 @@
+"""``sourcing validate WORKBOOK``: the checks made before every solve, for the
+workbook as it stands and for every scenario in it, all problems at once."""
+
+from __future__ import annotations
+
+import sys
+
+from model.cli import EXIT_INPUT, EXIT_OK
+from model.data import scenario as scen
+from model.data.model_data import prepare
+from model.problems import InputError, Problems
+from model.read.workbook import read_workbook
+from model.validate import validate
+
+
+def validate_command(args) -> int:
+    try:
+        wb = read_workbook(args.workbook)
+    except InputError as exc:
+        print(exc.render(), file=sys.stderr)
+        return EXIT_INPUT
+    problems = Problems()
+    problems.extend(wb.problems)
+    base = validate(wb)
+    problems.extend(base)
+    problems.extend(scen.check_all_scenarios(wb))
+    if not base.errors:
+        problems.extend(prepare(wb).problems)
+    for sid in scen.scenario_ids(wb):
+        changed, _, p = scen.apply(wb, sid)
+        if not p.errors:
+            problems.extend(validate(changed, context=f'scenario "{sid}"').errors)
+    for w in problems.warnings:
+        print(f"warning: {w}")
+    if problems.errors:
+        print(InputError(problems.errors).render(), file=sys.stderr)
+        return EXIT_INPUT
+    n = len(scen.scenario_ids(wb))
+    print(f"ok: {args.workbook} is valid ({n} scenario{'s' if n != 1 else ''} checked,"
+          f" {len(problems.warnings)} warning{'s' if len(problems.warnings) != 1 else ''})")
+    return EXIT_OK

@@ -1,0 +1,266 @@
+"""Stage 4: turn validated tables into the sparse index sets and parameters
+the model is built from.
+
+Everything is plain data (DataFrames keyed like the decisions), so a worker
+process can rebuild the model from it and a new index (provenance class,
+scenario) is added by widening these frames, not by touching every family.
+Only rows that exist produce index entries; reachability prunes shipments,
+balances and discards to the (site, material) pairs material can ever reach.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from model.problems import Problems
+from model.read.workbook import ROW, Workbook
+from model.validate.rules import active
+
+
+@dataclass
+class ModelData:
+    periods: list[int]
+    delta: dict[int, float]
+    settings: dict
+    sites: pd.DataFrame          # site -> name, company, country
+    materials: pd.DataFrame      # material -> reference_price, disposal_cost
+    offers: pd.DataFrame         # offer, period, site, material, cap, unit_cost, fixed, minq, binary, row
+    processes: pd.DataFrame      # process, period, site, cap, unit_cost, fixed, binary, row
+    recipe: pd.DataFrame         # process, material, input, output
+    ship: pd.DataFrame           # lane, material, period, from_site, to_site, unit_cost, tariff, row
+    lane_caps: pd.DataFrame      # lane, period, cap (finite capacities only), row
+    stock: pd.DataFrame          # site, material, period, holding, lo, hi, initial, row
+    balance: pd.DataFrame        # site, material, period
+    demand: pd.DataFrame         # d, demand_id, site, material, period, quantity, penalty, segment, reachable, row
+    export_limits: pd.DataFrame  # rule, period, measure, limit, row
+    export_cover: pd.DataFrame   # rule, period, lane, material (the covered shipments)
+    policy_rows: pd.DataFrame    # key, rule, kind, material, period, who, value, row
+    arrivals: pd.DataFrame       # var, key, coef, material, period, country, company
+    problems: Problems = field(default_factory=Problems)
+
+    @property
+    def discard(self) -> pd.DataFrame:
+        cost = self.materials["disposal_cost"]
+        out = self.balance.copy()
+        out["cost"] = out["material"].map(cost).astype(float)
+        return out
+
+
+def _periods_of(rec, periods):
+    a = rec.get("first_period") or periods[0]
+    b = rec.get("last_period") or periods[-1]
+    return [p for p in periods if a <= p <= b]
+
+
+def prepare(wb: Workbook) -> ModelData:
+    s = wb.settings
+    t = {name: active(frame) for name, frame in wb.tables.items()}
+    problems = Problems()
+    periods = list(range(s["first_period"], s["last_period"] + 1))
+    rate = s.get("discount_rate") or 0.0
+    delta = {p: 1.0 / (1.0 + rate) ** (p - periods[0]) for p in periods}
+
+    sites = t["Sites"].set_index("site_id")[["name", "company", "country"]].copy()
+    sites["company"] = [c if c else f"({sid})" for sid, c in zip(sites.index, sites["company"])]
+    materials = t["Materials"].set_index("material_id")[["name", "reference_price", "disposal_cost"]]
+    profile: dict[str, dict[int, float]] = {}
+    for rec in t["CapacityProfile"].to_dict("records"):
+        profile.setdefault(rec["id"], {})[rec["period"]] = rec["capacity"]
+
+    offer_rows = []
+    for rec in t["Supply"].to_dict("records"):
+        over = profile.get(rec["offer_id"], {})
+        binary = rec["fixed_cost"] > 0 or rec["min_quantity"] > 0
+        for p in _periods_of(rec, periods):
+            cap = over.get(p, rec["capacity"])
+            if cap <= 0:
+                continue
+            if rec["min_quantity"] > cap:
+                problems.warn("Supply", rec[ROW], "min_quantity", rec["min_quantity"],
+                              f"exceeds the capacity {cap:g} in {p}: the offer cannot be used then")
+            offer_rows.append((rec["offer_id"], p, rec["site_id"], rec["material_id"], cap,
+                               rec["unit_cost"], rec["fixed_cost"], rec["min_quantity"], binary,
+                               rec[ROW]))
+    offers = pd.DataFrame(offer_rows, columns=["offer", "period", "site", "material", "cap",
+                                               "unit_cost", "fixed", "minq", "binary", "row"])
+
+    recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
+        columns={"process_id": "process", "material_id": "material"})
+    recipe = recipe[(recipe["input"] > 0) | (recipe["output"] > 0)]
+    proc_site = dict(zip(t["Processes"]["process_id"], t["Processes"]["site_id"]))
+    recipe = recipe[recipe["process"].isin(proc_site)]
+
+    # Forward reachability of (site, material): sources, then processes and lanes.
+    reach = set(zip(offers["site"], offers["material"]))
+    for rec in t["Inventory"].to_dict("records"):
+        if (rec["initial_stock"] or 0) > 0:
+            reach.add((rec["site_id"], rec["material_id"]))
+    lanes = t["Lanes"]
+    ins = recipe[recipe["input"] > 0].groupby("process")["material"].apply(list).to_dict()
+    outs = recipe[recipe["output"] > 0].groupby("process")["material"].apply(list).to_dict()
+    all_materials = list(materials.index)
+    runnable: set[str] = set()
+    changed = True
+    while changed:
+        changed = False
+        for q, site in proc_site.items():
+            if q not in runnable and all((site, k) in reach for k in ins.get(q, [])):
+                runnable.add(q)
+                for k in outs.get(q, []):
+                    if (site, k) not in reach:
+                        reach.add((site, k))
+                changed = True
+        for rec in lanes.to_dict("records"):
+            ks = [rec["material_id"]] if rec["material_id"] else all_materials
+            for k in ks:
+                if (rec["from_site"], k) in reach and (rec["to_site"], k) not in reach:
+                    reach.add((rec["to_site"], k))
+                    changed = True
+
+    proc_rows = []
+    for rec in t["Processes"].to_dict("records"):
+        if rec["process_id"] not in runnable:
+            problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
+                          "can never run: one of its inputs can never reach its site")
+            continue
+        over = profile.get(rec["process_id"], {})
+        for p in _periods_of(rec, periods):
+            cap = over.get(p, rec["capacity"])
+            if cap > 0:
+                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, rec["unit_cost"],
+                                  rec["fixed_cost"], rec["fixed_cost"] > 0, rec[ROW]))
+    processes = pd.DataFrame(proc_rows, columns=["process", "period", "site", "cap", "unit_cost",
+                                                 "fixed", "binary", "row"])
+    recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
+
+    ref = materials["reference_price"].to_dict()
+    ship_rows, cap_rows = [], []
+    for rec in lanes.to_dict("records"):
+        ks = [rec["material_id"]] if rec["material_id"] else all_materials
+        ks = [k for k in ks if (rec["from_site"], k) in reach]
+        over = profile.get(rec["lane_id"], {})
+        for p in periods:
+            cap = over.get(p, rec["capacity"])
+            if cap is not None:
+                cap_rows.append((rec["lane_id"], p, cap, rec[ROW]))
+            if cap is not None and cap <= 0:
+                continue
+            for k in ks:
+                ship_rows.append((rec["lane_id"], k, p, rec["from_site"], rec["to_site"],
+                                  rec["unit_cost"], rec["tariff_rate"] * ref[k], rec[ROW]))
+    ship = pd.DataFrame(ship_rows, columns=["lane", "material", "period", "from_site", "to_site",
+                                            "unit_cost", "tariff", "row"])
+    lane_caps = pd.DataFrame(cap_rows, columns=["lane", "period", "cap", "row"])
+    lane_caps = lane_caps[lane_caps["cap"] > 0].reset_index(drop=True)
+
+    inv = t["Inventory"]
+    stock_rows = []
+    for rec in inv.to_dict("records"):
+        for p in periods:
+            stock_rows.append((rec["site_id"], rec["material_id"], p, rec["holding_cost"],
+                               rec["min_stock"], rec["max_stock"], rec["initial_stock"], rec[ROW]))
+    stock = pd.DataFrame(stock_rows, columns=["site", "material", "period", "holding", "lo", "hi",
+                                              "initial", "row"])
+    pairs = sorted(reach | set(zip(inv["site_id"], inv["material_id"])))
+    balance = pd.DataFrame([(s_, k, p) for s_, k in pairs for p in periods],
+                           columns=["site", "material", "period"])
+
+    dem = t["Demand"]
+    default_penalty = s["unmet_penalty"]
+    demand = pd.DataFrame({
+        "demand_id": dem["demand_id"].tolist(), "site": dem["site_id"].tolist(),
+        "material": dem["material_id"].tolist(), "period": dem["period"].tolist(),
+        "quantity": dem["quantity"].astype(float).tolist(),
+        "penalty": [default_penalty if v is None else v for v in dem["unmet_penalty"]],
+        "segment": dem["segment"].tolist(), "row": dem[ROW].tolist()})
+    demand = demand[demand["quantity"] > 0].reset_index(drop=True)
+    demand["reachable"] = [(a, b) in reach for a, b in zip(demand["site"], demand["material"])]
+    demand.insert(0, "d", range(len(demand)))
+    for rec in demand[~demand["reachable"]].to_dict("records"):
+        problems.warn("Demand", rec["row"], "material_id", rec["material"],
+                      f"no supply, process or lane can ever bring it to {rec['site']}")
+
+    export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
+                                                         ref, problems)
+    policy_rows, arrivals = _policies(t["Policies"], demand, offers, processes, recipe, ship,
+                                      sites, periods, problems)
+    return ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
+                     lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
+                     arrivals, problems)
+
+
+def _export_controls(rules, ship, sites, periods, ref, problems):
+    country = sites["country"].to_dict()
+    c_from = ship["from_site"].map(country)
+    c_to = ship["to_site"].map(country)
+    limits, cover = [], []
+    for rec in rules.to_dict("records"):
+        rule_periods = _periods_of(rec, periods)
+        mask = (c_from == rec["exporter"]) & (c_to != c_from) & ship["period"].isin(rule_periods)
+        if rec["importer"]:
+            mask &= c_to == rec["importer"]
+        if rec["material_id"]:
+            mask &= ship["material"] == rec["material_id"]
+        if not mask.any():
+            problems.warn("ExportControls", rec[ROW], "rule_id", rec["rule_id"],
+                          "covers no lane shipment in any period")
+            continue
+        if rec["measure"] == "tariff":
+            ship.loc[mask, "tariff"] += rec["value"] * ship.loc[mask, "material"].map(ref)
+            continue
+        limit = 0.0 if rec["measure"] == "ban" else rec["value"]
+        covered = ship.loc[mask, ["lane", "material", "period"]]
+        for p in sorted(covered["period"].unique()):
+            limits.append((rec["rule_id"], p, rec["measure"], limit, rec[ROW]))
+        part = covered.copy()
+        part.insert(0, "rule", rec["rule_id"])
+        cover.append(part)
+    limits = pd.DataFrame(limits, columns=["rule", "period", "measure", "limit", "row"])
+    cover = (pd.concat(cover, ignore_index=True) if cover
+             else pd.DataFrame(columns=["rule", "lane", "material", "period"]))
+    return limits, cover, ship
+
+
+def _policies(rules, demand, offers, processes, recipe, ship, sites, periods, problems):
+    dsites = set(zip(demand["site"], demand["material"]))
+    country, company = sites["country"].to_dict(), sites["company"].to_dict()
+    terms = []
+    for o, p, s_, k in zip(offers["offer"], offers["period"], offers["site"], offers["material"]):
+        if (s_, k) in dsites:
+            terms.append(("buy", (o, p), 1.0, k, p, country[s_], company[s_]))
+    outs = recipe[recipe["output"] > 0]
+    made = processes.merge(outs, on="process")
+    for q, p, s_, k, out in zip(made["process"], made["period"], made["site"], made["material"],
+                                made["output"]):
+        if (s_, k) in dsites:
+            terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_]))
+    for lane, k, p, a, b in zip(ship["lane"], ship["material"], ship["period"], ship["from_site"],
+                                ship["to_site"]):
+        if (b, k) in dsites:
+            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a]))
+    arrivals = pd.DataFrame(terms, columns=["var", "key", "coef", "material", "period", "country",
+                                            "company"])
+    demanded = sorted(set(demand["material"]))
+    rows = []
+    for rec in rules.to_dict("records"):
+        by = "company" if rec["kind"] == "max_company_share" else "country"
+        who = rec[by]
+        materials = [rec["material_id"]] if rec["material_id"] else demanded
+        n = 0
+        for k in materials:
+            for p in _periods_of(rec, periods):
+                here = arrivals[(arrivals["material"] == k) & (arrivals["period"] == p)]
+                if here.empty:
+                    continue
+                for w in ([who] if who else sorted(set(here[by]))):
+                    rows.append(((rec["rule_id"], k, p, w), rec["rule_id"], rec["kind"], k, p, by,
+                                 w, rec["value"], rec[ROW]))
+                    n += 1
+        if n == 0:
+            problems.warn("Policies", rec[ROW], "rule_id", rec["rule_id"],
+                          "covers no arrival of any material in any period")
+    policy_rows = pd.DataFrame(rows, columns=["key", "rule", "kind", "material", "period", "by",
+                                              "who", "value", "row"])
+    return policy_rows, arrivals

@@ -1,0 +1,172 @@
+"""Read an input workbook into typed tables, driven by ``model.schema``.
+
+``read_workbook(path) -> Workbook`` returns one DataFrame per schema sheet
+(absent optional sheets are empty), with the schema's columns in order plus
+``_row``, the Excel row number of each record. Every problem is collected;
+errors raise :class:`InputError` once, after the whole file has been read.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+from model.problems import InputError, Problems, did_you_mean, input_error
+from model.read import safety
+from model.read.cells import convert, is_blank
+from model.schema import SETTING_BY_KEY, SETTINGS, SHEETS, Sheet
+
+ROW = "_row"
+MAX_ROWS = 1_000_000
+
+
+@dataclass
+class Workbook:
+    path: Path
+    sha256: str
+    tables: dict[str, pd.DataFrame]
+    settings: dict[str, object]
+    setting_rows: dict[str, int]
+    problems: Problems = field(default_factory=Problems)
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def read_workbook(path: str | Path) -> Workbook:
+    path = Path(path)
+    safety.check_file(path)
+    try:
+        book = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception as exc:  # calamine raises its own error types
+        raise input_error(path.name, f"cannot read the workbook: {exc}") from None
+    problems = Problems()
+    present = {name.strip().lower(): name for name in book.sheet_names}
+    known = {s.name.lower() for s in SHEETS}
+    for lower, name in present.items():
+        if lower not in known:
+            problems.warn(name, None, None, None, "unknown sheet, ignored")
+    tables: dict[str, pd.DataFrame] = {}
+    for sheet in SHEETS:
+        actual = present.get(sheet.name.lower())
+        if actual is None:
+            if sheet.required:
+                problems.error(sheet.name, None, None, None, "required sheet is missing"
+                               + did_you_mean(sheet.name, book.sheet_names))
+            tables[sheet.name] = _empty(sheet)
+            continue
+        try:
+            rows = book.get_sheet_by_name(actual).to_python(skip_empty_area=False)
+        except Exception as exc:
+            problems.error(sheet.name, None, None, None, f"cannot read the sheet: {exc}")
+            tables[sheet.name] = _empty(sheet)
+            continue
+        tables[sheet.name] = _read_table(sheet, rows, problems)
+    settings, setting_rows = _settings(tables.pop("Settings"), problems)
+    tables["Settings"] = _empty(next(s for s in SHEETS if s.name == "Settings"))
+    problems.raise_if_errors()
+    return Workbook(path, sha256_of(path), tables, settings, setting_rows, problems)
+
+
+def _empty(sheet: Sheet) -> pd.DataFrame:
+    return frame_of([], [*sheet.column_names, ROW])
+
+
+def _read_table(sheet: Sheet, rows: list[list], problems: Problems) -> pd.DataFrame:
+    if not rows or all(is_blank(v) for v in rows[0]):
+        if sheet.required:
+            problems.error(sheet.name, 1, None, None, "no header row (row 1 must name the columns)")
+        return _empty(sheet)
+    if len(rows) > MAX_ROWS:
+        problems.error(sheet.name, None, None, None,
+                       f"{len(rows)} rows; the limit is {MAX_ROWS}")
+        return _empty(sheet)
+    positions: dict[str, int] = {}
+    names = sheet.column_names
+    for j, raw in enumerate(rows[0]):
+        if is_blank(raw):
+            continue
+        header = str(raw).strip().lower()
+        match = next((n for n in names if n.lower() == header), None)
+        if match is None:
+            problems.warn(sheet.name, 1, str(raw), None, "unknown column, ignored"
+                          + did_you_mean(str(raw), names))
+        elif match in positions:
+            problems.error(sheet.name, 1, match, None, "duplicate column header")
+        else:
+            positions[match] = j
+    for column in sheet.columns:
+        if column.required and column.name not in positions:
+            problems.error(sheet.name, 1, column.name, None, "required column is missing")
+    records = []
+    for i, raw_row in enumerate(rows[1:], start=2):
+        if all(is_blank(v) for v in raw_row):
+            continue
+        record = {ROW: i}
+        for column in sheet.columns:
+            j = positions.get(column.name)
+            value = raw_row[j] if j is not None and j < len(raw_row) else None
+            if is_blank(value):
+                if column.required and j is not None:
+                    problems.error(sheet.name, i, column.name, None, "is blank; a value is required")
+                record[column.name] = column.default
+                continue
+            typed, error, warn = convert(value, column.type, column.choices)
+            if error:
+                problems.error(sheet.name, i, column.name, value, error)
+            elif warn:
+                problems.warn(sheet.name, i, column.name, value, warn)
+            record[column.name] = typed
+        records.append(record)
+    if not records:
+        return _empty(sheet)
+    return frame_of(records, [*names, ROW])
+
+
+def frame_of(records: list[dict], columns: list[str]) -> pd.DataFrame:
+    """Object columns, so blanks stay None (pandas would infer NaN-filled dtypes)."""
+    return pd.DataFrame({c: pd.Series([r[c] for r in records], dtype=object) for c in columns})
+
+
+def _settings(frame: pd.DataFrame, problems: Problems):
+    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    rows: dict[str, int] = {}
+    for rec in frame.to_dict("records"):
+        key, row = rec["key"], rec[ROW]
+        if key is None:
+            continue
+        spec = SETTING_BY_KEY.get(key.strip().lower())
+        if spec is None:
+            problems.warn("Settings", row, "key", key, "unknown setting, ignored"
+                          + did_you_mean(key, SETTING_BY_KEY))
+            continue
+        if spec.key in rows:
+            problems.error("Settings", row, "key", key,
+                           f"duplicate setting (also in row {rows[spec.key]})")
+            continue
+        rows[spec.key] = row
+        value = rec["value"]
+        if is_blank(value):
+            continue
+        typed, error, warn = convert(value, spec.type)
+        if error:
+            problems.error("Settings", row, "value", value, f"{spec.key}: {error}")
+            continue
+        if spec.nonnegative and typed < 0:
+            problems.error("Settings", row, "value", value, f"{spec.key} must be >= 0")
+            continue
+        settings[spec.key] = typed
+    for spec in SETTINGS:
+        if spec.required and settings.get(spec.key) is None:
+            problems.error("Settings", rows.get(spec.key), "value", None,
+                           f"{spec.key} is required")
+    return settings, rows

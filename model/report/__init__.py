@@ -1,0 +1,1 @@
+"""Stage 8: write the report workbook and the JSON summary."""

@@ -1,0 +1,61 @@
+"""The Summary sheet and ``--summary-json``: one dict, two renderings."""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import tempfile
+from pathlib import Path
+
+
+def summary(run=None, *, status=None, message="", input_path=None, input_sha256=None,
+            scenario=None) -> dict:
+    from model import __version__
+    from model.solve.highs import highs_version
+    s = run.solution if run else None
+    out = {
+        "status": s.status if s else (status or "error"),
+        "objective": s.objective if s else None,
+        "bound": s.bound if s else None,
+        "mip_gap": s.gap if s else None,
+        "is_mip": s.is_mip if s else None,
+        "solve_seconds": round(s.seconds, 3) if s else None,
+        "scenario": run.scenario if run else scenario,
+        "input_file": str(run.input_path if run else input_path),
+        "input_sha256": run.input_sha256 if run else input_sha256,
+        "solver": "HiGHS",
+        "solver_version": s.solver_version if s else highs_version(),
+        "software": "secure-sourcing",
+        "software_version": __version__,
+        "message": s.message if s else message,
+    }
+    if run:
+        out["changes_applied"] = len(run.changes)
+        out["warnings"] = len(run.warnings)
+        out["skipped_families"] = ", ".join(run.built.skipped) if run.built else ""
+        if run.tables:
+            dem = run.tables["Demand"]
+            out["unmet_demand_t"] = float(dem["unmet_t"].sum())
+            out["demand_t"] = float(dem["quantity_t"].sum())
+        out.update({f"seconds_{k}": round(v, 3) for k, v in run.timings.items()})
+    return out
+
+
+def _json_safe(v):
+    if isinstance(v, float) and (math.isnan(v) or math.isinf(v)):
+        return None
+    return v
+
+
+def write_json(data: dict, path: str | Path) -> None:
+    path = Path(path)
+    text = json.dumps({k: _json_safe(v) for k, v in data.items()}, indent=2, default=str)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(text + "\n")
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

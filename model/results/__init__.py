@@ -1,0 +1,1 @@
+"""Stage 7: turn solver arrays into tidy tables keyed like the input sheets."""

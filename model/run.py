@@ -1,0 +1,87 @@
+"""The whole flow in a screenful:
+
+    read workbook -> apply scenario -> validate -> model data -> build -> solve -> results
+
+``run(workbook, scenario=...) -> Run``. The CLI only parses arguments, calls
+this and writes the report. Every stage but the solve is a pure function.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from model import __version__
+from model.build import Built, build
+from model.data import scenario as scen
+from model.data.model_data import ModelData, prepare
+from model.problems import InputError, Problem, Problems
+from model.read.workbook import Workbook, read_workbook
+from model.results.extract import extract
+from model.solve.handover import Compiled, compile_model
+from model.solve.highs import Solution, SolveOptions, solve
+from model.validate import validate
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Run:
+    input_path: Path
+    input_sha256: str
+    scenario: str
+    changes: list
+    warnings: list[Problem]
+    data: ModelData | None = None
+    built: Built | None = None
+    compiled: Compiled | None = None
+    solution: Solution | None = None
+    tables: dict = field(default_factory=dict)
+    timings: dict = field(default_factory=dict)
+    software_version: str = __version__
+    workbook: Workbook | None = None
+
+    @property
+    def status(self) -> str:
+        return self.solution.status if self.solution else "error"
+
+
+def load(path, scenario: str | None = None, enable=(), disable=()):
+    """Read, apply the scenario and toggles, validate: (workbook, changes, warnings)."""
+    wb = read_workbook(path)
+    changed, changes, problems = scen.apply(wb, scenario, enable, disable)
+    problems.extend(validate(changed, context=f'scenario "{scenario}"' if scenario else ""))
+    problems.extend(wb.problems.warnings)
+    problems.raise_if_errors()
+    return changed, changes, problems.warnings
+
+
+def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=(),
+        options: SolveOptions | None = None) -> Run:
+    t = {}
+    t0 = time.perf_counter()
+    wb, changes, warnings = load(path, scenario, enable, disable)
+    t["read_validate"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    data = prepare(wb)
+    warnings = warnings + data.problems.warnings
+    t["prepare"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    built = build(data, skip=tuple(skip_families))
+    t["build"] = time.perf_counter() - t0
+    t0 = time.perf_counter()
+    compiled = compile_model(built.model)
+    t["handover"] = time.perf_counter() - t0
+    opts = options or SolveOptions(mip_gap=wb.settings["mip_gap"],
+                                   time_limit_s=wb.settings.get("time_limit_s"))
+    solution = solve(compiled, opts)
+    t["solve"] = solution.seconds
+    result = Run(Path(path), wb.sha256, scenario or scen.BASE, changes, warnings, data, built,
+                 compiled, solution, timings=t, workbook=wb)
+    if solution.has_solution:
+        t0 = time.perf_counter()
+        result.tables = extract(data, built, compiled, solution)
+        t["extract"] = time.perf_counter() - t0
+    return result

@@ -1,0 +1,243 @@
+"""The input workbook's schema, declared once as data.
+
+The reader, the validator, the scenario engine, the blank template and the
+sheet guide in the README are all generated from the tables below. A column is
+described by its name, type, default, unit, help text and (optionally) the
+sheet/column it must refer to. Contract v1 lives in
+``../shared/design/workbook-contract.md``; anything here beyond it is an
+extension and is marked ``ext=True`` (documented in ``docs/extensions.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column types understood by the reader (``model/read/cells.py``).
+ID, TEXT, NUMBER, PERIOD, BOOL, COUNTRY, CHOICE, ANY = (
+    "id", "text", "number", "period", "bool", "country", "choice", "any")
+
+MEASURES = ("ban", "quota", "tariff")
+POLICY_KINDS = ("max_country_share", "min_country_share", "max_company_share")
+CHANGE_OPS = ("set", "scale")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    help: str
+    default: object = None          # value used when the cell is blank
+    required: bool = False          # a blank cell is an error
+    unit: str = ""
+    ref: tuple[str, str] | None = None   # (sheet, column) the value must exist in
+    choices: tuple[str, ...] = ()
+    nonnegative: bool = False
+    fraction: bool = False          # must lie in 0..1
+    ext: bool = False               # extension beyond contract v1
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    help: str
+    columns: tuple[Column, ...]
+    required: bool = False
+    key: tuple[str, ...] = ()       # unique key (an id column or a composite)
+    id_column: str | None = None    # how ScenarioChanges address a row
+    ext: bool = False
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    def column(self, name: str) -> Column:
+        for c in self.columns:
+            if c.name == name:
+                return c
+        raise KeyError(name)
+
+    @property
+    def has_enabled(self) -> bool:
+        return "enabled" in self.column_names
+
+
+def _enabled() -> Column:
+    return Column("enabled", BOOL, "FALSE: the row is treated as absent", default=True)
+
+
+def _periods() -> tuple[Column, Column]:
+    return (Column("first_period", PERIOD, "first year the row is active (blank: horizon start)"),
+            Column("last_period", PERIOD, "last year the row is active (blank: horizon end)"))
+
+
+@dataclass(frozen=True)
+class Setting:
+    key: str
+    type: str
+    help: str
+    default: object = None
+    required: bool = False
+    unit: str = ""
+    nonnegative: bool = False
+    ext: bool = False
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("first_period", PERIOD, "first year of the horizon", required=True),
+    Setting("last_period", PERIOD, "last year of the horizon", required=True),
+    Setting("currency", TEXT, "label for money", default="USD"),
+    Setting("unmet_penalty", NUMBER, "cost per t of demand left unmet, where a Demand row gives none",
+            default=1_000_000.0, unit="currency/t", nonnegative=True),
+    Setting("discount_rate", NUMBER, "yearly rate r; a cost in period p is multiplied by "
+            "1/(1+r)^(p - first_period)", default=0.0, nonnegative=True),
+    Setting("mip_gap", NUMBER, "relative optimality gap at which a MIP solve may stop",
+            default=1e-4, nonnegative=True),
+    Setting("time_limit_s", NUMBER, "solver time limit in seconds (blank: none)", unit="s",
+            nonnegative=True),
+)
+SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+
+SHEETS: tuple[Sheet, ...] = (
+    Sheet("Settings", "Horizon, currency, penalties and solver settings, one key per row.",
+          (Column("key", TEXT, "setting name", required=True,
+                  choices=tuple(s.key for s in SETTINGS)),
+           Column("value", ANY, "setting value")),
+          required=True, key=("key",), id_column="key"),
+    Sheet("Materials", "Every material that is bought, processed, shipped, stocked or demanded.",
+          (Column("material_id", ID, "material id", required=True),
+           Column("name", TEXT, "readable name"),
+           Column("reference_price", NUMBER, "price used for ad-valorem tariffs", default=0.0,
+                  unit="currency/t", nonnegative=True),
+           Column("disposal_cost", NUMBER, "cost per t discarded (any site)", default=0.0,
+                  unit="currency/t", nonnegative=True)),
+          required=True, key=("material_id",), id_column="material_id"),
+    Sheet("Sites", "Mines, processors, recyclers, warehouses and customers.",
+          (Column("site_id", ID, "site id", required=True),
+           Column("name", TEXT, "readable name"),
+           Column("company", TEXT, "owning company (for company-share policies)"),
+           Column("country", COUNTRY, "ISO 3166-1 alpha-2 country code", required=True),
+           Column("kind", TEXT, "free text: mine, processor, recycler, warehouse, customer")),
+          required=True, key=("site_id",), id_column="site_id"),
+    Sheet("Supply", "Purchases and primary production: material appears at the offer's site.",
+          (Column("offer_id", ID, "offer id", required=True),
+           Column("site_id", ID, "site where the material appears", required=True,
+                  ref=("Sites", "site_id")),
+           Column("material_id", ID, "material sold", required=True,
+                  ref=("Materials", "material_id")),
+           Column("capacity", NUMBER, "most that can be bought per period", required=True,
+                  unit="t/period", nonnegative=True),
+           Column("unit_cost", NUMBER, "price", default=0.0, unit="currency/t", nonnegative=True),
+           *_periods(),
+           Column("fixed_cost", NUMBER, "charged in each period the offer is used", default=0.0,
+                  unit="currency/period", nonnegative=True),
+           Column("min_quantity", NUMBER, "if used in a period, at least this much", default=0.0,
+                  unit="t/period", nonnegative=True),
+           _enabled()),
+          required=True, key=("offer_id",), id_column="offer_id"),
+    Sheet("Processes", "Separation, refining, metal-making, magnet-making, recycling, smelting.",
+          (Column("process_id", ID, "process id", required=True),
+           Column("site_id", ID, "site where it runs", required=True, ref=("Sites", "site_id")),
+           Column("capacity", NUMBER, "most runs per period", required=True,
+                  unit="runs/period", nonnegative=True),
+           Column("unit_cost", NUMBER, "cost per run", default=0.0, unit="currency/run",
+                  nonnegative=True),
+           *_periods(),
+           Column("fixed_cost", NUMBER, "charged in each period the process runs", default=0.0,
+                  unit="currency/period", nonnegative=True),
+           _enabled()),
+          key=("process_id",), id_column="process_id"),
+    Sheet("Recipes", "What one run of a process consumes and produces (one row per material).",
+          (Column("process_id", ID, "process", required=True, ref=("Processes", "process_id")),
+           Column("material_id", ID, "material", required=True, ref=("Materials", "material_id")),
+           Column("input", NUMBER, "t consumed per run", default=0.0, unit="t/run",
+                  nonnegative=True),
+           Column("output", NUMBER, "t produced per run", default=0.0, unit="t/run",
+                  nonnegative=True)),
+          key=("process_id", "material_id"), id_column="process_id"),
+    Sheet("CapacityProfile", "Per-period capacity overrides (ramp-ups, outages).",
+          (Column("id", ID, "an offer_id or process_id (or lane_id: extension)", required=True),
+           Column("period", PERIOD, "year", required=True),
+           Column("capacity", NUMBER, "capacity in that period", required=True,
+                  unit="t or runs/period", nonnegative=True)),
+          key=("id", "period"), id_column="id"),
+    Sheet("Lanes", "Transport links; material moves between sites only along lanes.",
+          (Column("lane_id", ID, "lane id", required=True),
+           Column("from_site", ID, "origin site", required=True, ref=("Sites", "site_id")),
+           Column("to_site", ID, "destination site", required=True, ref=("Sites", "site_id")),
+           Column("material_id", ID, "material carried (blank: any)",
+                  ref=("Materials", "material_id")),
+           Column("unit_cost", NUMBER, "freight", default=0.0, unit="currency/t",
+                  nonnegative=True),
+           Column("tariff_rate", NUMBER, "fraction of reference_price paid per t shipped",
+                  default=0.0, nonnegative=True),
+           Column("capacity", NUMBER, "all materials together (blank: unlimited)",
+                  unit="t/period", nonnegative=True),
+           _enabled()),
+          key=("lane_id",), id_column="lane_id"),
+    Sheet("Demand", "What the buyer needs, where and when.",
+          (Column("demand_id", ID, "optional id (needed to address the row in a scenario)"),
+           Column("site_id", ID, "delivery site", required=True, ref=("Sites", "site_id")),
+           Column("material_id", ID, "material", required=True,
+                  ref=("Materials", "material_id")),
+           Column("period", PERIOD, "year", required=True),
+           Column("quantity", NUMBER, "t needed", required=True, unit="t", nonnegative=True),
+           Column("unmet_penalty", NUMBER, "cost per t unmet (blank: Settings)",
+                  unit="currency/t", nonnegative=True),
+           Column("segment", TEXT, "demand segment, e.g. defense, commercial", default="all")),
+          required=True, key=("demand_id",), id_column="demand_id"),
+    Sheet("Inventory", "Where stock may be held; floors are strategic stockpiles.",
+          (Column("site_id", ID, "site", required=True, ref=("Sites", "site_id")),
+           Column("material_id", ID, "material", required=True,
+                  ref=("Materials", "material_id")),
+           Column("initial_stock", NUMBER, "t at the start of the first period", default=0.0,
+                  unit="t", nonnegative=True),
+           Column("holding_cost", NUMBER, "per t held at the end of a period", default=0.0,
+                  unit="currency/t/period", nonnegative=True),
+           Column("min_stock", NUMBER, "floor on end-of-period stock", default=0.0, unit="t",
+                  nonnegative=True),
+           Column("max_stock", NUMBER, "ceiling on stock (blank: unlimited)", unit="t",
+                  nonnegative=True)),
+          key=("site_id", "material_id"), id_column="site_id"),
+    Sheet("ExportControls", "Measures of exporting governments on cross-border lane shipments.",
+          (Column("rule_id", ID, "rule id", required=True),
+           Column("exporter", COUNTRY, "exporting country", required=True),
+           Column("material_id", ID, "material covered (blank: all)",
+                  ref=("Materials", "material_id")),
+           Column("importer", COUNTRY, "importing country (blank: every other country)"),
+           *_periods(),
+           Column("measure", CHOICE, "ban, quota or tariff", required=True, choices=MEASURES),
+           Column("value", NUMBER, "quota: t per period; tariff: fraction of reference_price",
+                  nonnegative=True),
+           _enabled()),
+          key=("rule_id",), id_column="rule_id"),
+    Sheet("Policies", "The buyer's own sourcing rules on arrivals at demand sites.",
+          (Column("rule_id", ID, "rule id", required=True),
+           Column("kind", CHOICE, "max_country_share, min_country_share or max_company_share",
+                  required=True, choices=POLICY_KINDS),
+           Column("material_id", ID, "material (blank: every material with demand)",
+                  ref=("Materials", "material_id")),
+           Column("country", COUNTRY, "country (blank: every country, max rules only)"),
+           Column("company", TEXT, "company (blank: every company)"),
+           Column("value", NUMBER, "share, 0..1", required=True, fraction=True),
+           *_periods(),
+           _enabled()),
+          key=("rule_id",), id_column="rule_id"),
+    Sheet("Scenarios", "Named what-ifs.",
+          (Column("scenario_id", ID, "scenario id", required=True),
+           Column("description", TEXT, "what it represents"),
+           Column("probability", NUMBER, "optional probability", fraction=True)),
+          key=("scenario_id",), id_column="scenario_id"),
+    Sheet("ScenarioChanges", "The cell edits a scenario makes.",
+          (Column("scenario_id", ID, "scenario", required=True,
+                  ref=("Scenarios", "scenario_id")),
+           Column("sheet", TEXT, "sheet to change", required=True),
+           Column("id", TEXT, "value of the sheet's id column, or * for every row",
+                  required=True),
+           Column("column", TEXT, "column to change", required=True),
+           Column("op", CHOICE, "set (default) or scale", default="set", choices=CHANGE_OPS),
+           Column("value", ANY, "new value (set) or factor (scale)")),
+          ),
+)
+
+SHEET_BY_NAME = {s.name: s for s in SHEETS}
+SHEET_BY_LOWER = {s.name.lower(): s for s in SHEETS}

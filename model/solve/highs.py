@@ -1,0 +1,158 @@
+"""Solve a compiled model with HiGHS and report in the contract's terms.
+
+``solve(compiled, options) -> Solution`` never raises a solver exception: any
+failure becomes status ``error`` with a message. Statuses: ``optimal``
+(within mip_gap for a MIP), ``feasible`` (stopped early with a solution),
+``time_limit`` (stopped by the time limit; a solution may exist),
+``infeasible``, ``unbounded``, ``error``.
+
+Determinism: one thread and a fixed random seed on every run; options are set
+on a fresh ``Highs`` object each time, so nothing sticks between solves.
+For a MIP, marginal values come from the LP with the integer decisions fixed
+at their optimal values (a second, warm-started solve).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+
+import highspy
+import numpy as np
+
+from model.solve.handover import Compiled
+
+THREADS = 1
+SEED = 0
+MS = highspy.HighsModelStatus
+
+
+@dataclass
+class SolveOptions:
+    mip_gap: float = 1e-4
+    time_limit_s: float | None = None
+    want_duals: bool = True
+    log_file: str | None = None
+
+
+@dataclass
+class Solution:
+    status: str
+    message: str = ""
+    objective: float | None = None
+    bound: float | None = None
+    gap: float | None = None
+    seconds: float = 0.0
+    solver: str = "HiGHS"
+    solver_version: str = ""
+    is_mip: bool = False
+    x: np.ndarray | None = None          # column values
+    row_dual: np.ndarray | None = None   # d objective / d row bound
+    col_dual: np.ndarray | None = None   # reduced costs
+    row_activity: np.ndarray | None = None
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def has_solution(self) -> bool:
+        return self.x is not None
+
+
+def highs_version() -> str:
+    try:
+        h = highspy.Highs()
+        return f"{h.versionMajor()}.{h.versionMinor()}.{h.versionPatch()}"
+    except Exception:  # pragma: no cover - version is informative only
+        return "unknown"
+
+
+def new_highs(options: SolveOptions) -> highspy.Highs:
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", bool(options.log_file))
+    if options.log_file:
+        h.setOptionValue("log_file", options.log_file)
+        h.setOptionValue("log_to_console", False)
+    h.setOptionValue("threads", THREADS)
+    h.setOptionValue("random_seed", SEED)
+    h.setOptionValue("mip_rel_gap", float(options.mip_gap))
+    if options.time_limit_s:
+        h.setOptionValue("time_limit", float(options.time_limit_s))
+    return h
+
+
+def solve(compiled: Compiled, options: SolveOptions) -> Solution:
+    version = highs_version()
+    start = time.perf_counter()
+    try:
+        h = new_highs(options)
+        h.passModel(compiled.lp)
+        h.run()
+        sol = _read(h, compiled, options)
+        if sol.status == "unbounded_or_infeasible":
+            h.setOptionValue("presolve", "off")
+            h.run()
+            sol = _read(h, compiled, options)
+            if sol.status == "unbounded_or_infeasible":
+                sol.status, sol.message = "infeasible", "HiGHS: infeasible or unbounded"
+        if sol.has_solution and options.want_duals:
+            _duals(h, compiled, sol)
+    except Exception as exc:  # the wrapper's promise: a status, never a traceback
+        sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
+    sol.seconds = time.perf_counter() - start
+    sol.solver_version = version
+    sol.is_mip = bool(compiled.integer.any())
+    return sol
+
+
+def _read(h, compiled: Compiled, options: SolveOptions) -> Solution:
+    status = h.getModelStatus()
+    info = h.getInfo()
+    text = h.modelStatusToString(status)
+    is_mip = bool(compiled.integer.any())
+    has_primal = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
+    if status == MS.kOptimal:
+        name = "optimal"
+    elif status == MS.kInfeasible:
+        name = "infeasible"
+    elif status == MS.kUnbounded:
+        name = "unbounded"
+    elif status == MS.kUnboundedOrInfeasible:
+        name = "unbounded_or_infeasible"
+    elif status == MS.kTimeLimit:
+        name = "time_limit"
+    elif status in (MS.kIterationLimit, MS.kSolutionLimit, MS.kInterrupt,
+                    getattr(MS, "kObjectiveBound", None), getattr(MS, "kObjectiveTarget", None)):
+        name = "feasible" if has_primal else "time_limit"
+    else:
+        name = "error"
+    sol = Solution(name, f"HiGHS: {text}")
+    if name in ("optimal", "feasible", "time_limit") and has_primal:
+        s = h.getSolution()
+        sol.x = np.asarray(s.col_value, dtype=float)
+        sol.row_activity = np.asarray(s.row_value, dtype=float)
+        sol.objective = float(info.objective_function_value)
+        if is_mip:
+            sol.bound = float(info.mip_dual_bound)
+            sol.gap = float(info.mip_gap)
+        else:
+            sol.bound, sol.gap = sol.objective, 0.0
+        if not is_mip and s.dual_valid:
+            sol.row_dual = np.asarray(s.row_dual, dtype=float)
+            sol.col_dual = np.asarray(s.col_dual, dtype=float)
+    return sol
+
+
+def _duals(h, compiled: Compiled, sol: Solution) -> None:
+    """For a MIP: fix the integers, re-solve the LP, keep its duals."""
+    if not compiled.integer.any():
+        return
+    idx = np.flatnonzero(compiled.integer).astype(np.int32)
+    vals = np.round(sol.x[idx])
+    h.changeColsIntegrality(len(idx), idx, np.array([highspy.HighsVarType.kContinuous] * len(idx)))
+    h.changeColsBounds(len(idx), idx, vals, vals)
+    h.run()
+    if h.getModelStatus() == MS.kOptimal:
+        s = h.getSolution()
+        if s.dual_valid:
+            sol.row_dual = np.asarray(s.row_dual, dtype=float)
+            sol.col_dual = np.asarray(s.col_dual, dtype=float)
+            sol.extra["dual_objective_check"] = float(h.getInfo().objective_function_value)

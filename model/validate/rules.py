@@ -1,0 +1,140 @@
+"""Meaning checks on a read (and possibly scenario-changed) workbook.
+
+Generic checks come from the schema (non-negative, 0..1, unique keys,
+references); the rest are the contract's own rules. Rows with ``enabled``
+FALSE are treated as absent (their references are not checked). What leaves
+the model undefined is an error; what is merely suspicious is a warning.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from model.problems import Problems, did_you_mean
+from model.read.workbook import ROW, Workbook
+from model.schema import NUMBER, SHEETS
+
+
+def active(frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows not switched off (``enabled`` FALSE means absent)."""
+    if "enabled" not in frame.columns or frame.empty:
+        return frame
+    return frame[frame["enabled"].map(lambda v: v is not False)]
+
+
+def validate(wb: Workbook, context: str = "") -> Problems:
+    p = Problems()
+    err = lambda *a: p.error(*a, context=context)  # noqa: E731
+    warn = lambda *a: p.warn(*a, context=context)  # noqa: E731
+    t = wb.tables
+    first, last = wb.settings.get("first_period"), wb.settings.get("last_period")
+    horizon_ok = first is not None and last is not None and first <= last
+    if first is not None and last is not None and first > last:
+        err("Settings", wb.setting_rows.get("first_period"), "value", first,
+            f"first_period is after last_period ({last})")
+
+    for sheet in SHEETS:
+        frame = t[sheet.name]
+        if frame.empty or sheet.name == "Settings":
+            continue
+        for col in sheet.columns:
+            if col.type != NUMBER or not (col.nonnegative or col.fraction):
+                continue
+            for row, v in zip(frame[ROW], frame[col.name]):
+                if v is None:
+                    continue
+                if col.nonnegative and v < 0:
+                    err(sheet.name, row, col.name, v, "must not be negative")
+                if col.fraction and not 0 <= v <= 1:
+                    err(sheet.name, row, col.name, v, "is a share; expected a value between 0 and 1")
+        if sheet.key:
+            keyed = frame.dropna(subset=list(sheet.key))
+            seen: dict[tuple, int] = {}
+            for rec in keyed.to_dict("records"):
+                k = tuple(rec[c] for c in sheet.key)
+                if k in seen:
+                    err(sheet.name, rec[ROW], sheet.key[-1] if len(k) > 1 else sheet.key[0],
+                        "|".join(map(str, k)), f"duplicate id (also in row {seen[k]})")
+                else:
+                    seen[k] = rec[ROW]
+        if "first_period" in frame.columns:
+            for rec in frame.to_dict("records"):
+                a, b = rec["first_period"], rec["last_period"]
+                if a is not None and b is not None and a > b:
+                    err(sheet.name, rec[ROW], "first_period", a, f"is after last_period {b}")
+                elif horizon_ok and rec.get("enabled", True) is not False and (
+                        (a is not None and a > last) or (b is not None and b < first)):
+                    warn(sheet.name, rec[ROW], "first_period", a,
+                         f"row is active in no period of the horizon {first}-{last}")
+
+    ids = {(s, c): set(t[s][c].dropna()) for s, c in
+           {col.ref for sh in SHEETS for col in sh.columns if col.ref}}
+    for sheet in SHEETS:
+        frame = active(t[sheet.name])
+        for col in sheet.columns:
+            if not col.ref or frame.empty:
+                continue
+            pool = ids[col.ref]
+            for row, v in zip(frame[ROW], frame[col.name]):
+                if v is not None and v not in pool:
+                    what = col.ref[1].replace("_id", "")
+                    err(sheet.name, row, col.name, v, f"no such {what} in {col.ref[0]}"
+                        + did_you_mean(v, pool))
+
+    processes = active(t["Processes"])
+    recipes = t["Recipes"]
+    for rec in recipes.to_dict("records"):
+        i, o = rec["input"] or 0, rec["output"] or 0
+        if i > 0 and o > 0:
+            err("Recipes", rec[ROW], "output", o, "a recipe row has an input or an output, not both")
+        elif i == 0 and o == 0:
+            warn("Recipes", rec[ROW], "input", None, "row has neither input nor output; ignored")
+    outputs = set(recipes.loc[recipes["output"].map(lambda v: (v or 0) > 0), "process_id"])
+    listed = set(recipes["process_id"])
+    for rec in processes.to_dict("records"):
+        if rec["process_id"] not in listed:
+            err("Processes", rec[ROW], "process_id", rec["process_id"], "has no Recipes rows")
+        elif rec["process_id"] not in outputs:
+            err("Processes", rec[ROW], "process_id", rec["process_id"],
+                "recipe has no output (every process must produce something)")
+
+    targets = set(t["Supply"]["offer_id"]) | set(t["Processes"]["process_id"]) | set(t["Lanes"]["lane_id"])
+    for rec in t["CapacityProfile"].to_dict("records"):
+        if rec["id"] is not None and rec["id"] not in targets:
+            err("CapacityProfile", rec[ROW], "id", rec["id"], "no such offer, process or lane"
+                + did_you_mean(rec["id"], targets))
+        if horizon_ok and rec["period"] is not None and not first <= rec["period"] <= last:
+            warn("CapacityProfile", rec[ROW], "period", rec["period"], "outside the horizon; ignored")
+
+    for rec in active(t["Lanes"]).to_dict("records"):
+        if rec["from_site"] is not None and rec["from_site"] == rec["to_site"]:
+            err("Lanes", rec[ROW], "to_site", rec["to_site"], "a lane must join two different sites")
+
+    for rec in t["Demand"].to_dict("records"):
+        if horizon_ok and rec["period"] is not None and not first <= rec["period"] <= last:
+            err("Demand", rec[ROW], "period", rec["period"], f"outside the horizon {first}-{last}")
+
+    for rec in t["Inventory"].to_dict("records"):
+        lo, hi = rec["min_stock"] or 0, rec["max_stock"]
+        if hi is not None and lo > hi:
+            err("Inventory", rec[ROW], "min_stock", lo, f"is above max_stock {hi}")
+        if hi is not None and (rec["initial_stock"] or 0) > hi:
+            warn("Inventory", rec[ROW], "initial_stock", rec["initial_stock"],
+                 f"is above max_stock {hi}; the excess must leave in the first period")
+
+    for rec in active(t["ExportControls"]).to_dict("records"):
+        if rec["measure"] in ("quota", "tariff") and rec["value"] is None:
+            err("ExportControls", rec[ROW], "value", None, f"a {rec['measure']} needs a value")
+        if rec["importer"] is not None and rec["importer"] == rec["exporter"]:
+            warn("ExportControls", rec[ROW], "importer", rec["importer"],
+                 "importer equals exporter: the rule covers no shipment")
+
+    for rec in active(t["Policies"]).to_dict("records"):
+        kind = rec["kind"]
+        if kind == "min_country_share" and rec["country"] is None:
+            err("Policies", rec[ROW], "country", None, "min_country_share needs a country")
+        if kind in ("max_country_share", "min_country_share") and rec["company"] is not None:
+            warn("Policies", rec[ROW], "company", rec["company"], f"ignored by {kind}")
+        if kind == "max_company_share" and rec["country"] is not None:
+            warn("Policies", rec[ROW], "country", rec["country"], f"ignored by {kind}")
+    return p
