@@ -51,7 +51,9 @@ class Run:
 def load(path, scenario: str | None = None, enable=(), disable=()):
     """Read, apply the scenario and toggles, validate: (workbook, changes, warnings)."""
     wb = read_workbook(path)
-    changed, changes, problems = scen.apply(wb, scenario, enable, disable)
+    problems = scen.check_all_scenarios(wb)     # a broken scenario makes the workbook invalid
+    changed, changes, applied = scen.apply(wb, scenario, enable, disable)
+    problems.extend([p for p in applied.items if p not in problems.items])
     problems.extend(validate(changed, context=f'scenario "{scenario}"' if scenario else ""))
     problems.extend(wb.problems.warnings)
     problems.raise_if_errors()

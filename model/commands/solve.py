@@ -47,6 +47,16 @@ def solve_command(args) -> int:
         info["reason"] = "invalid_input"
         _write(info, None, exc.errors + exc.warnings, out, args.summary_json)
         return EXIT_INPUT
+    except Exception as exc:  # unexpected: still leave a report that says so
+        message = f"unexpected error: {type(exc).__name__}: {exc}"
+        print(message, file=sys.stderr)
+        info = summary(status="error", message=message, input_path=src,
+                       scenario=args.scenario or "base")
+        try:
+            _write(info, None, (), out, args.summary_json)
+        except Exception:
+            pass
+        return EXIT_UNEXPECTED
     info = summary(result)
     for w in result.warnings:
         if not args.quiet:

@@ -27,8 +27,8 @@ def validate_command(args) -> int:
     if not base.errors:
         problems.extend(prepare(wb).problems)
     for sid in scen.scenario_ids(wb):
-        changed, _, p = scen.apply(wb, sid)
-        if not p.errors:
+        changed, _, applied = scen.apply(wb, sid)
+        if not applied.errors:
             problems.extend(validate(changed, context=f'scenario "{sid}"').errors)
     for w in problems.warnings:
         print(f"warning: {w}")

@@ -84,7 +84,8 @@ def prepare(wb: Workbook) -> ModelData:
                                rec["unit_cost"], rec["fixed_cost"], rec["min_quantity"], binary,
                                rec[ROW]))
     offers = pd.DataFrame(offer_rows, columns=["offer", "period", "site", "material", "cap",
-                                               "unit_cost", "fixed", "minq", "binary", "row"])
+                                               "unit_cost", "fixed", "minq", "binary", "row"]
+                          ).astype({"binary": bool})
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
         columns={"process_id": "process", "material_id": "material"})
@@ -132,7 +133,7 @@ def prepare(wb: Workbook) -> ModelData:
                 proc_rows.append((rec["process_id"], p, rec["site_id"], cap, rec["unit_cost"],
                                   rec["fixed_cost"], rec["fixed_cost"] > 0, rec[ROW]))
     processes = pd.DataFrame(proc_rows, columns=["process", "period", "site", "cap", "unit_cost",
-                                                 "fixed", "binary", "row"])
+                                                 "fixed", "binary", "row"]).astype({"binary": bool})
     recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
 
     ref = materials["reference_price"].to_dict()
@@ -176,7 +177,8 @@ def prepare(wb: Workbook) -> ModelData:
         "penalty": [default_penalty if v is None else v for v in dem["unmet_penalty"]],
         "segment": dem["segment"].tolist(), "row": dem[ROW].tolist()})
     demand = demand[demand["quantity"] > 0].reset_index(drop=True)
-    demand["reachable"] = [(a, b) in reach for a, b in zip(demand["site"], demand["material"])]
+    demand["reachable"] = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
+                                    index=demand.index, dtype=bool)
     demand.insert(0, "d", range(len(demand)))
     for rec in demand[~demand["reachable"]].to_dict("records"):
         problems.warn("Demand", rec["row"], "material_id", rec["material"],

@@ -110,54 +110,48 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
 
 
 def rule_marginals(data, compiled, solution) -> pd.DataFrame:
-    """Binding export-control and policy rows with their marginal value.
+    """Every export-control and policy row: its activity, whether it binds, its
+    dual, and for binding rows the cost change of one more tonne (re-solved).
 
-    marginal = d(total discounted cost) / d(limit): for a quota, what one more
-    tonne of quota would change the cost (negative: it would save money).
+    change_per_t < 0 means one more tonne of quota / share would save money.
     """
+    from model.solve.highs import relaxation_values
     cols = ["sheet", "rule_id", "excel_row", "kind", "material_id", "period", "who", "limit",
-            "activity", "binding", "marginal_value", "meaning"]
-    if solution.row_dual is None or solution.row_activity is None:
+            "activity", "binding", "dual", "change_per_t", "meaning"]
+    if solution.row_activity is None:
         return pd.DataFrame(columns=cols)
-    rows = []
     names = np.array(compiled.row_con)
-    lim = data.export_limits.set_index(["rule", "period"]) if not data.export_limits.empty else None
-    pol = data.policy_rows.set_index("key") if not data.policy_rows.empty else None
-    for i in np.flatnonzero((names == "export_limit") | (names == "policy_share")):
-        key, dual, act = compiled.row_key[i], solution.row_dual[i], solution.row_activity[i]
+    idx = np.flatnonzero((names == "export_limit") | (names == "policy_share"))
+    lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
+    act = solution.row_activity
+    binding = {int(i): min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
+    change = relaxation_values(solution, compiled, [i for i in idx if binding[int(i)]])
+    lim = data.export_limits.set_index(["rule", "period"])
+    pol = data.policy_rows.set_index("key")
+    cur = data.settings.get("currency") or "USD"
+    rows = []
+    for i in idx:
+        key = compiled.row_key[i]
+        dual = float(solution.row_dual[i]) if solution.row_dual is not None else float("nan")
+        delta = change.get(int(i), 0.0)
         if names[i] == "export_limit":
             r = lim.loc[key]
-            limit = float(r["limit"])
-            rows.append(("ExportControls", key[0], int(r["row"]), r["measure"], "", key[1], "",
-                         limit, act, abs(act - limit) <= 1e-6, dual,
-                         _words_export(key[0], r["measure"], key[1], dual, data.settings)))
+            head = (r["measure"], "", key[1], "", float(r["limit"]))
+            rows.append(("ExportControls", key[0], int(r["row"]), *head, float(act[i]),
+                         binding[int(i)], dual, delta,
+                         _words(f"{r['measure']} {key[0]}", key[1], "through it", delta, cur)))
         else:
             r = pol.loc[[key]].iloc[0]
+            who = f"{r['who']}'s share of {r['material']}"
             rows.append(("Policies", r["rule"], int(r["row"]), r["kind"], r["material"],
-                         int(r["period"]), r["who"], float(r["value"]), act, abs(act) <= 1e-6,
-                         dual, _words_policy(r, dual, data.settings)))
-    out = pd.DataFrame(rows, columns=cols)
-    return out
+                         int(r["period"]), r["who"], float(r["value"]), float(act[i]),
+                         binding[int(i)], dual, delta,
+                         _words(f"{r['rule']} ({who})", r["period"], "beyond the share", delta, cur)))
+    return pd.DataFrame(rows, columns=cols)
 
 
-def _money(v: float, cur: str) -> str:
-    return f"{abs(v):,.0f} {cur}"
-
-
-def _words_export(rule, measure, period, dual, settings) -> str:
-    cur = settings.get("currency") or "USD"
-    if abs(dual) < 1e-7:
-        return f"{measure} {rule} does not bind in {period}"
-    if measure == "ban":
-        return (f"allowing 1 t through ban {rule} in {period} would save {_money(dual, cur)}"
-                if dual < 0 else f"ban {rule} in {period}: 1 t through it would cost {_money(dual, cur)}")
-    return (f"1 t more quota under {rule} in {period} would save {_money(dual, cur)}"
-            if dual < 0 else f"1 t more quota under {rule} in {period} would cost {_money(dual, cur)}")
-
-
-def _words_policy(r, dual, settings) -> str:
-    cur = settings.get("currency") or "USD"
-    if abs(dual) < 1e-7:
-        return f"{r['rule']} does not bind for {r['material']} in {r['period']}"
-    return (f"{r['rule']} ({r['kind']} {r['who']}) binds for {r['material']} in {r['period']}: "
-            f"relaxing it by 1 t-equivalent of share changes cost by {dual:,.0f} {cur}")
+def _words(what: str, period, through: str, delta: float, cur: str) -> str:
+    if abs(delta) < 1e-6:
+        return f"{what} does not bind in {period}"
+    verb = "save" if delta < 0 else "cost"
+    return f"{what} binds in {period}: one more tonne {through} would {verb} {abs(delta):,.0f} {cur}"

@@ -51,6 +51,7 @@ class Solution:
     col_dual: np.ndarray | None = None   # reduced costs
     row_activity: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
+    highs: object = field(default=None, repr=False)   # the LP kept warm (integers fixed)
 
     @property
     def has_solution(self) -> bool:
@@ -95,6 +96,7 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
                 sol.status, sol.message = "infeasible", "HiGHS: infeasible or unbounded"
         if sol.has_solution and options.want_duals:
             _duals(h, compiled, sol)
+            sol.highs = h
     except Exception as exc:  # the wrapper's promise: a status, never a traceback
         sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
     sol.seconds = time.perf_counter() - start
@@ -156,3 +158,31 @@ def _duals(h, compiled: Compiled, sol: Solution) -> None:
             sol.row_dual = np.asarray(s.row_dual, dtype=float)
             sol.col_dual = np.asarray(s.col_dual, dtype=float)
             sol.extra["dual_objective_check"] = float(h.getInfo().objective_function_value)
+
+
+def relaxation_values(sol: Solution, compiled: Compiled, rows, step: float = 1.0) -> dict:
+    """Objective change when each given row is loosened by ``step`` (one tonne),
+    by warm re-solves of the LP with the integer decisions fixed.
+
+    Unlike a dual, which a degenerate LP leaves ambiguous, this is the actual
+    change for one more tonne. Returns {row index: change} (NaN if not solved).
+    """
+    h = sol.highs
+    out: dict[int, float] = {}
+    if h is None:
+        return out
+    base = sol.extra.get("dual_objective_check", sol.objective)
+    lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
+    for i in rows:
+        lo, hi = float(lower[i]), float(upper[i])
+        if compiled.row_sense[i] == -1:
+            h.changeRowBounds(int(i), lo - step, hi)
+        else:
+            h.changeRowBounds(int(i), lo, hi + step)
+        h.run()
+        ok = h.getModelStatus() == MS.kOptimal
+        out[int(i)] = float(h.getInfo().objective_function_value) - base if ok else float("nan")
+        h.changeRowBounds(int(i), lo, hi)
+    if rows:
+        h.run()
+    return out
