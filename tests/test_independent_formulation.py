@@ -165,14 +165,13 @@ def test_reference_co_products_capacity_profile_and_shared_lane(tmp_path):
     # 3 per run, capacity 100 but CapacityProfile 8 in 2026. Slag disposal 2/t.
     # Metal demand 10 t at P (penalty 50): 8 runs: ore 16 x 4 = 64, runs 24,
     #   slag 4 x 2 = 8, unmet 2 x 50 = 100  -> 196.
-    # A blank-material lane P->Q (1/t, capacity 15) carries ore and metal
-    # together; demand at Q of 10 t ore (penalty 50) and 10 t metal (penalty 1000,
-    # a row value). Q's metal would take the 8 produced metal t first? No:
-    # metal at P competes: each metal t is worth 1000 at Q versus 50 at P, so
-    # 8 metal go to Q (2 unmet at Q: 2000), 10 t metal at P unmet (500);
-    # lane has 7 t left for ore: 7 t x (4 + 1) = 35, 3 t ore unmet = 150;
-    # production 8 runs = 64 + 24 + 8 = 96, metal shipping 8 x 1 = 8.
-    #   total 2000 + 500 + 35 + 150 + 96 + 8 = 2789.
+    # A blank-material lane P->Q (1/t, capacity 15 for all materials together)
+    # and demand at Q of 10 t metal (row penalty 1000) and 10 t ore (penalty 50).
+    # A metal t costs 12 to make (ore 8 + run 3 + slag 1); it is worth 1000 at
+    # Q and 50 at P, so all 8 metal t go to Q; the lane's other 7 t carry ore.
+    #   unmet: Q metal 2 x 1000 + P metal 10 x 50 + Q ore 3 x 50 = 2650
+    #   production 8 x 12 = 96, metal shipped 8 x 1 = 8, ore 7 x (4 + 1) = 35
+    #   total 2650 + 96 + 8 + 35 = 2789.
     base = dict(
         Settings=settings(2026, 2026, unmet_penalty=50),
         Materials=(MATERIALS, [["ORE", "ore", 0, 0], ["METAL", "metal", 0, 0],

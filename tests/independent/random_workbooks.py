@@ -267,7 +267,7 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
     changes += [["s1"] + c for c in s1]
     s2 = [
         ["ExportControls", r.pick(rules)[0], "enabled", "set", r.pick([True, False])],
-        ["ExportControls", r.pick(rules)[0], "first_period", "set", r.pick(periods)],
+        _move_start(r, r.pick(rules), periods),
         ["Materials", r.pick(mats), "reference_price", "scale", 2],
         ["Policies", r.pick(pol)[0], "value", "set", r.pick([0.3, 0.5, 0.9])],
         ["Sites", r.pick(sites), "country", "set", r.pick(countries)],
@@ -286,6 +286,13 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
     t["Scenarios"] = (["scenario_id", "description", "probability"], scen)
     t["ScenarioChanges"] = (["scenario_id", "sheet", "id", "column", "op", "value"], changes)
     return t
+
+
+def _move_start(r: _Draw, rule, periods):
+    """A change of an export rule's first_period that keeps first <= last."""
+    last = rule[5] if rule[5] is not None else periods[-1]
+    return ["ExportControls", rule[0], "first_period", "set",
+            r.pick([p for p in periods if p <= last])]
 
 
 def _reachable(offers, procs, recipes, lanes, mats) -> list[tuple[str, str]]:

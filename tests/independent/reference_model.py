@@ -199,6 +199,9 @@ def _enabled(rows):
 def _window(r, periods):
     first = _int(r.get("first_period"), periods[0])
     last = _int(r.get("last_period"), periods[-1])
+    if _int(r.get("first_period")) is not None and _int(r.get("last_period")) is not None \
+            and first > last:
+        raise ReferenceInputError(f"first_period {first} after last_period {last}")
     return [p for p in periods if first <= p <= last]
 
 
