@@ -39,6 +39,20 @@ def _parser() -> argparse.ArgumentParser:
     v = sub.add_parser("validate", help="check a workbook and every scenario in it")
     v.add_argument("workbook")
 
+    r = sub.add_parser("verify", help="check a report against its input, independently of the model")
+    r.add_argument("input")
+    r.add_argument("report")
+    r.add_argument("--tolerance", type=float, default=None,
+                   help="absolute tolerance in t (default: see docs/verification.md)")
+
+    g = sub.add_parser("regress", help="compare solves against committed baselines")
+    g.add_argument("workbooks", nargs="*", help="workbooks to regress (default: those with baselines)")
+    g.add_argument("--baselines", default="tests/baselines", help="folder of baseline files")
+    g.add_argument("--scenario", action="append", default=None, metavar="ID",
+                   help="only these scenarios (default: base and every scenario)")
+    g.add_argument("--update", action="store_true", help="rewrite the baselines")
+    g.add_argument("--reason", help="why the baselines change (asked for when missing)")
+
     c = sub.add_parser("from-csv", help="build a workbook from a folder of CSV files (one per sheet)")
     c.add_argument("folder")
     c.add_argument("workbook")
@@ -55,6 +69,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "validate":
             from model.commands.validate import validate_command
             return validate_command(args)
+        if args.command == "verify":
+            from model.commands.verify import verify_command
+            return verify_command(args)
+        if args.command == "regress":
+            from model.commands.regress import regress_command
+            return regress_command(args)
         if args.command == "from-csv":
             from model.read.from_csv import csv_folder_to_workbook
             sheets = csv_folder_to_workbook(args.folder, args.workbook)
