@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from model.solve.handover import Compiled
+from model.solve.handover import INF, Compiled
 
 THREADS = 1
 SEED = 0
@@ -32,6 +32,7 @@ class SolveOptions:
     mip_gap: float = 1e-4
     time_limit_s: float | None = None
     want_duals: bool = True
+    canonical: bool = True     # second pass: same cost, ties broken by a fixed order
     log_file: str | None = None
 
 
@@ -94,8 +95,10 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
             sol = _read(h, compiled, options)
             if sol.status == "unbounded_or_infeasible":
                 sol.status, sol.message = "infeasible", "HiGHS: infeasible or unbounded"
-        if sol.has_solution and options.want_duals:
-            _duals(h, compiled, sol)
+        if sol.has_solution and (options.want_duals or options.canonical):
+            _fix_integers(h, compiled, sol)
+            if options.canonical:
+                _canonical(h, compiled, sol)
             sol.highs = h
     except Exception as exc:  # the wrapper's promise: a status, never a traceback
         sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
@@ -143,7 +146,7 @@ def _read(h, compiled: Compiled, options: SolveOptions) -> Solution:
     return sol
 
 
-def _duals(h, compiled: Compiled, sol: Solution) -> None:
+def _fix_integers(h, compiled: Compiled, sol: Solution) -> None:
     """For a MIP: fix the integers, re-solve the LP, keep its duals."""
     if not compiled.integer.any():
         return
@@ -158,6 +161,48 @@ def _duals(h, compiled: Compiled, sol: Solution) -> None:
             sol.row_dual = np.asarray(s.row_dual, dtype=float)
             sol.col_dual = np.asarray(s.col_dual, dtype=float)
             sol.extra["dual_objective_check"] = float(h.getInfo().objective_function_value)
+
+
+def canonical_weights(compiled: Compiled) -> np.ndarray:
+    """1 + rank/n of each column's (variable, index) name: a fixed order that
+    does not depend on the order of rows in the workbook."""
+    names = [f"{v}[{k}]" for v, k in zip(compiled.col_var, compiled.col_key)]
+    order = np.argsort(np.array(names, dtype=object), kind="stable")
+    rank = np.empty(len(names), dtype=float)
+    rank[order] = np.arange(len(names), dtype=float)
+    return 1.0 + rank / max(1, len(names))
+
+
+def _canonical(h, compiled: Compiled, sol: Solution) -> None:
+    """Among the optimal solutions, take the one minimising a fixed weighting
+    of the decisions: alternative optima then give one reported answer.
+
+    The LP (integers fixed) gets a row  c.x <= optimum (+ 1e-9 relative) and
+    the objective sum_j w_j x_j; afterwards the model is restored.
+    """
+    lp = compiled.lp
+    n = lp.num_col_
+    if n == 0 or h.getModelStatus() != MS.kOptimal:
+        return
+    cost = np.asarray(lp.col_cost_, dtype=float)
+    optimum = float(cost @ h.getSolution().col_value)
+    nz = np.flatnonzero(cost)
+    slack = 1e-9 * max(1.0, abs(optimum))
+    h.addRow(-INF, optimum + slack, len(nz), nz.astype(np.int32), cost[nz])
+    cols = np.arange(n, dtype=np.int32)
+    h.changeColsCost(n, cols, canonical_weights(compiled))
+    h.run()
+    if h.getModelStatus() == MS.kOptimal:
+        s = h.getSolution()
+        sol.x = np.asarray(s.col_value, dtype=float)
+        sol.row_activity = np.asarray(s.row_value, dtype=float)[: lp.num_row_]
+        sol.objective = float(cost @ sol.x) + compiled.offset
+        sol.extra["canonical"] = True
+    else:
+        sol.extra["canonical"] = False
+    h.deleteRows(1, np.array([lp.num_row_], dtype=np.int32))
+    h.changeColsCost(n, cols, cost)
+    h.run()
 
 
 def relaxation_values(sol: Solution, compiled: Compiled, rows, step: float = 1.0) -> dict:
