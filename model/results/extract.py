@@ -23,7 +23,9 @@ def values(compiled, x) -> dict[str, dict]:
 
 
 def _clean(v: float) -> float:
-    return 0.0 if abs(v) < TOL else float(v)
+    """Zero below 1e-9; otherwise rounded to 1e-7 (0.1 g), far below any
+    tolerance, so solver noise does not show as 29.9999999995 t."""
+    return 0.0 if abs(v) < TOL else round(float(v), 7)
 
 
 def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
