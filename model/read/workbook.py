@@ -17,6 +17,7 @@ import python_calamine
 
 from model.problems import InputError, Problems, did_you_mean, input_error
 from model.read import safety
+from model.read.scan import scan
 from model.read.cells import convert, is_blank
 from model.schema import SETTING_BY_KEY, SETTINGS, SHEETS, Sheet
 
@@ -45,16 +46,27 @@ def sha256_of(path: Path) -> str:
 def read_workbook(path: str | Path) -> Workbook:
     path = Path(path)
     safety.check_file(path)
+    known = {s.name.lower() for s in SHEETS}
+    try:   # before any spreadsheet parser: defusedxml refuses entities and external references
+        findings, states = scan(path, lambda name: name.strip().lower() in known)
+    except Exception as exc:
+        raise input_error(path.name, f"unsafe or damaged workbook XML ({type(exc).__name__}: {exc})"
+                          ) from None
     try:
         book = python_calamine.CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
         raise input_error(path.name, f"cannot read the workbook: {exc}") from None
     problems = Problems()
     present = {name.strip().lower(): name for name in book.sheet_names}
-    known = {s.name.lower() for s in SHEETS}
     for lower, name in present.items():
         if lower not in known:
             problems.warn(name, None, None, None, "unknown sheet, ignored")
+    for lower, name in present.items():
+        if lower in known and states.get(name, "visible") != "visible":
+            problems.warn(name, None, None, None, "sheet is hidden in Excel; it is read all the same")
+    flagged = {}
+    for f in findings:
+        flagged.setdefault(f.sheet, []).append(f)
     tables: dict[str, pd.DataFrame] = {}
     for sheet in SHEETS:
         actual = present.get(sheet.name.lower())
@@ -70,7 +82,7 @@ def read_workbook(path: str | Path) -> Workbook:
             problems.error(sheet.name, None, None, None, f"cannot read the sheet: {exc}")
             tables[sheet.name] = _empty(sheet)
             continue
-        tables[sheet.name] = _read_table(sheet, rows, problems)
+        tables[sheet.name] = _read_table(sheet, rows, problems, flagged.get(actual, []))
     settings, setting_rows = _settings(tables.pop("Settings"), problems)
     tables["Settings"] = _empty(next(s for s in SHEETS if s.name == "Settings"))
     problems.raise_if_errors()
@@ -81,7 +93,15 @@ def _empty(sheet: Sheet) -> pd.DataFrame:
     return frame_of([], [*sheet.column_names, ROW])
 
 
-def _read_table(sheet: Sheet, rows: list[list], problems: Problems) -> pd.DataFrame:
+FINDING_TEXT = {
+    "error": "is an Excel error value; fix the formula or type the value",
+    "formula_no_value": ("is a formula with no saved value (the file was written by a program "
+                         "and never recalculated): open and save it in Excel, or type the value"),
+}
+
+
+def _read_table(sheet: Sheet, rows: list[list], problems: Problems,
+                findings: list) -> pd.DataFrame:
     if not rows or all(is_blank(v) for v in rows[0]):
         if sheet.required:
             problems.error(sheet.name, 1, None, None, "no header row (row 1 must name the columns)")
@@ -107,6 +127,15 @@ def _read_table(sheet: Sheet, rows: list[list], problems: Problems) -> pd.DataFr
     for column in sheet.columns:
         if column.required and column.name not in positions:
             problems.error(sheet.name, 1, column.name, None, "required column is missing")
+    header_of = {j: n for n, j in positions.items()}
+    for f in findings:
+        label = header_of.get(f.col, _letters(f.col))
+        if f.kind == "merged":
+            problems.error(sheet.name, f.row, label, f.text, "merged cells in a table: unmerge them "
+                           "(only the first cell of a merged range holds a value)")
+        elif f.col in header_of or f.row == 1:
+            problems.error(sheet.name, f.row, label, f.text if f.kind == "error" else None,
+                           FINDING_TEXT[f.kind])
     records = []
     for i, raw_row in enumerate(rows[1:], start=2):
         if all(is_blank(v) for v in raw_row):
@@ -170,3 +199,12 @@ def _settings(frame: pd.DataFrame, problems: Problems):
             problems.error("Settings", rows.get(spec.key), "value", None,
                            f"{spec.key} is required")
     return settings, rows
+
+
+def _letters(col: int) -> str:
+    out = ""
+    col += 1
+    while col:
+        col, r = divmod(col - 1, 26)
+        out = chr(65 + r) + out
+    return f"column {out}"
