@@ -17,7 +17,10 @@ ID, TEXT, NUMBER, PERIOD, BOOL, COUNTRY, CHOICE, ANY = (
     "id", "text", "number", "period", "bool", "country", "choice", "any")
 
 MEASURES = ("ban", "quota", "tariff")
-POLICY_KINDS = ("max_country_share", "min_country_share", "max_company_share")
+POLICY_KINDS = ("max_country_share", "min_country_share", "max_company_share",
+                "clean_chain", "qualified_only")
+CHAIN_KINDS = ("clean_chain", "qualified_only")
+SCOPES = ("shipment", "content")
 CHANGE_OPS = ("set", "scale")
 
 
@@ -63,6 +66,11 @@ class Sheet:
 
 def _enabled() -> Column:
     return Column("enabled", BOOL, "FALSE: the row is treated as absent", default=True)
+
+
+def _qualified_for() -> Column:
+    return Column("qualified_for", TEXT, "demand segments this source is qualified for, "
+                  "comma-separated (e.g. munitions)", ext=True)
 
 
 def _periods() -> tuple[Column, Column]:
@@ -132,7 +140,8 @@ SHEETS: tuple[Sheet, ...] = (
                   unit="currency/period", nonnegative=True),
            Column("min_quantity", NUMBER, "if used in a period, at least this much", default=0.0,
                   unit="t/period", nonnegative=True),
-           _enabled()),
+           _enabled(),
+           _qualified_for()),
           required=True, key=("offer_id",), id_column="offer_id"),
     Sheet("Processes", "Separation, refining, metal-making, magnet-making, recycling, smelting.",
           (Column("process_id", ID, "process id", required=True),
@@ -144,7 +153,8 @@ SHEETS: tuple[Sheet, ...] = (
            *_periods(),
            Column("fixed_cost", NUMBER, "charged in each period the process runs", default=0.0,
                   unit="currency/period", nonnegative=True),
-           _enabled()),
+           _enabled(),
+           _qualified_for()),
           key=("process_id",), id_column="process_id"),
     Sheet("Recipes", "What one run of a process consumes and produces (one row per material).",
           (Column("process_id", ID, "process", required=True, ref=("Processes", "process_id")),
@@ -196,7 +206,9 @@ SHEETS: tuple[Sheet, ...] = (
            Column("min_stock", NUMBER, "floor on end-of-period stock", default=0.0, unit="t",
                   nonnegative=True),
            Column("max_stock", NUMBER, "ceiling on stock (blank: unlimited)", unit="t",
-                  nonnegative=True)),
+                  nonnegative=True),
+           Column("initial_clean", BOOL, "TRUE: initial stock has touched no country group "
+                  "(default: it touches every group)", default=False, ext=True)),
           key=("site_id", "material_id"), id_column="site_id"),
     Sheet("ExportControls", "Measures of exporting governments on cross-border lane shipments.",
           (Column("rule_id", ID, "rule id", required=True),
@@ -208,20 +220,31 @@ SHEETS: tuple[Sheet, ...] = (
            Column("measure", CHOICE, "ban, quota or tariff", required=True, choices=MEASURES),
            Column("value", NUMBER, "quota: t per period; tariff: fraction of reference_price",
                   nonnegative=True),
-           _enabled()),
+           _enabled(),
+           Column("scope", CHOICE, "shipment: shipments leaving the exporter; content: any "
+                  "cross-border shipment into importer of material that has touched the exporter",
+                  default="shipment", choices=SCOPES, ext=True)),
           key=("rule_id",), id_column="rule_id"),
     Sheet("Policies", "The buyer's own sourcing rules on arrivals at demand sites.",
           (Column("rule_id", ID, "rule id", required=True),
-           Column("kind", CHOICE, "max_country_share, min_country_share or max_company_share",
-                  required=True, choices=POLICY_KINDS),
+           Column("kind", CHOICE, "max_country_share, min_country_share, max_company_share, "
+                  "clean_chain or qualified_only", required=True, choices=POLICY_KINDS),
            Column("material_id", ID, "material (blank: every material with demand)",
                   ref=("Materials", "material_id")),
            Column("country", COUNTRY, "country (blank: every country, max rules only)"),
            Column("company", TEXT, "company (blank: every company)"),
-           Column("value", NUMBER, "share, 0..1", required=True, fraction=True),
+           Column("value", NUMBER, "share, 0..1 (share kinds)", fraction=True),
            *_periods(),
-           _enabled()),
+           _enabled(),
+           Column("segment", TEXT, "clean_chain / qualified_only: the Demand segment covered",
+                  ext=True),
+           Column("group", ID, "clean_chain: the country group the chain must not touch",
+                  ref=("CountryGroups", "group_id"), ext=True)),
           key=("rule_id",), id_column="rule_id"),
+    Sheet("CountryGroups", "Named groups of countries (e.g. FEOC = CN, RU, KP, IR), one row per member.",
+          (Column("group_id", ID, "group id", required=True),
+           Column("country", COUNTRY, "member country", required=True)),
+          key=("group_id", "country"), id_column="group_id", ext=True),
     Sheet("Scenarios", "Named what-ifs.",
           (Column("scenario_id", ID, "scenario id", required=True),
            Column("description", TEXT, "what it represents"),

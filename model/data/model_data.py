@@ -16,6 +16,8 @@ import pandas as pd
 
 from model.problems import Problems
 from model.read.workbook import ROW, Workbook
+from model.data.provenance import prepare_provenance
+from model.schema import CHAIN_KINDS
 from model.validate.rules import active
 
 
@@ -39,6 +41,7 @@ class ModelData:
     policy_rows: pd.DataFrame    # key, rule, kind, material, period, who, value, row
     arrivals: pd.DataFrame       # var, key, coef, material, period, country, company
     problems: Problems = field(default_factory=Problems)
+    provenance: object = None    # model.data.provenance.Provenance, when rules follow the material
 
     @property
     def discard(self) -> pd.DataFrame:
@@ -188,9 +191,11 @@ def prepare(wb: Workbook) -> ModelData:
                                                          ref, problems)
     policy_rows, arrivals = _policies(t["Policies"], demand, offers, processes, recipe, ship,
                                       sites, periods, problems)
-    return ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
+    data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
                      arrivals, problems)
+    data.provenance = prepare_provenance(wb, data, problems)
+    return data
 
 
 def _export_controls(rules, ship, sites, periods, ref, problems):
@@ -199,6 +204,8 @@ def _export_controls(rules, ship, sites, periods, ref, problems):
     c_to = ship["to_site"].map(country)
     limits, cover = [], []
     for rec in rules.to_dict("records"):
+        if rec.get("scope") == "content":
+            continue          # follows the material: model/data/provenance.py
         rule_periods = _periods_of(rec, periods)
         mask = (c_from == rec["exporter"]) & (c_to != c_from) & ship["period"].isin(rule_periods)
         if rec["importer"]:
@@ -247,6 +254,8 @@ def _policies(rules, demand, offers, processes, recipe, ship, sites, periods, pr
     demanded = sorted(set(demand["material"]))
     rows = []
     for rec in rules.to_dict("records"):
+        if rec["kind"] in CHAIN_KINDS:
+            continue          # follows the material: model/data/provenance.py
         by = "company" if rec["kind"] == "max_company_share" else "country"
         who = rec[by]
         materials = [rec["material_id"]] if rec["material_id"] else demanded

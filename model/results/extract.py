@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from model.build.costs import CATEGORIES
+from model.results.provenance import provenance_tables
 
 TOL = 1e-9
 
@@ -108,6 +109,7 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
     cost["category"] = cost["category"].astype(str)
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
     tables["RuleMarginals"] = rule_marginals(data, compiled, solution)
+    tables.update(provenance_tables(data, get))
     return tables
 
 
@@ -123,25 +125,35 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
     if solution.row_activity is None:
         return pd.DataFrame(columns=cols)
     names = np.array(compiled.row_con)
-    idx = np.flatnonzero((names == "export_limit") | (names == "policy_share"))
+    idx = np.flatnonzero(np.isin(names, ["export_limit", "policy_share", "chain_rule",
+                                         "content_limit"]))
     lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
     act = solution.row_activity
     binding = {int(i): min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
     change = relaxation_values(solution, compiled, [i for i in idx if binding[int(i)]])
     lim = data.export_limits.set_index(["rule", "period"])
     pol = data.policy_rows.set_index("key")
+    pv = data.provenance
+    if pv is not None:
+        chain = pv.chain_limits.set_index(["rule", "period"])
+        content = pv.content_limits.set_index(["rule", "period"])
     cur = data.settings.get("currency") or "USD"
     rows = []
     for i in idx:
         key = compiled.row_key[i]
         dual = float(solution.row_dual[i]) if solution.row_dual is not None else float("nan")
         delta = change.get(int(i), 0.0)
-        if names[i] == "export_limit":
-            r = lim.loc[key]
+        if names[i] in ("export_limit", "content_limit"):
+            r = (lim if names[i] == "export_limit" else content).loc[key]
             head = (r["measure"], "", key[1], "", float(r["limit"]))
             rows.append(("ExportControls", key[0], int(r["row"]), *head, float(act[i]),
                          binding[int(i)], dual, delta,
                          _words(f"{r['measure']} {key[0]}", key[1], "through it", delta, cur)))
+        elif names[i] == "chain_rule":
+            r = chain.loc[key]
+            rows.append(("Policies", key[0], int(r["row"]), r["kind"], "", key[1], "", 0.0,
+                         float(act[i]), binding[int(i)], dual, delta,
+                         _words(f"{r['kind']} {key[0]}", key[1], "of barred material", delta, cur)))
         else:
             r = pol.loc[[key]].iloc[0]
             who = f"{r['who']}'s share of {r['material']}"

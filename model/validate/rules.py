@@ -12,7 +12,14 @@ import pandas as pd
 
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
-from model.schema import NUMBER, SHEETS
+from model.schema import CHAIN_KINDS, NUMBER, SHEETS
+
+
+def split_list(text) -> list[str]:
+    """'a, b,c' -> ['a', 'b', 'c'] (comma-separated cells such as qualified_for)."""
+    if not text:
+        return []
+    return [part.strip() for part in str(text).split(",") if part.strip()]
 
 
 def active(frame: pd.DataFrame) -> pd.DataFrame:
@@ -129,8 +136,29 @@ def validate(wb: Workbook, context: str = "") -> Problems:
             warn("ExportControls", rec[ROW], "importer", rec["importer"],
                  "importer equals exporter: the rule covers no shipment")
 
+    segments = set(active(t["Demand"])["segment"])
+    groups = set(t["CountryGroups"]["group_id"])
+    for sheet in ("Supply", "Processes"):
+        for rec in active(t[sheet]).to_dict("records"):
+            for seg in split_list(rec.get("qualified_for")):
+                if seg not in segments:
+                    warn(sheet, rec[ROW], "qualified_for", seg, "no Demand row has this segment"
+                         + did_you_mean(seg, segments))
     for rec in active(t["Policies"]).to_dict("records"):
         kind = rec["kind"]
+        if kind in CHAIN_KINDS:
+            if not rec["segment"]:
+                err("Policies", rec[ROW], "segment", None, f"{kind} needs a segment")
+            elif rec["segment"] not in segments:
+                warn("Policies", rec[ROW], "segment", rec["segment"],
+                     "no Demand row has this segment: the rule covers nothing"
+                     + did_you_mean(rec["segment"], segments))
+            if kind == "clean_chain" and not rec["group"]:
+                err("Policies", rec[ROW], "group", None,
+                    "clean_chain needs a group (a group_id of CountryGroups)")
+            continue
+        if rec["value"] is None:
+            err("Policies", rec[ROW], "value", None, f"{kind} needs a value (a share, 0..1)")
         if kind == "min_country_share" and rec["country"] is None:
             err("Policies", rec[ROW], "country", None, "min_country_share needs a country")
         if kind in ("max_country_share", "min_country_share") and rec["company"] is not None:

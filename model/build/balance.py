@@ -1,0 +1,58 @@
+"""Material balance at every reachable site, material and period.
+
+    sum_{o at s, k} buy[o,p] + sum_q out[q,k] run[q,p] + sum_{l into s} ship[l,k,p] + stock[s,k,p-1]
+      = sum_q in[q,k] run[q,p] + sum_{l out of s} ship[l,k,p] + stock[s,k,p]
+        + sum_{d at s,k,p} met[d] + discard[s,k,p]
+
+    stock[s,k,first-1] = initial_stock[s,k]  (a constant on the right-hand side)
+
+| math | code | sheet.column |
+|---|---|---|
+| buy[o,p] | m.buy | Supply |
+| in/out[q,k] | data.recipe | Recipes.input / output |
+| run[q,p] | m.run | Processes |
+| ship[l,k,p] | m.ship | Lanes |
+| stock[s,k,p] | m.stock | Inventory |
+| met[d] | m.met | Demand |
+| discard[s,k,p] | m.discard | Materials.disposal_cost |
+
+Written as (inflows - outflows) == -initial_stock in the first period, 0 later.
+"""
+
+from __future__ import annotations
+
+from model.build.expr import add_constraint
+
+
+def add(m, data) -> int:
+    rows: dict = {key: [] for key in zip(data.balance["site"], data.balance["material"],
+                                         data.balance["period"])}
+    o = data.offers
+    for key, s, k, p in zip(zip(o["offer"], o["period"]), o["site"], o["material"], o["period"]):
+        rows[s, k, p].append((1.0, m.buy[key]))
+    made = data.processes.merge(data.recipe, on="process")
+    for q, p, s, k, a, b in zip(made["process"], made["period"], made["site"], made["material"],
+                                made["input"], made["output"]):
+        rows[s, k, p].append((b - a, m.run[q, p]))
+    sh = data.ship
+    for lane, k, p, a, b in zip(sh["lane"], sh["material"], sh["period"], sh["from_site"],
+                                sh["to_site"]):
+        v = m.ship[lane, k, p]
+        rows[a, k, p].append((-1.0, v))
+        rows[b, k, p].append((1.0, v))
+    first = data.periods[0]
+    rhs = {key: 0.0 for key in rows}
+    st = data.stock
+    for s, k, p, init in zip(st["site"], st["material"], st["period"], st["initial"]):
+        rows[s, k, p].append((-1.0, m.stock[s, k, p]))
+        if p == first:
+            rhs[s, k, p] -= init or 0.0
+        else:
+            rows[s, k, p].append((1.0, m.stock[s, k, p - 1]))
+    d = data.demand
+    for i, s, k, p in d.loc[d["reachable"], ["d", "site", "material", "period"]].itertuples(index=False):
+        rows[s, k, p].append((-1.0, m.met[i]))
+    for key in rows:
+        rows[key].append((-1.0, m.discard[key]))
+    return add_constraint(m, "balance", {k: (rhs[k], t, rhs[k]) for k, t in rows.items()},
+                          doc="material balance")

@@ -1,0 +1,23 @@
+"""Demand: each Demand row is met or left unmet (at its penalty).
+
+    met[d] + unmet[d] = quantity[d]              (demand)
+
+A row no supply can ever reach has no met[d]: unmet[d] = quantity[d].
+
+| math | code | sheet.column |
+|---|---|---|
+| quantity[d] | demand.quantity | Demand.quantity |
+| penalty[d] | demand.penalty | Demand.unmet_penalty, Settings.unmet_penalty |
+"""
+
+from __future__ import annotations
+
+from model.build.expr import add_constraint
+
+
+def add(m, data) -> int:
+    rows = {}
+    for d, qty, reach in zip(data.demand["d"], data.demand["quantity"], data.demand["reachable"]):
+        terms = [(1.0, m.unmet[d])] + ([(1.0, m.met[d])] if reach else [])
+        rows[d] = (qty, terms, qty)
+    return add_constraint(m, "demand", rows, "demand met or unmet")

@@ -1,0 +1,42 @@
+"""Small helpers shared by the constraint families: linear expressions from
+(coefficient, variable) lists, and indexed constraints from prepared rows."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pyomo.environ as pyo
+from pyomo.core.expr.numeric_expr import LinearExpression
+
+
+def linear(terms) -> LinearExpression:
+    terms = list(terms)
+    return LinearExpression(constant=0, linear_coefs=[c for c, _ in terms],
+                            linear_vars=[v for _, v in terms])
+
+
+def grouped(items):
+    """[(key, coef, var)] -> {key: [(coef, var)]} preserving first-seen key order."""
+    out: dict = defaultdict(list)
+    for key, coef, var in items:
+        out[key].append((coef, var))
+    return out
+
+
+def add_constraint(m, name: str, rows: dict, doc: str = "") -> int:
+    """rows: {index: (lower, [(coef, var)], upper)}; None bounds mean open."""
+    if not rows:
+        return 0
+    keys = list(rows)
+
+    def rule(_m, *k):
+        lo, terms, hi = rows[k if len(k) > 1 else k[0]]
+        if not terms:
+            return pyo.Constraint.Skip
+        body = linear(terms)
+        if lo is not None and hi is not None and lo == hi:
+            return body == lo
+        return (lo, body, hi)
+
+    m.add_component(name, pyo.Constraint(keys, rule=rule, doc=doc))
+    return len(getattr(m, name))

@@ -1,0 +1,24 @@
+"""Lane capacities, all materials together.
+
+    sum_k ship[l,k,p] <= cap[l,p]                (lane_capacity)
+
+| math | code | sheet.column |
+|---|---|---|
+| cap[l,p] | lane_caps.cap | Lanes.capacity, CapacityProfile.capacity (lane ids) |
+"""
+
+from __future__ import annotations
+
+from model.build.expr import grouped, add_constraint
+
+
+def add(m, data) -> int:
+    caps = dict(zip(zip(data.lane_caps["lane"], data.lane_caps["period"]), data.lane_caps["cap"]))
+    if not caps:
+        return 0
+    sh = data.ship
+    terms = grouped(((lane, p), 1.0, m.ship[lane, k, p])
+                    for lane, k, p in zip(sh["lane"], sh["material"], sh["period"])
+                    if (lane, p) in caps)
+    return add_constraint(m, "lane_capacity", {key: (None, t, caps[key]) for key, t in terms.items()},
+                          "lane capacity")

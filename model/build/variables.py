@@ -1,0 +1,55 @@
+"""Decision variables, all sparse: one per row of the prepared index frames.
+
+| symbol | code | index | bounds |
+|---|---|---|---|
+| buy[o,p] | m.buy | offers (offer, period) | 0 .. cap[o,p] |
+| use[o,p] | m.use_offer | offers with fixed_cost or min_quantity | binary |
+| run[q,p] | m.run | processes (process, period) | 0 .. cap[q,p] |
+| on[q,p] | m.run_on | processes with fixed_cost | binary |
+| ship[l,k,p] | m.ship | ship (lane, material, period) | >= 0 |
+| stock[s,k,p] | m.stock | stock (site, material, period) | min_stock .. max_stock |
+| discard[s,k,p] | m.discard | balance (site, material, period) | >= 0 |
+| met[d], unmet[d] | m.met, m.unmet | Demand rows (met: reachable ones) | 0 .. quantity |
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import pyomo.environ as pyo
+
+from model.data.model_data import ModelData
+
+
+def keys(frame, cols) -> list:
+    if len(cols) == 1:
+        return frame[cols[0]].tolist()
+    return list(zip(*(frame[c].tolist() for c in cols)))
+
+
+def _var(m, name, index, ub=None, lb=None, binary=False):
+    m.add_component(name, pyo.Var(index, domain=pyo.Binary if binary else pyo.NonNegativeReals))
+    var = getattr(m, name)
+    if ub is not None or lb is not None:
+        for i, k in enumerate(index):
+            if ub is not None and ub[i] is not None:
+                var[k].setub(ub[i])
+            if lb is not None and lb[i]:
+                var[k].setlb(lb[i])
+    return var
+
+
+def add(m, data: ModelData) -> None:
+    o, q = data.offers, data.processes
+    _var(m, "buy", keys(o, ["offer", "period"]), ub=o["cap"].tolist())
+    _var(m, "use_offer", keys(o[o["binary"]], ["offer", "period"]), binary=True)
+    _var(m, "run", keys(q, ["process", "period"]), ub=q["cap"].tolist())
+    _var(m, "run_on", keys(q[q["binary"]], ["process", "period"]), binary=True)
+    _var(m, "ship", keys(data.ship, ["lane", "material", "period"]))
+    st = data.stock
+    _var(m, "stock", keys(st, ["site", "material", "period"]),
+         lb=st["lo"].tolist(), ub=[None if pd.isna(h) else h for h in st["hi"]])
+    _var(m, "discard", keys(data.balance, ["site", "material", "period"]))
+    d = data.demand
+    reach = d[d["reachable"]]
+    _var(m, "met", reach["d"].tolist(), ub=reach["quantity"].tolist())
+    _var(m, "unmet", d["d"].tolist(), ub=d["quantity"].tolist())
