@@ -53,6 +53,13 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--update", action="store_true", help="rewrite the baselines")
     g.add_argument("--reason", help="why the baselines change (asked for when missing)")
 
+    t = sub.add_parser("stress", help="knock out each country, company, site or offer and rank the damage")
+    t.add_argument("workbook")
+    t.add_argument("--by", choices=["country", "company", "site", "offer"], default="country")
+    t.add_argument("--periods", help="YEAR or YEAR-YEAR (default: the whole horizon)")
+    t.add_argument("--scenario", help="stress this scenario instead of the base")
+    t.add_argument("-o", "--output", required=True, help="stress report workbook (.xlsx)")
+
     c = sub.add_parser("from-csv", help="build a workbook from a folder of CSV files (one per sheet)")
     c.add_argument("folder")
     c.add_argument("workbook")
@@ -75,6 +82,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "regress":
             from model.commands.regress import regress_command
             return regress_command(args)
+        if args.command == "stress":
+            from model.commands.stress import stress_command
+            return stress_command(args)
         if args.command == "from-csv":
             from model.read.from_csv import csv_folder_to_workbook
             sheets = csv_folder_to_workbook(args.folder, args.workbook)

@@ -1,0 +1,175 @@
+"""Build once, then toggle and re-solve warm.
+
+A ``Session`` keeps the compiled model in one HiGHS object. Switching a row
+off, changing a capacity or knocking out an entity is a change of column or
+row bounds in place; HiGHS restarts from its previous basis, so a re-solve
+costs a fraction of a build. Rows disabled in the workbook were never built:
+enabling one needs a fresh session (``NeedsRebuild``).
+
+    s = Session("inputs/example.xlsx")
+    base = s.solve().objective
+    s.disable("CN_SB_BAN"); s.solve()          # the ban lifted
+    s.reset()
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import highspy
+import numpy as np
+
+from model.build import build
+from model.data.model_data import prepare
+from model.results.extract import extract
+from model.run import load
+from model.solve.handover import compile_model
+from model.solve.highs import INF, Solution, SolveOptions, _read, highs_version, new_highs
+
+# Which columns belong to an entity of each kind (variable name -> position of the id in the key).
+COLUMN_OWNERS = {
+    "offer": {"buy": 0, "use_offer": 0},
+    "process": {"run": 0, "run_on": 0, "runc": 0},
+    "lane": {"ship": 0, "shipc": 0},
+}
+RULE_ROWS = ("export_limit", "policy_share", "chain_rule", "content_limit")
+
+
+class NeedsRebuild(Exception):
+    """The change touches something that is not in the built model."""
+
+
+class Session:
+    def __init__(self, workbook, scenario: str | None = None, options: SolveOptions | None = None):
+        self.wb, self.changes, self.warnings = load(workbook, scenario)
+        self.data = prepare(self.wb)
+        self.built = build(self.data)
+        self.compiled = c = compile_model(self.built.model)
+        self.options = options or SolveOptions(mip_gap=self.wb.settings["mip_gap"],
+                                               time_limit_s=self.wb.settings.get("time_limit_s"),
+                                               want_duals=False, canonical=False)
+        self.highs = new_highs(self.options)
+        self.highs.passModel(c.lp)
+        self.col_upper = np.array(c.lp.col_upper_, dtype=float)
+        self.row_lower = np.array(c.lp.row_lower_, dtype=float)
+        self.row_upper = np.array(c.lp.row_upper_, dtype=float)
+        self.cols: dict[tuple[str, str], list[int]] = defaultdict(list)   # (kind, id) -> columns
+        self.col_period = np.zeros(len(c.col_var), dtype=int)
+        for j, (var, key) in enumerate(zip(c.col_var, c.col_key)):
+            key = key if isinstance(key, tuple) else (key,)
+            self.col_period[j] = key[-1] if isinstance(key[-1], int) else 0
+            for kind, owners in COLUMN_OWNERS.items():
+                if var in owners:
+                    self.cols[kind, key[owners[var]]].append(j)
+        self.rule_rows: dict[str, list[int]] = defaultdict(list)    # rule id -> rows
+        self.row_period: dict[int, int] = {}
+        for i, (con, key) in enumerate(zip(c.row_con, c.row_key)):
+            if con in RULE_ROWS:
+                self.rule_rows[key[0]].append(i)
+                self.row_period[i] = key[2] if con == "policy_share" else key[1]
+        self.applied: list[str] = []
+        self.solution: Solution | None = None
+
+    # -- changes -----------------------------------------------------------------
+    def _set_upper(self, cols, value: float | np.ndarray) -> None:
+        cols = np.asarray(cols, dtype=np.int32)
+        if len(cols) == 0:
+            return
+        lower = np.asarray(self.compiled.lp.col_lower_)[cols]
+        upper = np.broadcast_to(np.asarray(value, dtype=float), cols.shape).copy()
+        upper = np.maximum(upper, lower * 0)   # never below zero
+        self.highs.changeColsBounds(len(cols), cols, np.minimum(lower, upper), upper)
+
+    def disable(self, ident: str, periods=None) -> None:
+        """Switch off an offer, process, lane or rule (optionally only in some periods)."""
+        hit = False
+        for kind in COLUMN_OWNERS:
+            cols = self._in_periods(self.cols.get((kind, ident), []), periods)
+            if cols:
+                self._set_upper(cols, 0.0)
+                hit = True
+        for i in self.rule_rows.get(ident, []):
+            if periods is None or self.row_period[i] in set(periods):
+                self.highs.changeRowBounds(i, -INF, INF)
+                hit = True
+        if not hit:
+            raise NeedsRebuild(f"{ident} is not in the built model (disabled in the workbook, "
+                               "or no such id): solve the workbook afresh")
+        self.applied.append(f"disable {ident}" + (f" in {list(periods)}" if periods else ""))
+
+    def enable(self, ident: str) -> None:
+        """Undo ``disable`` for one id (bounds back to the built model's)."""
+        found = False
+        for kind in COLUMN_OWNERS:
+            cols = np.asarray(self.cols.get((kind, ident), []), dtype=np.int32)
+            if len(cols):
+                lp = self.compiled.lp
+                self.highs.changeColsBounds(len(cols), cols, np.asarray(lp.col_lower_)[cols],
+                                            self.col_upper[cols])
+                found = True
+        for i in self.rule_rows.get(ident, []):
+            self.highs.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
+            found = True
+        if not found:
+            raise NeedsRebuild(f"{ident} is not in the built model: solve the workbook afresh")
+        self.applied.append(f"enable {ident}")
+
+    def scale_capacity(self, ident: str, factor: float, periods=None) -> None:
+        """Multiply an offer's or process's capacity (its column bounds) by factor."""
+        cols = [j for kind in ("offer", "process") for j in self.cols.get((kind, ident), [])
+                if self.compiled.col_var[j] in ("buy", "run", "runc")]
+        cols = self._in_periods(cols, periods)
+        if not cols:
+            raise NeedsRebuild(f"{ident} has no capacity in the built model")
+        if self._has_binary(ident):
+            raise NeedsRebuild(f"{ident} has a fixed cost or minimum quantity: its capacity sits in "
+                               "a row with a binary; solve the workbook afresh")
+        self._set_upper(cols, self.col_upper[cols] * factor)
+        self.applied.append(f"scale capacity of {ident} by {factor:g}")
+
+    def _has_binary(self, ident: str) -> bool:
+        return any(self.compiled.col_var[j] in ("use_offer", "run_on")
+                   for kind in ("offer", "process") for j in self.cols.get((kind, ident), []))
+
+    def knock_out(self, offers=(), processes=(), lanes=(), periods=None) -> None:
+        """Stress test: nothing bought, run or shipped by these ids in the periods."""
+        for kind, ids in (("offer", offers), ("process", processes), ("lane", lanes)):
+            for ident in ids:
+                self._set_upper(self._in_periods(self.cols.get((kind, ident), []), periods), 0.0)
+
+    def _in_periods(self, cols, periods):
+        if periods is None:
+            return list(cols)
+        keep = set(periods)
+        return [j for j in cols if self.col_period[j] in keep]
+
+    def reset(self) -> None:
+        """Back to the model as built."""
+        lp = self.compiled.lp
+        n, m = lp.num_col_, lp.num_row_
+        self.highs.changeColsBounds(n, np.arange(n, dtype=np.int32), np.asarray(lp.col_lower_),
+                                    self.col_upper)
+        if m:
+            self.highs.changeRowsBounds(m, np.arange(m, dtype=np.int32), self.row_lower, self.row_upper)
+        self.applied.clear()
+
+    # -- solving -----------------------------------------------------------------
+    def solve(self) -> Solution:
+        import time
+        start = time.perf_counter()
+        try:
+            self.highs.run()
+            sol = _read(self.highs, self.compiled, self.options)
+        except Exception as exc:
+            sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
+        sol.seconds = time.perf_counter() - start
+        sol.solver_version = highs_version()
+        sol.is_mip = bool(self.compiled.integer.any())
+        self.solution = sol
+        return sol
+
+    def tables(self) -> dict:
+        """Result tables of the last solve (as in the report)."""
+        if self.solution is None or not self.solution.has_solution:
+            return {}
+        return extract(self.data, self.built, self.compiled, self.solution)
