@@ -53,6 +53,15 @@ def _parser() -> argparse.ArgumentParser:
     g.add_argument("--update", action="store_true", help="rewrite the baselines")
     g.add_argument("--reason", help="why the baselines change (asked for when missing)")
 
+    m = sub.add_parser("compare", help="solve several scenarios and compare them side by side")
+    m.add_argument("workbook")
+    m.add_argument("--scenarios", help="comma-separated scenario ids (base is always included)")
+    m.add_argument("--all", action="store_true", help="every scenario in the workbook")
+    m.add_argument("-o", "--output", required=True, help="comparison workbook (.xlsx)")
+    m.add_argument("--workers", type=int, default=1, help="solve in N worker processes")
+    m.add_argument("--dask", metavar="ADDRESS", help="send the solves to this Dask scheduler")
+    m.add_argument("-q", "--quiet", action="store_true")
+
     t = sub.add_parser("stress", help="knock out each country, company, site or offer and rank the damage")
     t.add_argument("workbook")
     t.add_argument("--by", choices=["country", "company", "site", "offer"], default="country")
@@ -82,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "regress":
             from model.commands.regress import regress_command
             return regress_command(args)
+        if args.command == "compare":
+            from model.commands.compare import compare_command
+            return compare_command(args)
         if args.command == "stress":
             from model.commands.stress import stress_command
             return stress_command(args)
