@@ -33,6 +33,7 @@ class SolveOptions:
     time_limit_s: float | None = None
     want_duals: bool = True
     canonical: bool = True     # second pass: same cost, ties broken by a fixed order
+    highs_options: dict = field(default_factory=dict)   # any other HiGHS option (tests, experts)
     log_file: str | None = None
 
 
@@ -78,6 +79,9 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
     h.setOptionValue("mip_rel_gap", float(options.mip_gap))
     if options.time_limit_s:
         h.setOptionValue("time_limit", float(options.time_limit_s))
+    for key, value in options.highs_options.items():
+        if h.setOptionValue(key, value) != highspy.HighsStatus.kOk:
+            raise ValueError(f"HiGHS refused option {key}={value!r}")
     return h
 
 
@@ -86,7 +90,8 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
     start = time.perf_counter()
     try:
         h = new_highs(options)
-        h.passModel(compiled.lp)
+        if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
+            raise ValueError("HiGHS refused the model")
         h.run()
         sol = _read(h, compiled, options)
         if sol.status == "unbounded_or_infeasible":
