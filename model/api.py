@@ -1,9 +1,9 @@
 """The notebook API: data in, DataFrames out; no solver object leaks out.
 
     from model.api import run, compare, stress
-    r = run("inputs/example.xlsx", scenario="stibnite_late")
+    r = run("inputs/example.xlsx", scenario="STIBNITE_LATE")
     r.summary["objective"], r.tables["Purchases"]
-    compare("inputs/example.xlsx", ["stibnite_late", "lynas_down"])["Overview"]
+    compare("inputs/example.xlsx", ["STIBNITE_LATE", "CN_CONTENT_RULE"])["Overview"]
     stress("inputs/example.xlsx", by="country", periods=range(2027, 2029))
 """
 

@@ -217,7 +217,9 @@ SHEETS: tuple[Sheet, ...] = (
            Column("max_stock", NUMBER, "ceiling on stock (blank: unlimited)", unit="t",
                   nonnegative=True),
            Column("initial_clean", BOOL, "TRUE: initial stock has touched no country group "
-                  "(default: it touches every group)", default=False, ext=True)),
+                  "(default: it touches every group)", default=False, ext=True),
+           Column("initial_qualified_for", TEXT, "demand segments the initial stock is qualified "
+                  "for, comma-separated (default: none)", ext=True)),
           key=("site_id", "material_id"), id_column="site_id"),
     Sheet("ExportControls", "Measures of exporting governments on cross-border lane shipments.",
           (Column("rule_id", ID, "rule id", required=True),

@@ -18,7 +18,8 @@ country and is qualified for its ``qualified_for``; a process run's outputs
 touch the site's groups plus every group any consumed input had touched, and
 are qualified exactly for the process's ``qualified_for``; shipping and
 storage change nothing; initial stock touches every group unless
-``initial_clean`` and is qualified for nothing.
+``initial_clean`` and is qualified for the segments of ``initial_qualified_for``
+(extension; default none).
 
 With no such rule, ``prepare_provenance`` returns None and the model is
 exactly the contract-v1 model.
@@ -102,7 +103,8 @@ def prepare_provenance(wb, data, problems: Problems) -> Provenance | None:
     for rec in t["Inventory"].to_dict("records"):
         if (rec["initial_stock"] or 0) > 0:
             touched = frozenset() if rec["initial_clean"] else frozenset(groups)
-            c = cls_of(touched, frozenset())
+            quals = frozenset(x for x in split_list(rec.get("initial_qualified_for")) if x in segments)
+            c = cls_of(touched, quals)
             initial[rec["site_id"], rec["material_id"]] = (c, rec["initial_stock"])
             reach.setdefault((rec["site_id"], rec["material_id"]), set()).add(c)
 
