@@ -67,6 +67,8 @@ def _parser() -> argparse.ArgumentParser:
     t.add_argument("--by", choices=["country", "company", "site", "offer"], default="country")
     t.add_argument("--periods", help="YEAR or YEAR-YEAR (default: the whole horizon)")
     t.add_argument("--scenario", help="stress this scenario instead of the base")
+    t.add_argument("--include-home", action="store_true",
+                   help="with --by country, also knock out the countries of the demand sites")
     t.add_argument("-o", "--output", required=True, help="stress report workbook (.xlsx)")
 
     c = sub.add_parser("from-csv", help="build a workbook from a folder of CSV files (one per sheet)")

@@ -35,9 +35,11 @@ def stress_workbook(table: pd.DataFrame, source: Path) -> Workbook:
     about = wb.create_sheet("About")
     attrs = table.attrs
     write_frame(about, pd.DataFrame({
-        "key": ["input_file", "knocked out by", "periods", "base objective", "meaning"],
+        "key": ["input_file", "knocked out by", "periods", "base objective", "left out", "meaning"],
         "value": [str(source), attrs.get("by"), ", ".join(map(str, attrs.get("window", []))),
                   attrs.get("base_objective"),
+                  (", ".join(attrs.get("excluded", [])) + " (home countries of the demand sites; "
+                   "use --include-home)") if attrs.get("excluded") else "",
                   "each entity's supply, processing and outbound lanes are shut in the periods; "
                   "periods_survived = knocked-out periods before demand goes unmet beyond base"]}))
     top = min(len(table), 15)
@@ -65,7 +67,7 @@ def stress_command(args) -> int:
         print(f"--periods expects YEAR or YEAR-YEAR, got {args.periods!r}", file=sys.stderr)
         return EXIT_INPUT
     try:
-        table = stress(src, args.by, periods, args.scenario)
+        table = stress(src, args.by, periods, args.scenario, include_home=args.include_home)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT
@@ -75,5 +77,8 @@ def stress_command(args) -> int:
     save_atomic(stress_workbook(table, src), out)
     show = table.head(10)[["rank", "entity", "cost_increase", "extra_unmet_t", "periods_survived"]]
     print(show.to_string(index=False))
+    if table.attrs.get("excluded"):
+        print(f"left out (home countries of the demand sites; --include-home to add): "
+              f"{', '.join(table.attrs['excluded'])}")
     print(f"report: {out}")
     return EXIT_OK

@@ -45,8 +45,16 @@ def _unmet_by_period(session: Session, x) -> pd.Series:
     return pd.Series(np.asarray(x)[idx], index=periods).groupby(level=0).sum()
 
 
+def home_countries(data) -> list[str]:
+    """Countries of the sites that have demand: the buyer's own."""
+    return sorted(set(data.demand["site"].map(data.sites["country"])))
+
+
 def stress(workbook, by: str = "country", periods=None, scenario: str | None = None,
-           session: Session | None = None) -> pd.DataFrame:
+           session: Session | None = None, include_home: bool = False) -> pd.DataFrame:
+    """Rank entities by damage. With ``by="country"`` the buyer's own countries
+    (those with demand sites) are left out unless ``include_home``: shutting a
+    whole home industry is a different question from losing a supplier country."""
     s = session or Session(workbook, scenario)
     window = sorted(periods) if periods else list(s.data.periods)
     base = s.solve()
@@ -54,7 +62,10 @@ def stress(workbook, by: str = "country", periods=None, scenario: str | None = N
         raise RuntimeError(f"the base case has no solution ({base.status}); nothing to stress")
     base_unmet = _unmet_by_period(s, base.x)
     rows = []
+    skipped = home_countries(s.data) if by == "country" and not include_home else []
     for name, e in entities(s.data, by).items():
+        if name in skipped:
+            continue
         s.reset()
         s.knock_out(e["offers"], e["processes"], e["lanes"], window)
         sol = s.solve()
@@ -77,5 +88,5 @@ def stress(workbook, by: str = "country", periods=None, scenario: str | None = N
     out = out.sort_values(["cost_increase", "extra_unmet_t", "entity"],
                           ascending=[False, False, True], na_position="first").reset_index(drop=True)
     out.insert(0, "rank", range(1, len(out) + 1))
-    out.attrs.update(base_objective=base.objective, window=window, by=by)
+    out.attrs.update(base_objective=base.objective, window=window, by=by, excluded=skipped)
     return out
