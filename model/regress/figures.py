@@ -40,7 +40,7 @@ SECTIONS = (
     Section("cost", MONEY, "category", "undiscounted cost over the horizon"),
     Section("discounted_cost", MONEY, "category", "discounted cost over the horizon (sums to the objective)"),
     Section("cost_by_period", MONEY, "category|period", "undiscounted cost per period"),
-    Section("arrivals_t", T, "material|country", "t arriving at demand sites over the horizon, by origin country"),
+    Section("arrivals_t", T, "material|country", "arrivals at demand sites over the horizon, by origin country"),
     Section("unmet_t", T, "material", "unmet demand over the horizon"),
     Section("unmet_t_by_period", T, "material|period", "unmet demand per period"),
     Section("end_stock_t", T, "site|material|period", "end-of-period stock"),

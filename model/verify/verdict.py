@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 
 QUANTITY_ABS = 1e-6     # t (or runs), scaled by max(1, magnitude of the constraint)
 OBJECTIVE_REL = 1e-6    # relative to max(1, |objective|)
+REPORT_ROUNDING = 1e-7  # t: the step to which the report rounds quantities
 
 
 class CannotVerify(Exception):
@@ -17,9 +18,12 @@ class Tolerance:
     """``quantity_abs``: a constraint in t (or runs) holds when it is broken by
     at most ``quantity_abs * max(1, M)``, M being the magnitude of the
     constraint (its right-hand side or largest side). ``objective_rel``: money
-    agrees when it differs by at most ``objective_rel * max(1, |objective|)``."""
+    agrees when it differs by at most ``objective_rel * max(1, |objective|)``,
+    plus half of ``report_rounding`` times every (discounted) cost coefficient
+    of the recomputation, since the report rounds quantities to that step."""
     quantity_abs: float = QUANTITY_ABS
     objective_rel: float = OBJECTIVE_REL
+    report_rounding: float = REPORT_ROUNDING
 
     def t(self, *magnitudes: float) -> float:
         """Tolerance in t for a constraint whose terms have these magnitudes."""

@@ -12,7 +12,8 @@ under a second.
 The same seed always gives the same file. `formatting=True` (the default)
 also exercises the reader's side of the contract, all of it legal: header
 case and padding, blank rows between records, booleans spelt TRUE / yes / 1,
-an unknown extra column, and some sheets written as Excel Tables.
+ids padded with spaces, an unknown extra column, and some sheets written as
+Excel Tables.
 """
 
 from __future__ import annotations
@@ -189,7 +190,7 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
                 if r.chance(0.6):
                     n_id += 1
                     did = f"D{n_id}"
-                demand.append([did, s, k, p, r.int(5, 40),
+                demand.append([did, s, k, p, 0 if r.chance(0.03) else r.int(5, 40),
                                r.money(200, 2000) if r.chance(0.3) else None, seg])
     t["Demand"] = (["demand_id", "site_id", "material_id", "period", "quantity",
                     "unmet_penalty", "segment"], demand)
@@ -283,6 +284,20 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
                     ["s3", "Supply", r.pick(offers)[0], "min_quantity", "set", r.int(0, 20)],
                     ["s3", "Supply", r.pick(offers)[0], "fixed_cost", "set", r.money(100, 300)]]
         scen.append(["s3", "binaries", 0.2])
+    if r.chance(0.5):
+        s4 = [["Supply", "*", "fixed_cost", "scale", 2],
+              ["Settings", "unmet_penalty", "value", "scale", 1.5],
+              ["Sites", r.pick(sites), "company", "set", r.pick(companies)],
+              ["Materials", r.pick(mats), "disposal_cost", "set", r.int(0, 30)],
+              ["Inventory", "*", "holding_cost", "scale", 3]]
+        for sheet, rows in (("Supply", offers), ("Lanes", lanes), ("ExportControls", rules)):
+            off = [row[0] for row in rows if row[-1] is False]
+            if off:
+                s4.append([sheet, r.pick(off), "enabled", "set", r.pick([True, "yes", 1])])
+        if ids_d:
+            s4.append(["Demand", r.pick(ids_d), "quantity", "set", 0])
+        changes += [["s4"] + c for c in s4]
+        scen.append(["s4", "odds and ends", None])
     t["Scenarios"] = (["scenario_id", "description", "probability"], scen)
     t["ScenarioChanges"] = (["scenario_id", "sheet", "id", "column", "op", "value"], changes)
     return t
@@ -332,6 +347,17 @@ def _boolean_spelling(r: _Draw, v):
                    1 if v else 0])
 
 
+ID_COLUMNS = {"offer_id", "site_id", "material_id", "process_id", "lane_id", "from_site",
+              "to_site", "demand_id", "rule_id", "id"}
+
+
+def _id_spelling(r: _Draw, column, v):
+    """Ids are trimmed: now and then pad one with spaces."""
+    if column in ID_COLUMNS and isinstance(v, str) and r.chance(0.05):
+        return r.pick([f"{v} ", f" {v}", f" {v}  "])
+    return v
+
+
 def _header_spelling(r: _Draw, h):
     return r.pick([h, h.upper(), h.title(), f" {h} ", h.capitalize()])
 
@@ -342,6 +368,7 @@ def write_tables(tables, path, *, seed=0, formatting=True) -> None:
     wb.remove(wb.active)
     for n_table, (name, (header, rows)) in enumerate(tables.items()):
         ws = wb.create_sheet(name)
+        plain = list(header)
         as_table = formatting and name not in ("Settings",) and rows and r.chance(0.2)
         if formatting and not as_table:
             header = [_header_spelling(r, h) for h in header]
@@ -350,7 +377,8 @@ def write_tables(tables, path, *, seed=0, formatting=True) -> None:
         for row in rows:
             if formatting and not as_table and r.chance(0.08):
                 ws.append([None] * len(header))
-            cells = [_boolean_spelling(r, v) if formatting else v for v in row]
+            cells = [_id_spelling(r, h, _boolean_spelling(r, v)) if formatting else v
+                     for h, v in zip(plain, row)]
             if name == "ScenarioChanges":
                 cells = list(row)   # values are data, written as drawn
             ws.append(cells + (["free text"] if extra else []))
