@@ -192,7 +192,7 @@ def _canonical(h, compiled: Compiled, sol: Solution) -> None:
     cost = np.asarray(lp.col_cost_, dtype=float)
     optimum = float(cost @ h.getSolution().col_value)
     nz = np.flatnonzero(cost)
-    slack = 1e-9 * max(1.0, abs(optimum))
+    slack = 1e-12 * max(1.0, abs(optimum)) + 1e-9
     h.addRow(-INF, optimum + slack, len(nz), nz.astype(np.int32), cost[nz])
     cols = np.arange(n, dtype=np.int32)
     h.changeColsCost(n, cols, canonical_weights(compiled))
