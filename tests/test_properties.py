@@ -1,0 +1,202 @@
+"""Property tests (Hypothesis) on random contract-v1 workbooks.
+
+Metamorphic laws that any correct model obeys, whatever the data:
+- multiplying every cost and penalty by k multiplies the objective by k;
+- adding capacity never raises the cost;
+- adding an export ban never lowers it;
+- solving a scenario equals solving the workbook edited by hand the same way;
+and random corruptions of a valid workbook always end in a clean refusal
+(exit 2) or a solution, never a traceback or an unexpected error.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+
+import pytest
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from independent.random_workbooks import random_tables, write_tables
+from model.cli import main
+
+pytestmark = pytest.mark.component
+FEW = settings(max_examples=4, deadline=None, derandomize=True,
+               suppress_health_check=[HealthCheck.function_scoped_fixture])
+SEEDS = st.integers(min_value=0, max_value=5000)
+
+COST_COLUMNS = {"Supply": ["unit_cost", "fixed_cost"], "Processes": ["unit_cost", "fixed_cost"],
+                "Lanes": ["unit_cost"], "Materials": ["reference_price", "disposal_cost"],
+                "Inventory": ["holding_cost"], "Demand": ["unmet_penalty"]}
+
+
+def objective(tables, tmp_path, name, *args):
+    path = tmp_path / f"{name}.xlsx"
+    write_tables(tables, path, formatting=False)
+    js = tmp_path / f"{name}.json"
+    rc = main(["solve", str(path), "-o", str(tmp_path / f"{name}_r.xlsx"), "--summary-json",
+               str(js), "-q", *args])
+    summary = json.loads(js.read_text())
+    assert rc in (0, 3), summary
+    return summary["objective"], summary.get("mip_gap") or 0.0
+
+
+def edit(tables, sheet, column, fn):
+    header, rows = tables[sheet]
+    if column not in header:
+        return
+    j = header.index(column)
+    for row in rows:
+        row[j] = fn(row[j])
+
+
+def no_scenarios(tables):
+    t = copy.deepcopy(tables)
+    t.pop("Scenarios", None)
+    t.pop("ScenarioChanges", None)
+    return t
+
+
+def close(a, b, rel):
+    return abs(a - b) <= rel * max(1.0, abs(a), abs(b))
+
+
+@FEW
+@given(seed=SEEDS, k=st.sampled_from([0.5, 3.0, 10.0]))
+def test_scaling_every_cost_scales_the_objective(tmp_path, seed, k):
+    base = no_scenarios(random_tables(seed))
+    scaled = copy.deepcopy(base)
+    for sheet, columns in COST_COLUMNS.items():
+        for c in columns:
+            edit(scaled, sheet, c, lambda v: None if v is None else v * k)
+    header, rows = scaled["Settings"]
+    for row in rows:
+        if row[0] == "unmet_penalty":
+            row[1] *= k
+    a, gap = objective(base, tmp_path, "base")
+    b, _ = objective(scaled, tmp_path, "scaled")
+    if a is None:
+        assert b is None
+    else:
+        assert close(b, k * a, 1e-6 + 2 * gap)
+
+
+@FEW
+@given(seed=SEEDS)
+def test_more_capacity_never_costs_more(tmp_path, seed):
+    base = no_scenarios(random_tables(seed))
+    more = copy.deepcopy(base)
+    edit(more, "Supply", "capacity", lambda v: None if v is None else v * 1.5)
+    edit(more, "CapacityProfile", "capacity", lambda v: None if v is None else v * 1.5)
+    a, gap = objective(base, tmp_path, "base")
+    b, _ = objective(more, tmp_path, "more")
+    if a is not None:
+        assert b is not None and b <= a * (1 + 1e-6 + 2 * gap) + 1e-6
+
+
+@FEW
+@given(seed=SEEDS)
+def test_a_new_ban_never_lowers_the_cost(tmp_path, seed):
+    base = no_scenarios(random_tables(seed))
+    banned = copy.deepcopy(base)
+    countries = sorted({row[3] for row in base["Sites"][1]})
+    header = ["rule_id", "exporter", "material_id", "importer", "first_period", "last_period",
+              "measure", "value", "enabled"]
+    old = banned.get("ExportControls", (header, []))
+    rows = [dict(zip(old[0], r)) for r in old[1]]
+    rows.append({"rule_id": "PROPERTY_BAN", "exporter": countries[seed % len(countries)],
+                 "measure": "ban"})
+    banned["ExportControls"] = (header, [[r.get(h) for h in header] for r in rows])
+    a, gap = objective(base, tmp_path, "base")
+    b, _ = objective(banned, tmp_path, "banned")
+    if b is not None:
+        assert a is not None and b >= a * (1 - 1e-6 - 2 * gap) - 1e-6
+
+
+def apply_by_hand(tables, scenario):
+    out = no_scenarios(tables)
+    id_column = {"Supply": "offer_id", "Processes": "process_id", "Lanes": "lane_id",
+                 "ExportControls": "rule_id", "Policies": "rule_id", "Demand": "demand_id",
+                 "Materials": "material_id", "Sites": "site_id", "Inventory": "site_id",
+                 "Recipes": "process_id", "CapacityProfile": "id"}
+    header, rows = tables["ScenarioChanges"]
+    for change in (dict(zip(header, r)) for r in rows):
+        if change["scenario_id"] != scenario:
+            continue
+        sheet, op, value = change["sheet"], change.get("op") or "set", change["value"]
+        if sheet == "Settings":
+            for row in out["Settings"][1]:
+                if row[0] == change["id"]:
+                    row[1] = row[1] * value if op == "scale" else value
+            continue
+        h, rs = out[sheet]
+        col, key = h.index(change["column"]), h.index(id_column[sheet])
+        for row in rs:
+            if change["id"] == "*" or str(row[key]).strip() == str(change["id"]):
+                if op == "scale":
+                    row[col] = None if row[col] is None else row[col] * value
+                else:
+                    row[col] = value
+    return out
+
+
+@FEW
+@given(seed=SEEDS)
+def test_a_scenario_equals_the_same_edit_by_hand(tmp_path, seed):
+    tables = random_tables(seed)
+    scenarios = [r[0] for r in tables.get("Scenarios", ([], []))[1]]
+    if not scenarios:
+        return
+    sid = scenarios[seed % len(scenarios)]
+    a, gap = objective(tables, tmp_path, "scenario", "--scenario", sid)
+    b, _ = objective(apply_by_hand(tables, sid), tmp_path, "by_hand")
+    assert (a is None) == (b is None)
+    if a is not None:
+        assert close(a, b, 1e-6 + 2 * gap)
+
+
+CORRUPTIONS = ["blank_required", "text_in_number", "negative", "unknown_ref", "duplicate_row",
+               "drop_sheet", "date_in_period", "bool_in_number", "huge_number", "rename_header"]
+
+
+@settings(max_examples=12, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(seed=SEEDS, how=st.sampled_from(CORRUPTIONS), pick=st.integers(0, 10_000))
+def test_random_corruptions_end_cleanly(tmp_path, capsys, seed, how, pick):
+    import datetime as dt
+    tables = no_scenarios(random_tables(seed))
+    names = [n for n in ("Supply", "Lanes", "Demand", "Processes", "Inventory") if n in tables
+             and tables[n][1]]
+    sheet = names[pick % len(names)]
+    header, rows = tables[sheet]
+    row = rows[pick % len(rows)]
+    numeric = [j for j, v in enumerate(row) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+    j = numeric[pick % len(numeric)] if numeric else 0
+    if how == "blank_required":
+        row[0] = None
+    elif how == "text_in_number":
+        row[j] = "lots"
+    elif how == "negative":
+        row[j] = -abs(row[j] or 1)
+    elif how == "unknown_ref":
+        row[1] = "NO_SUCH_ID"
+    elif how == "duplicate_row":
+        rows.append(list(row))
+    elif how == "drop_sheet":
+        tables.pop(["Sites", "Materials", "Demand", "Settings"][pick % 4])
+    elif how == "date_in_period":
+        row[j] = dt.datetime(2026, 1, 1)
+    elif how == "bool_in_number":
+        row[j] = True
+    elif how == "huge_number":
+        row[j] = 1e300
+    elif how == "rename_header":
+        header[pick % len(header)] = "zzz"
+    path = tmp_path / "corrupt.xlsx"
+    write_tables(tables, path, formatting=False)
+    rc = main(["solve", str(path), "-o", str(tmp_path / "r.xlsx"), "-q"])
+    err = capsys.readouterr().err
+    assert rc in (0, 2, 3), err
+    assert "Traceback" not in err and "unexpected error" not in err
+    if rc == 2:
+        assert " row " in err or "sheet" in err or "missing" in err
