@@ -2,7 +2,9 @@
 
 Exit codes: 0 a solution was found (or the check passed), 2 invalid input,
 3 no solution (infeasible, unbounded, or none within the time limit),
-1 anything unexpected (the report still says what happened).
+4 the independent verifier found a violated constraint (solve and verify),
+5 regression drift (regress), 1 anything unexpected (the report still says
+what happened).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import sys
 import traceback
 from pathlib import Path
 
-EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION = 0, 1, 2, 3
+EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -34,7 +36,37 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave a constraint family out of the model (diagnostics)")
     s.add_argument("--time-limit", type=float, help="override Settings time_limit_s")
     s.add_argument("--solver-log", help="write HiGHS's log to this file")
+    s.add_argument("--risk", action="store_true",
+                   help="two-stage risk solve over every scenario with a probability: reservations "
+                        "and commitments first, CVaR, VSS and EVPI (docs/risk.md)")
+    s.add_argument("--no-value", action="store_true",
+                   help="with --risk: skip the EV, EEV and wait-and-see solves behind VSS and EVPI")
     s.add_argument("-q", "--quiet", action="store_true")
+
+    fr = sub.add_parser("frontier", help="efficient frontier of expected cost against CVaR")
+    fr.add_argument("workbook")
+    fr.add_argument("-o", "--output", required=True, help="report workbook to write (.xlsx)")
+    fr.add_argument("--points", type=int, default=5, help="points on the frontier (default 5)")
+    fr.add_argument("--summary-json", help="also write the summary as JSON")
+    fr.add_argument("--time-limit", type=float, help="override Settings time_limit_s (per solve)")
+    fr.add_argument("--solver-log", help="write HiGHS's log to this file")
+    fr.add_argument("-q", "--quiet", action="store_true")
+
+    sa = sub.add_parser("sample", help="sample scenarios from Events; solve in and out of sample")
+    sa.add_argument("workbook")
+    sa.add_argument("-o", "--output", required=True, help="report workbook to write (.xlsx)")
+    sa.add_argument("--n", type=int, default=100, help="scenarios in sample (default 100)")
+    sa.add_argument("--seed", type=int, default=0, help="random seed; out of sample uses seed + 1")
+    sa.add_argument("--n-out", type=int, help="scenarios out of sample (default: --n)")
+    sa.add_argument("--workers", type=int, default=1,
+                    help="processes for the out-of-sample solves (default 1)")
+    sa.add_argument("--dask", metavar="ADDRESS",
+                    help="run the out-of-sample solves on this Dask scheduler (tcp://host:8786)")
+    sa.add_argument("--scenario", help="sample around this scenario, not the workbook as it stands")
+    sa.add_argument("--summary-json", help="also write the summary as JSON")
+    sa.add_argument("--time-limit", type=float, help="override Settings time_limit_s (per solve)")
+    sa.add_argument("--solver-log", help="write HiGHS's log to this file")
+    sa.add_argument("-q", "--quiet", action="store_true")
 
     v = sub.add_parser("validate", help="check a workbook and every scenario in it")
     v.add_argument("workbook")
@@ -82,8 +114,17 @@ def main(argv: list[str] | None = None) -> int:
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
     try:
         if args.command == "solve":
+            if args.risk:
+                from model.commands.risk import risk_command
+                return risk_command(args)
             from model.commands.solve import solve_command
             return solve_command(args)
+        if args.command == "frontier":
+            from model.commands.risk import frontier_command
+            return frontier_command(args)
+        if args.command == "sample":
+            from model.commands.risk import sample_command
+            return sample_command(args)
         if args.command == "validate":
             from model.commands.validate import validate_command
             return validate_command(args)

@@ -6,6 +6,7 @@ this single table, so the two can never disagree.
 | category | variable | coefficient (per unit, undiscounted) | sheet.column |
 |---|---|---|---|
 | purchase | buy[o,p] | unit_cost[o] | Supply.unit_cost |
+| reservation | buy[o,p] | reservation_cost[o] (a deterministic solve reserves exactly what it buys) | Supply.reservation_cost |
 | offer_fixed | use[o,p] | fixed_cost[o] | Supply.fixed_cost |
 | processing | run[q,p] | unit_cost[q] | Processes.unit_cost |
 | process_fixed | on[q,p] | fixed_cost[q] | Processes.fixed_cost |
@@ -20,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-CATEGORIES = ("purchase", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
+CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
               "holding", "disposal", "unmet_penalty")
 COLUMNS = ["var", "key", "category", "period", "coef"]
 
@@ -37,6 +38,7 @@ def cost_table(data) -> pd.DataFrame:
     disc = data.discard
     parts = [
         _part("buy", zip(o["offer"], o["period"]), "purchase", o["period"], o["unit_cost"]),
+        _part("buy", zip(o["offer"], o["period"]), "reservation", o["period"], o["reservation"]),
         _part("use_offer", zip(ob["offer"], ob["period"]), "offer_fixed", ob["period"], ob["fixed"]),
         _part("run", zip(q["process"], q["period"]), "processing", q["period"], q["unit_cost"]),
         _part("run_on", zip(qb["process"], qb["period"]), "process_fixed", qb["period"], qb["fixed"]),

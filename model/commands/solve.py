@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
+from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED, EXIT_VERIFY_FAILED
 from model.problems import InputError
 from model.report.summary import summary, write_json
 from model.report.workbook import ReportWriteError, build_workbook, save_atomic
@@ -58,6 +58,7 @@ def solve_command(args) -> int:
             pass
         return EXIT_UNEXPECTED
     info = summary(result)
+    verdict = _verify(src, result, info, args)
     for w in result.warnings:
         if not args.quiet:
             print(f"warning: {w}", file=sys.stderr)
@@ -72,8 +73,33 @@ def solve_command(args) -> int:
               if obj is not None else f"{info['status']}: {info['message']}")
         print(f"report: {out}")
     if result.solution.has_solution:
+        if verdict is not None and not verdict.ok:
+            print(f"verification FAILED: {verdict.headline()} (see the Verification sheet)",
+                  file=sys.stderr)
+            return EXIT_VERIFY_FAILED
         return EXIT_OK
     return EXIT_UNEXPECTED if result.status == "error" else EXIT_NO_SOLUTION
+
+
+def _verify(src, result, info, args):
+    """Check the solution independently (model.verify) and record the verdict."""
+    if not result.solution.has_solution:
+        return None
+    import pandas as pd
+    from model.verify import CannotVerify, verify_tables
+    try:
+        verdict = verify_tables(src, result.tables, info, result.scenario,
+                                enable=args.enable, disable=args.disable)
+    except CannotVerify as exc:
+        info["verification"] = f"not verified: {exc}"
+        return None
+    info["verification"] = verdict.headline()
+    info["verification_ok"] = verdict.ok
+    rows = [("violation", v) for v in verdict.violations] + [("note", n) for n in verdict.notes]
+    if not rows:
+        rows = [("ok", verdict.headline())]
+    result.tables["Verification"] = pd.DataFrame(rows, columns=["kind", "message"])
+    return verdict
 
 
 def _write(info, result, problems, out, json_path):

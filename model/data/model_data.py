@@ -28,7 +28,8 @@ class ModelData:
     settings: dict
     sites: pd.DataFrame          # site -> name, company, country
     materials: pd.DataFrame      # material -> reference_price, disposal_cost
-    offers: pd.DataFrame         # offer, period, site, material, cap, unit_cost, fixed, minq, binary, row
+    offers: pd.DataFrame         # offer, period, site, material, cap, unit_cost, fixed, minq, binary,
+                                 # reservation (cost per t reserved), row
     processes: pd.DataFrame      # process, period, site, cap, unit_cost, fixed, binary, row
     recipe: pd.DataFrame         # process, material, input, output
     ship: pd.DataFrame           # lane, material, period, from_site, to_site, unit_cost, tariff, row
@@ -85,9 +86,10 @@ def prepare(wb: Workbook) -> ModelData:
                               f"exceeds the capacity {cap:g} in {p}: the offer cannot be used then")
             offer_rows.append((rec["offer_id"], p, rec["site_id"], rec["material_id"], cap,
                                rec["unit_cost"], rec["fixed_cost"], rec["min_quantity"], binary,
-                               rec[ROW]))
+                               rec.get("reservation_cost") or 0.0, rec[ROW]))
     offers = pd.DataFrame(offer_rows, columns=["offer", "period", "site", "material", "cap",
-                                               "unit_cost", "fixed", "minq", "binary", "row"]
+                                               "unit_cost", "fixed", "minq", "binary",
+                                               "reservation", "row"]
                           ).astype({"binary": bool})
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
@@ -189,7 +191,8 @@ def prepare(wb: Workbook) -> ModelData:
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
                                                          ref, problems)
-    policy_rows, arrivals = _policies(t["Policies"], demand, offers, processes, recipe, ship,
+    demand_pairs = set(zip(dem["site_id"], dem["material_id"]))   # every row, quantity 0 too
+    policy_rows, arrivals = _policies(t["Policies"], demand_pairs, offers, processes, recipe, ship,
                                       sites, periods, problems)
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
@@ -232,8 +235,9 @@ def _export_controls(rules, ship, sites, periods, ref, problems):
     return limits, cover, ship
 
 
-def _policies(rules, demand, offers, processes, recipe, ship, sites, periods, problems):
-    dsites = set(zip(demand["site"], demand["material"]))
+def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems):
+    """Arrival terms at demand sites (a site with any Demand row for the
+    material, even of quantity 0) and one row per rule, material, period, who."""
     country, company = sites["country"].to_dict(), sites["company"].to_dict()
     terms = []
     for o, p, s_, k in zip(offers["offer"], offers["period"], offers["site"], offers["material"]):
@@ -251,7 +255,7 @@ def _policies(rules, demand, offers, processes, recipe, ship, sites, periods, pr
             terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a]))
     arrivals = pd.DataFrame(terms, columns=["var", "key", "coef", "material", "period", "country",
                                             "company"])
-    demanded = sorted(set(demand["material"]))
+    demanded = sorted({k for _, k in dsites})
     rows = []
     for rec in rules.to_dict("records"):
         if rec["kind"] in CHAIN_KINDS:

@@ -66,6 +66,17 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
                          "to_country": sh["to_site"].map(sites["country"]),
                          "material_id": sh["material"], "period": sh["period"], "quantity_t": qty,
                          "freight_per_t": sh["unit_cost"], "tariff_per_t": sh["tariff"]})
+    pv = data.provenance
+    if pv is not None and not pv.content_tariff.empty:      # content-scope tariffs, by class
+        ct = pv.content_tariff
+        paid = pd.DataFrame({"lane_id": ct["lane"], "material_id": ct["material"], "period": ct["period"],
+                             "content": [t * get("shipc", k) for t, k in zip(
+                                 ct["tariff"], zip(ct["lane"], ct["material"], ct["cls"], ct["period"]))]})
+        paid = paid.groupby(["lane_id", "material_id", "period"], as_index=False)["content"].sum()
+        ship = ship.merge(paid, on=["lane_id", "material_id", "period"], how="left")
+        extra = ship["content"].fillna(0.0)
+        ship["tariff_per_t"] += (extra / ship["quantity_t"].where(ship["quantity_t"] > 0)).fillna(0.0)
+        ship = ship.drop(columns="content")
     ship["cost"] = ship["quantity_t"] * (ship["freight_per_t"] + ship["tariff_per_t"])
     tables["Shipments"] = ship[ship["quantity_t"] > 0].reset_index(drop=True)
 
@@ -122,6 +133,7 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
     from model.solve.highs import relaxation_values
     cols = ["sheet", "rule_id", "excel_row", "kind", "material_id", "period", "who", "limit",
             "activity", "binding", "dual", "change_per_t", "meaning"]
+    # binding: at its limit and one more tonne through it changes the cost (change_per_t != 0)
     if solution.row_activity is None:
         return pd.DataFrame(columns=cols)
     names = np.array(compiled.row_con)
@@ -129,8 +141,10 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
                                          "content_limit"]))
     lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
     act = solution.row_activity
-    binding = {int(i): min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
-    change = relaxation_values(solution, compiled, [i for i in idx if binding[int(i)]])
+    at_limit = {int(i): min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
+    change = relaxation_values(solution, compiled, [i for i in idx if at_limit[int(i)]])
+    # binding: at its limit and one more tonne through it would change the cost
+    binding = {i: at_limit[i] and abs(change.get(i, 0.0)) > 1e-6 for i in at_limit}
     lim = data.export_limits.set_index(["rule", "period"])
     pol = data.policy_rows.set_index("key")
     pv = data.provenance

@@ -1,0 +1,457 @@
+"""Key figures of a solution: pure functions of the result tables and ModelData.
+
+Every function takes ``tables`` (the dict of DataFrames from
+``model.results.extract``) and, where it needs the input, ``data``
+(``ModelData``), and returns a DataFrame. Rows keyed by ``period`` also come
+with a horizon row whose period is ``"all"`` (``ALL``).
+
+Definitions (docs/report.md gives them with examples):
+
+- *arrivals*: material reaching a site that has demand for it, bought or
+  made there (origin: that site) or shipped in by lane (origin: the shipping
+  site) - the quantity the contract's share policies speak of.
+- *share* of a country or company: its arrivals / all arrivals of the
+  material in the period (or over the horizon).
+- *HHI* (Herfindahl-Hirschman index): sum over origins of (100 x share)^2,
+  0..10,000; 10,000 is a single origin, above 2,500 counts as highly
+  concentrated (US merger guidelines), 5,000 is a 50/50 split.
+- *controlled share*: arrivals from countries that have an active export ban
+  or quota (an ExportControls row in force in that period and covering at
+  least one lane) on that material, as a share of arrivals. Tariffs are not
+  counted as controls.
+- *domestic share*: arrivals whose origin is in the demand site's country.
+- *cost per t delivered*: each cost of a period is charged to the demanded
+  materials it can feed - the material of the flow (purchase, freight,
+  tariff, holding, disposal) or the outputs of the process (run and fixed
+  costs) and everything made from them downstream through Recipes; a
+  co-product that feeds no demanded material charges its siblings' demanded
+  materials. Where a cost feeds several demanded materials it is split in
+  proportion to the value delivered in the period (t met x reference_price;
+  t met where prices are zero). Cost that feeds nothing delivered in the
+  period is ``(unallocated)``, so the allocation always sums to the period's
+  cost (undiscounted, unmet-demand penalties excluded: they are shown
+  separately). cost_per_t = allocated cost / t delivered.
+- *stock against floors*: end-of-period stock minus ``min_stock``; a stock
+  point is *at floor* when it is within 1e-6 t of a positive floor.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+ALL = "all"
+UNALLOCATED = "(unallocated)"
+HHI_HIGH = 2500.0          # highly concentrated above this
+CONTROLLED_HIGH = 0.5      # more than half from controlled countries
+TOL = 1e-6
+
+DETAIL_COLUMNS = ["material_id", "period", "site_id", "origin_site", "country", "company", "via",
+                  "arrivals_t"]
+
+
+def _empty(columns) -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
+
+
+def demand_pairs(data) -> set[tuple[str, str]]:
+    return set(zip(data.demand["site"], data.demand["material"]))
+
+
+def demanded_materials(data) -> list[str]:
+    return sorted(set(data.demand["material"]))
+
+
+def _in_pairs(sites: pd.Series, materials: pd.Series, pairs: pd.MultiIndex) -> np.ndarray:
+    return pd.MultiIndex.from_arrays([sites, materials]).isin(pairs)
+
+
+def arrivals(tables: dict, data) -> pd.DataFrame:
+    """Every arrival at a demand site: where it goes, where it comes from, t."""
+    pairs = pd.MultiIndex.from_tuples(sorted(demand_pairs(data))) if len(data.demand) else \
+        pd.MultiIndex.from_arrays([[], []])
+    sites = data.sites
+    parts = []
+    pur = tables.get("Purchases")
+    if pur is not None and len(pur):
+        p = pur[_in_pairs(pur["site_id"], pur["material_id"], pairs)]
+        parts.append(pd.DataFrame({
+            "material_id": p["material_id"], "period": p["period"], "site_id": p["site_id"],
+            "origin_site": p["site_id"], "country": p["site_id"].map(sites["country"]),
+            "company": p["site_id"].map(sites["company"]), "via": "purchase",
+            "arrivals_t": p["quantity_t"].astype(float)}))
+    flows = tables.get("ProcessFlows")
+    if flows is not None and len(flows):
+        f = flows[(flows["produced_t"] > 0).to_numpy()
+                  & _in_pairs(flows["site_id"], flows["material_id"], pairs)]
+        parts.append(pd.DataFrame({
+            "material_id": f["material_id"], "period": f["period"], "site_id": f["site_id"],
+            "origin_site": f["site_id"], "country": f["site_id"].map(sites["country"]),
+            "company": f["site_id"].map(sites["company"]), "via": "process",
+            "arrivals_t": f["produced_t"].astype(float)}))
+    ship = tables.get("Shipments")
+    if ship is not None and len(ship):
+        s = ship[_in_pairs(ship["to_site"], ship["material_id"], pairs)]
+        parts.append(pd.DataFrame({
+            "material_id": s["material_id"], "period": s["period"], "site_id": s["to_site"],
+            "origin_site": s["from_site"], "country": s["from_site"].map(sites["country"]),
+            "company": s["from_site"].map(sites["company"]), "via": "lane",
+            "arrivals_t": s["quantity_t"].astype(float)}))
+    parts = [p for p in parts if len(p)]
+    if not parts:
+        return _empty(DETAIL_COLUMNS)
+    out = pd.concat(parts, ignore_index=True)
+    out = out[out["arrivals_t"] > 0]
+    return out.sort_values(["material_id", "period", "site_id", "origin_site", "via"],
+                           kind="stable").reset_index(drop=True)
+
+
+def shares(detail: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Arrivals by ``by`` (country or company) and material, per period and over
+    the horizon: material_id, period, <by>, arrivals_t, share."""
+    cols = ["material_id", "period", by, "arrivals_t", "share"]
+    if detail.empty:
+        return _empty(cols)
+    per = detail.groupby(["material_id", "period", by], as_index=False, sort=True)["arrivals_t"].sum()
+    hor = detail.groupby(["material_id", by], as_index=False, sort=True)["arrivals_t"].sum()
+    hor["period"] = ALL
+    out = pd.concat([per.astype({"period": object}), hor[per.columns]], ignore_index=True)
+    out["share"] = out["arrivals_t"] / out.groupby(["material_id", "period"])["arrivals_t"].transform("sum")
+    out["_h"] = out["period"].eq(ALL)
+    out["_p"] = pd.to_numeric(out["period"].where(~out["_h"], None), errors="coerce")
+    out = out.sort_values(["material_id", "_h", "_p", "arrivals_t", by],
+                          ascending=[True, True, True, False, True], kind="stable")
+    return out[cols].reset_index(drop=True)
+
+
+def hhi(share) -> float:
+    """Herfindahl-Hirschman index on the 0..10,000 scale of shares (fractions)."""
+    s = np.asarray(list(share), dtype=float)
+    return float(np.sum((100.0 * s) ** 2))
+
+
+def controlled_origins(data) -> pd.DataFrame:
+    """(country, material_id, period) with an active export ban or quota, and the rules."""
+    cols = ["country", "material_id", "period", "rules"]
+    lim, cover = data.export_limits, data.export_cover
+    if lim is None or lim.empty or cover is None or cover.empty:
+        return _empty(cols)
+    lanes = data.ship[["lane", "from_site"]].drop_duplicates("lane")
+    c = cover.merge(lanes, on="lane", how="left")
+    c["country"] = c["from_site"].map(data.sites["country"])
+    c = c.merge(lim[["rule", "period"]], on=["rule", "period"])
+    out = (c.groupby(["country", "material", "period"], sort=True)["rule"]
+           .apply(lambda r: ", ".join(sorted(set(r)))).reset_index())
+    return out.rename(columns={"material": "material_id", "rule": "rules"})[cols]
+
+
+def _is_controlled(detail: pd.DataFrame, data) -> pd.Series:
+    ctrl = controlled_origins(data)
+    keys = pd.MultiIndex.from_arrays([ctrl["country"], ctrl["material_id"],
+                                      ctrl["period"].astype("int64")])
+    mine = pd.MultiIndex.from_arrays([detail["country"], detail["material_id"],
+                                      detail["period"].astype("int64")])
+    return pd.Series(mine.isin(keys), index=detail.index, dtype=bool)
+
+
+def _is_domestic(detail: pd.DataFrame, data) -> pd.Series:
+    home = detail["site_id"].map(data.sites["country"])
+    return pd.Series(detail["country"].to_numpy() == home.to_numpy(), index=detail.index, dtype=bool)
+
+
+def stock_check(tables: dict) -> pd.DataFrame:
+    """End-of-period stock against its floor and ceiling, per stock point."""
+    cols = ["site_id", "material_id", "period", "stock_t", "min_stock_t", "max_stock_t",
+            "above_floor_t", "floor_cover", "status"]
+    st = tables.get("Stock")
+    if st is None or st.empty:
+        return _empty(cols)
+    out = st[["site_id", "material_id", "period", "stock_t", "min_stock_t", "max_stock_t"]].copy()
+    lo = out["min_stock_t"].fillna(0.0).astype(float)
+    hi = out["max_stock_t"].astype(float)
+    out["above_floor_t"] = out["stock_t"] - lo
+    out["floor_cover"] = (out["stock_t"] / lo).where(lo > 0)
+    stock = out["stock_t"].astype(float)
+    out["status"] = np.select(
+        [(lo > 0) & (stock <= lo + TOL), hi.notna() & (stock >= hi - TOL), lo > 0],
+        ["at floor", "at ceiling", "above floor"], "no floor")
+    return out[cols].reset_index(drop=True)
+
+
+def unmet(tables: dict) -> pd.DataFrame:
+    """Demand, delivered and unmet t and the penalty, per material and period (+ horizon)."""
+    cols = ["material_id", "period", "demand_t", "delivered_t", "unmet_t", "unmet_penalty"]
+    d = tables.get("Demand")
+    if d is None or d.empty:
+        return _empty(cols)
+    per = d.groupby(["material_id", "period"], as_index=False, sort=True).agg(
+        demand_t=("quantity_t", "sum"), delivered_t=("met_t", "sum"), unmet_t=("unmet_t", "sum"),
+        unmet_penalty=("penalty_cost", "sum"))
+    hor = per.groupby("material_id", as_index=False, sort=True)[cols[2:]].sum()
+    hor["period"] = ALL
+    return pd.concat([per.astype({"period": object}), hor[cols]], ignore_index=True)[cols]
+
+
+# ----------------------------------------------------------------------------------------------
+# cost allocation
+
+
+def _feeds(data) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
+    """Demanded materials each material and each process can feed."""
+    demanded = set(demanded_materials(data))
+    rec = data.recipe
+    ins = rec[rec["input"] > 0].groupby("process")["material"].apply(set).to_dict()
+    outs = rec[rec["output"] > 0].groupby("process")["material"].apply(set).to_dict()
+    nxt: dict[str, set] = {}
+    for q, i in ins.items():
+        for k in i:
+            nxt.setdefault(k, set()).update(outs.get(q, set()))
+    materials = set(data.materials.index) | set(rec["material"])
+    down: dict[str, frozenset] = {}
+    for k in materials:
+        seen, todo = {k}, [k]
+        while todo:
+            for n in nxt.get(todo.pop(), ()):
+                if n not in seen:
+                    seen.add(n)
+                    todo.append(n)
+        down[k] = frozenset(seen & demanded)
+    mat = dict(down)
+    for k in materials:          # a co-product feeding nothing charges its siblings
+        if not mat[k]:
+            sib = set()
+            for q, o in outs.items():
+                if k in o:
+                    for s in o - {k}:
+                        sib |= down[s]
+            mat[k] = frozenset(sib)
+    proc = {q: frozenset(set().union(*(down[o] for o in o_))) if o_ else frozenset()
+            for q, o_ in outs.items()}
+    return mat, proc
+
+
+def _cost_items(tables: dict, data) -> pd.DataFrame:
+    """Every cost of the solution as (feeds, period, category, cost), summed by
+    the material or process it belongs to before the feeds are looked up."""
+    mat, proc = _feeds(data)
+    parts: list[pd.DataFrame] = []
+
+    def add(kind, owner, period, category, cost):
+        parts.append(pd.DataFrame({"kind": kind, "owner": np.asarray(owner, dtype=object),
+                                   "period": np.asarray(period), "category": category,
+                                   "cost": np.asarray(cost, dtype=float)}))
+
+    pur = tables.get("Purchases")
+    if pur is not None and len(pur):
+        add("m", pur["material_id"], pur["period"], "purchase", pur["cost"])
+        fixed = data.offers[data.offers["fixed"] > 0]
+        if len(fixed):
+            used = pur.drop_duplicates(["offer_id", "period"]).merge(
+                fixed, left_on=["offer_id", "period"], right_on=["offer", "period"])
+            if len(used):
+                add("m", used["material_id"], used["period"], "offer_fixed", used["fixed"])
+    runs = tables.get("ProcessRuns")
+    if runs is not None and len(runs):
+        add("p", runs["process_id"], runs["period"], "processing", runs["runs"] * runs["unit_cost"])
+        fixed = data.processes[data.processes["fixed"] > 0]
+        if len(fixed):
+            on = runs.drop_duplicates(["process_id", "period"]).merge(
+                fixed, left_on=["process_id", "period"], right_on=["process", "period"])
+            if len(on):
+                add("p", on["process_id"], on["period"], "process_fixed", on["fixed"])
+    ship = tables.get("Shipments")
+    if ship is not None and len(ship):
+        add("m", ship["material_id"], ship["period"], "freight", ship["quantity_t"] * ship["freight_per_t"])
+        add("m", ship["material_id"], ship["period"], "tariff", ship["quantity_t"] * ship["tariff_per_t"])
+    st = tables.get("Stock")
+    if st is not None and len(st):
+        add("m", st["material_id"], st["period"], "holding",
+            st["stock_t"] * st["holding_cost_per_t"].fillna(0.0))
+    dis = tables.get("Discards")
+    if dis is not None and len(dis):
+        price = dis["material_id"].map(data.materials["disposal_cost"]).fillna(0.0).astype(float)
+        add("m", dis["material_id"], dis["period"], "disposal", dis["discarded_t"] * price)
+    if not parts:
+        return pd.DataFrame(columns=["feeds", "period", "category", "cost"])
+    items = pd.concat(parts, ignore_index=True)
+    items = items[items["cost"] != 0]
+    items = items.groupby(["kind", "owner", "period", "category"], as_index=False, sort=True)["cost"].sum()
+    empty = frozenset()
+    items["feeds"] = [(mat if k == "m" else proc).get(o, empty)
+                      for k, o in zip(items["kind"], items["owner"])]
+    return items[["feeds", "period", "category", "cost"]]
+
+
+def cost_allocation(tables: dict, data) -> pd.DataFrame:
+    """Cost of each period charged to demanded materials: material_id (or
+    ``(unallocated)``), period, category, cost. Sums to CostByCategory.cost
+    for every category but unmet_penalty."""
+    cols = ["material_id", "period", "category", "cost"]
+    items = _cost_items(tables, data)
+    dem = tables.get("Demand")
+    met = (dem.groupby(["material_id", "period"])["met_t"].sum().to_dict()
+           if dem is not None and len(dem) else {})
+    ref = data.materials["reference_price"].astype(float).to_dict()
+    out: dict[tuple, float] = {}
+    if len(items):
+        grouped = items.groupby(["feeds", "period", "category"], sort=False)["cost"].sum()
+        for (feeds, period, category), cost in grouped.items():
+            ks = sorted(feeds)
+            w = [met.get((k, period), 0.0) * ref.get(k, 0.0) for k in ks]
+            if sum(w) <= 0:
+                w = [met.get((k, period), 0.0) for k in ks]
+            total = sum(w)
+            if total <= 0:
+                key = (UNALLOCATED, period, category)
+                out[key] = out.get(key, 0.0) + cost
+                continue
+            for k, wk in zip(ks, w):
+                if wk > 0:
+                    key = (k, period, category)
+                    out[key] = out.get(key, 0.0) + cost * wk / total
+    # reconcile with the cost table of the objective (e.g. a fixed cost paid with nothing bought)
+    cbc = tables.get("CostByCategory")
+    if cbc is not None and len(cbc):
+        done: dict[tuple, float] = {}
+        for (k, p, c), v in out.items():
+            done[(p, c)] = done.get((p, c), 0.0) + v
+        for c, p, v in zip(cbc["category"], cbc["period"], cbc["cost"]):
+            if c == "unmet_penalty":
+                continue
+            rest = float(v) - done.get((p, c), 0.0)
+            if abs(rest) > TOL * max(1.0, abs(float(v))):
+                key = (UNALLOCATED, p, c)
+                out[key] = out.get(key, 0.0) + rest
+    if not out:
+        return _empty(cols)
+    frame = pd.DataFrame([(*k, v) for k, v in out.items()], columns=cols)
+    frame["_u"] = frame["material_id"] == UNALLOCATED
+    from model.build.costs import CATEGORIES
+    frame["_c"] = frame["category"].map({c: i for i, c in enumerate(CATEGORIES)})
+    frame = frame.sort_values(["_u", "material_id", "period", "_c"], kind="stable")
+    return frame[cols].reset_index(drop=True)
+
+
+def cost_per_tonne(tables: dict, data, alloc: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Allocated cost, t delivered and cost per t, per demanded material and
+    period (+ horizon); unmet penalties alongside."""
+    cols = ["material_id", "period", "delivered_t", "allocated_cost", "cost_per_t", "unmet_penalty"]
+    u = unmet(tables)
+    if u.empty:
+        return _empty(cols)
+    if alloc is None:
+        alloc = cost_allocation(tables, data)
+    per = (alloc.groupby(["material_id", "period"])["cost"].sum().to_dict() if len(alloc) else {})
+    hor = (alloc.groupby("material_id")["cost"].sum().to_dict() if len(alloc) else {})
+    rows = []
+    for k, p, dlv, pen in zip(u["material_id"], u["period"], u["delivered_t"], u["unmet_penalty"]):
+        cost = hor.get(k, 0.0) if p == ALL else per.get((k, p), 0.0)
+        rows.append((k, p, dlv, cost, cost / dlv if dlv > TOL else None, pen))
+    return pd.DataFrame(rows, columns=cols)
+
+
+# ----------------------------------------------------------------------------------------------
+# the KPI table
+
+
+KPI_COLUMNS = ["material_id", "period", "demand_t", "delivered_t", "unmet_t", "unmet_penalty",
+               "allocated_cost", "cost_per_t", "arrivals_t", "top_country", "top_country_share",
+               "hhi_country", "top_company", "top_company_share", "hhi_company", "controlled_t",
+               "controlled_share", "controlled_countries", "domestic_t", "domestic_share",
+               "stock_t", "min_stock_t", "sites_at_floor"]
+
+
+def _concentration(sh: pd.DataFrame, by: str) -> dict[tuple, tuple]:
+    """(material, period) -> (top, top share, HHI); sh is sorted with the top first."""
+    out = {}
+    for (k, p), g in sh.groupby(["material_id", "period"], sort=False):
+        out[(k, p)] = (g[by].iloc[0], float(g["share"].iloc[0]), hhi(g["share"]))
+    return out
+
+
+def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
+              cpt: pd.DataFrame | None = None, stock: pd.DataFrame | None = None) -> pd.DataFrame:
+    """One row per demanded material and period, plus a horizon row (period ``all``)."""
+    u = unmet(tables)
+    if u.empty:
+        return _empty(KPI_COLUMNS)
+    detail = arrivals(tables, data) if detail is None else detail
+    by_country = _concentration(shares(detail, "country"), "country")
+    by_company = _concentration(shares(detail, "company"), "company")
+    if len(detail):
+        d = detail.assign(_ctrl=_is_controlled(detail, data), _home=_is_domestic(detail, data))
+        d["controlled_t"] = d["arrivals_t"].where(d["_ctrl"], 0.0)
+        d["domestic_t"] = d["arrivals_t"].where(d["_home"], 0.0)
+        sums = d.groupby(["material_id", "period"])[["arrivals_t", "controlled_t", "domestic_t"]].sum()
+        hsum = d.groupby("material_id")[["arrivals_t", "controlled_t", "domestic_t"]].sum()
+        ctrl_c = d[d["_ctrl"]].groupby(["material_id", "period"])["country"].apply(
+            lambda c: ", ".join(sorted(set(c)))).to_dict()
+        ctrl_h = d[d["_ctrl"]].groupby("material_id")["country"].apply(
+            lambda c: ", ".join(sorted(set(c)))).to_dict()
+    else:
+        sums = hsum = pd.DataFrame(columns=["arrivals_t", "controlled_t", "domestic_t"])
+        ctrl_c, ctrl_h = {}, {}
+    cpt = (cost_per_tonne(tables, data) if cpt is None else cpt).set_index(["material_id", "period"])
+    st = stock_check(tables) if stock is None else stock
+    stock = (st.groupby(["material_id", "period"]).agg(
+        stock_t=("stock_t", "sum"), min_stock_t=("min_stock_t", "sum"),
+        sites_at_floor=("status", lambda s: int((s == "at floor").sum()))) if len(st) else None)
+    last = max(data.periods) if data.periods else None
+    rows = []
+    for rec in u.to_dict("records"):
+        k, p = rec["material_id"], rec["period"]
+        row = dict(rec)
+        row["allocated_cost"] = cpt.loc[(k, p), "allocated_cost"] if (k, p) in cpt.index else 0.0
+        row["cost_per_t"] = cpt.loc[(k, p), "cost_per_t"] if (k, p) in cpt.index else None
+        frame, key = (hsum, k) if p == ALL else (sums, (k, p))
+        a = frame.loc[key] if key in frame.index else None
+        arr = float(a["arrivals_t"]) if a is not None else 0.0
+        row["arrivals_t"] = arr
+        tc = by_country.get((k, p), (None, None, None))
+        tk = by_company.get((k, p), (None, None, None))
+        row.update(top_country=tc[0], top_country_share=tc[1], hhi_country=tc[2],
+                   top_company=tk[0], top_company_share=tk[1], hhi_company=tk[2])
+        row["controlled_t"] = float(a["controlled_t"]) if a is not None else 0.0
+        row["controlled_share"] = row["controlled_t"] / arr if arr > TOL else None
+        row["controlled_countries"] = (ctrl_h if p == ALL else ctrl_c).get(key, "")
+        row["domestic_t"] = float(a["domestic_t"]) if a is not None else 0.0
+        row["domestic_share"] = row["domestic_t"] / arr if arr > TOL else None
+        skey = (k, last if p == ALL else p)          # horizon: stock at the end of the horizon
+        if stock is not None and skey in stock.index:
+            row.update(stock_t=float(stock.loc[skey, "stock_t"]),
+                       min_stock_t=float(stock.loc[skey, "min_stock_t"]),
+                       sites_at_floor=int(stock.loc[skey, "sites_at_floor"]))
+        else:
+            row.update(stock_t=None, min_stock_t=None, sites_at_floor=None)
+        rows.append(row)
+    return pd.DataFrame(rows, columns=KPI_COLUMNS)
+
+
+def top_suppliers(tables: dict, data, n: int = 3) -> pd.DataFrame:
+    """The n largest origin companies of each demanded material over the horizon."""
+    cols = ["material_id", "company", "country", "arrivals_t", "share"]
+    detail = arrivals(tables, data)
+    if detail.empty:
+        return _empty(cols)
+    g = detail.groupby(["material_id", "company"], as_index=False, sort=True).agg(
+        arrivals_t=("arrivals_t", "sum"),
+        country=("country", lambda c: ", ".join(sorted(set(c)))))
+    g["share"] = g["arrivals_t"] / g.groupby("material_id")["arrivals_t"].transform("sum")
+    g = g.sort_values(["material_id", "arrivals_t", "company"], ascending=[True, False, True],
+                      kind="stable")
+    return g.groupby("material_id", sort=False).head(n)[cols].reset_index(drop=True)
+
+
+def all_kpis(tables: dict, data) -> dict[str, pd.DataFrame]:
+    """The KPI sheets of the report, by sheet name."""
+    detail = arrivals(tables, data)
+    alloc = cost_allocation(tables, data)
+    cpt = cost_per_tonne(tables, data, alloc)
+    stock = stock_check(tables)
+    return {
+        "KPIs": kpi_table(tables, data, detail, cpt, stock),
+        "ArrivalsByCompany": shares(detail, "company"),
+        "CostPerTonne": cpt,
+        "CostAllocation": alloc,
+        "StockCheck": stock,
+    }

@@ -1,0 +1,179 @@
+"""The input side of a verification: the (scenario-applied) workbook as plain
+dicts, straight from the typed tables. Nothing here comes from the model-data
+stage; every record keeps its Excel row so that a violation can name it.
+
+Disabled rows are kept (flagged ``enabled=False``) so that a decision made for
+one can be named precisely; the rules (export controls, policies) keep only
+enabled rows, as ``model.validate.rules.active`` defines.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from model.read.workbook import ROW, Workbook
+from model.validate.rules import active
+
+
+CHAIN_KINDS = ("clean_chain", "qualified_only")
+
+
+def _num(v, default=0.0) -> float:
+    return default if v is None else float(v)
+
+
+def _split(text) -> set[str]:
+    """'a, b,c' -> {'a', 'b', 'c'}"""
+    return {part.strip() for part in str(text or "").split(",") if part.strip()}
+
+
+@dataclass
+class Inputs:
+    periods: list[int]
+    delta: dict[int, float]
+    currency: str
+    default_penalty: float
+    sites: dict[str, dict]          # site_id -> country, company (blank: "(site_id)"), row
+    materials: dict[str, dict]      # material_id -> ref, disposal, row
+    offers: dict[str, dict]         # offer_id -> site, material, capacity, unit_cost, fixed,
+                                    #   minq, periods, enabled, qualified_for, row
+    processes: dict[str, dict]      # process_id -> site, capacity, unit_cost, fixed, periods,
+                                    #   enabled, qualified_for, row
+    recipes: dict[str, list]        # process_id -> [(material, input, output, row)]
+    lanes: dict[str, dict]          # lane_id -> from, to, material, unit_cost, tariff_rate,
+                                    #   capacity, enabled, row
+    profile: dict[str, dict]        # id -> {period: (capacity, CapacityProfile row)}
+    demand: dict[int, dict]         # Excel row -> demand_id, site, material, period, quantity,
+                                    #   penalty, segment
+    inventory: dict[tuple, dict]    # (site, material) -> initial, holding, lo, hi, row
+    export_rules: list[dict]        # enabled ExportControls rows of scope shipment
+    policies: list[dict]            # enabled Policies rows of the share kinds
+    demand_sites: set               # (site, material) with a Demand row
+    demanded: list[str]             # materials with a Demand row
+    # contract v1.1: rules that follow the material (provenance classes)
+    content_rules: list = field(default_factory=list)   # enabled ExportControls of scope content
+    chain_rules: list = field(default_factory=list)     # enabled clean_chain / qualified_only
+    groups: dict = field(default_factory=dict)          # tracked group -> member countries
+    segments: set = field(default_factory=set)          # tracked segments
+
+    @property
+    def first(self) -> int:
+        return self.periods[0]
+
+    def active_periods(self, rec: dict) -> list[int]:
+        a = rec.get("first_period") or self.periods[0]
+        b = rec.get("last_period") or self.periods[-1]
+        return [p for p in self.periods if a <= p <= b]
+
+    def capacity(self, ident: str, period: int, base):
+        """(capacity, where): the row's capacity, or the CapacityProfile override."""
+        over = self.profile.get(ident, {}).get(period)
+        if over is not None:
+            return over[0], f"CapacityProfile row {over[1]}"
+        return base, ""
+
+
+def inputs_of(wb: Workbook) -> Inputs:
+    s = wb.settings
+    t = wb.tables
+    first, last = s.get("first_period"), s.get("last_period")
+    if first is None or last is None or first > last:
+        from model.verify.verdict import CannotVerify
+        raise CannotVerify(f"the input's horizon first_period {first} .. last_period {last} "
+                           "is not usable")
+    periods = list(range(int(first), int(last) + 1))
+    rate = s.get("discount_rate") or 0.0
+    delta = {p: 1.0 / (1.0 + rate) ** (p - periods[0]) for p in periods}
+
+    sites = {}
+    for r in t["Sites"].to_dict("records"):
+        if r["site_id"] is not None and r["site_id"] not in sites:
+            sites[r["site_id"]] = {"country": r["country"],
+                                   "company": r["company"] or f"({r['site_id']})", "row": r[ROW]}
+    materials = {}
+    for r in t["Materials"].to_dict("records"):
+        if r["material_id"] is not None and r["material_id"] not in materials:
+            materials[r["material_id"]] = {"ref": _num(r["reference_price"]),
+                                           "disposal": _num(r["disposal_cost"]), "row": r[ROW]}
+    inp = Inputs(periods, delta, s.get("currency") or "USD", _num(s.get("unmet_penalty")),
+                 sites, materials, {}, {}, {}, {}, {}, {}, {}, [], [], set(), [])
+    for r in t["CapacityProfile"].to_dict("records"):
+        if r["id"] is not None and r["period"] is not None and r["capacity"] is not None:
+            inp.profile.setdefault(r["id"], {}).setdefault(
+                int(r["period"]), (float(r["capacity"]), r[ROW]))
+    for r in t["Supply"].to_dict("records"):
+        if r["offer_id"] is None or r["offer_id"] in inp.offers:
+            continue
+        inp.offers[r["offer_id"]] = {
+            "site": r["site_id"], "material": r["material_id"], "capacity": _num(r["capacity"]),
+            "unit_cost": _num(r["unit_cost"]), "fixed": _num(r["fixed_cost"]),
+            "reservation": _num(r.get("reservation_cost")),
+            "minq": _num(r["min_quantity"]), "periods": inp.active_periods(r),
+            "enabled": r["enabled"] is not False, "row": r[ROW],
+            "qualified_for": _split(r.get("qualified_for"))}
+    for r in t["Processes"].to_dict("records"):
+        if r["process_id"] is None or r["process_id"] in inp.processes:
+            continue
+        inp.processes[r["process_id"]] = {
+            "site": r["site_id"], "capacity": _num(r["capacity"]),
+            "unit_cost": _num(r["unit_cost"]),
+            "fixed": _num(r["fixed_cost"]), "periods": inp.active_periods(r),
+            "enabled": r["enabled"] is not False, "row": r[ROW],
+            "qualified_for": _split(r.get("qualified_for"))}
+    for r in t["Recipes"].to_dict("records"):
+        i, o = _num(r["input"]), _num(r["output"])
+        if r["process_id"] is not None and (i > 0 or o > 0):
+            inp.recipes.setdefault(r["process_id"], []).append((r["material_id"], i, o, r[ROW]))
+    for r in t["Lanes"].to_dict("records"):
+        if r["lane_id"] is None or r["lane_id"] in inp.lanes:
+            continue
+        inp.lanes[r["lane_id"]] = {
+            "from": r["from_site"], "to": r["to_site"], "material": r["material_id"],
+            "unit_cost": _num(r["unit_cost"]), "tariff_rate": _num(r["tariff_rate"]),
+            "capacity": None if r["capacity"] is None else float(r["capacity"]),
+            "enabled": r["enabled"] is not False, "row": r[ROW]}
+    for r in t["Demand"].to_dict("records"):
+        inp.demand[int(r[ROW])] = {
+            "demand_id": r["demand_id"], "site": r["site_id"], "material": r["material_id"],
+            "period": None if r["period"] is None else int(r["period"]),
+            "quantity": _num(r["quantity"]),
+            "penalty": (inp.default_penalty if r["unmet_penalty"] is None
+                        else float(r["unmet_penalty"])),
+            "segment": r.get("segment") or "all"}
+        inp.demand_sites.add((r["site_id"], r["material_id"]))
+    inp.demanded = sorted({k for _, k in inp.demand_sites if k is not None})
+    for r in t["Inventory"].to_dict("records"):
+        key = (r["site_id"], r["material_id"])
+        if key not in inp.inventory:
+            inp.inventory[key] = {
+                "initial": _num(r["initial_stock"]), "holding": _num(r["holding_cost"]),
+                "lo": _num(r["min_stock"]),
+                "hi": None if r["max_stock"] is None else float(r["max_stock"]), "row": r[ROW],
+                "initial_clean": r.get("initial_clean") is True,
+                "initial_qualified_for": _split(r.get("initial_qualified_for"))}
+    for r in active(t["ExportControls"]).to_dict("records"):
+        target = inp.content_rules if r.get("scope") == "content" else inp.export_rules
+        target.append({
+            "rule": r["rule_id"], "exporter": r["exporter"], "importer": r["importer"],
+            "material": r["material_id"], "measure": r["measure"],
+            "value": None if r["value"] is None else float(r["value"]),
+            "periods": set(inp.active_periods(r)), "row": r[ROW]})
+    for r in active(t["Policies"]).to_dict("records"):
+        rec = {"rule": r["rule_id"], "kind": r["kind"], "material": r["material_id"],
+               "country": r["country"], "company": r["company"], "value": _num(r["value"]),
+               "periods": inp.active_periods(r), "row": r[ROW],
+               "segment": r.get("segment"), "group": r.get("group")}
+        (inp.chain_rules if r["kind"] in CHAIN_KINDS else inp.policies).append(rec)
+    members: dict[str, set] = {}
+    groups_frame = t.get("CountryGroups")
+    if groups_frame is not None:
+        for r in groups_frame.to_dict("records"):
+            members.setdefault(r["group_id"], set()).add(r["country"])
+    for r in inp.chain_rules:
+        if r["kind"] == "clean_chain" and r["group"] in members:
+            inp.groups[r["group"]] = frozenset(members[r["group"]])
+        if r["kind"] == "qualified_only" and r["segment"]:
+            inp.segments.add(r["segment"])
+    for r in inp.content_rules:
+        inp.groups[f"country:{r['exporter']}"] = frozenset([r["exporter"]])
+    return inp

@@ -1,0 +1,118 @@
+"""Offers and processes: references, activity, capacities (with CapacityProfile),
+minimum quantities, and their purchase, run and fixed costs.
+
+    bought[o,p] <= cap[o,p];  bought[o,p] > 0  =>  bought[o,p] >= min_quantity[o]
+    runs[q,p] <= cap[q,p]
+"""
+
+from __future__ import annotations
+
+from model.verify.checks import q, span
+from model.verify.decisions import as_id
+
+
+def check(ck) -> None:
+    offers(ck)
+    processes(ck)
+
+
+def offers(ck) -> None:
+    inp, d, tol = ck.inp, ck.dec, ck.tol
+    for (o, p), x in d.buy.items():
+        ck.nonnegative("Purchases", (o, p), x, f"quantity_t of offer {o} in {p}")
+        ck.checks += 1
+        off = inp.offers.get(o)
+        if off is None:
+            ck.fail(f"{ck.rrow('Purchases', (o, p))}: offer {o} is not in Supply")
+            continue
+        rec = d.where[("Purchases", (o, p))]
+        for col, want in (("site_id", off["site"]), ("material_id", off["material"])):
+            if col in rec and as_id(rec[col]) is not None and as_id(rec[col]) != want:
+                ck.fail(f"{ck.rrow('Purchases', (o, p))}: {col} {rec[col]} but Supply row "
+                        f"{off['row']} puts offer {o} at {col} {want}")
+        if not ck.in_horizon("Purchases", (o, p), p):
+            continue
+        if x > tol.t(x) and not off["enabled"]:
+            ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t, but the row "
+                    "is disabled (enabled FALSE)")
+        elif x > tol.t(x) and p not in off["periods"]:
+            ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t, but the "
+                    f"offer is active {span(off['periods'])}")
+    for o, off in inp.offers.items():
+        for p in inp.periods:
+            x = d.buy.get((o, p), 0.0)
+            if not (off["enabled"] and p in off["periods"]) and (o, p) not in d.buy:
+                continue
+            cap, src = inp.capacity(o, p, off["capacity"])
+            ck.checks += 1
+            excess = ck.over(x, cap)
+            if excess is not None:
+                ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t > capacity "
+                        f"{q(cap)} t{' (' + src + ')' if src else ''} "
+                        f"[excess {q(excess)} t, {ck.tol_note(cap, x)}]")
+            used = x > tol.t(cap)
+            if off["minq"] > 0:
+                ck.checks += 1
+                if used and x < off["minq"] - tol.t(off["minq"]):
+                    ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t < "
+                            f"min_quantity {q(off['minq'])} t (an offer used in a period "
+                            f"supplies at least its minimum; {ck.tol_note(off['minq'])})")
+            ck.add_cost("purchase", p, off["unit_cost"], x)
+            ck.add_cost("reservation", p, off["reservation"], x)   # reserved = bought
+            if used and off["fixed"]:
+                ck.cost[("offer_fixed", p)] += off["fixed"]
+            rec = d.where.get(("Purchases", (o, p)))
+            if rec is not None:
+                ck.same(rec, "Purchases", "capacity_t", cap, f"Supply row {off['row']}"
+                        + (f" / {src}" if src else ""))
+                ck.same(rec, "Purchases", "unit_cost", off["unit_cost"],
+                        f"Supply row {off['row']}", money=True)
+                ck.same(rec, "Purchases", "cost", off["unit_cost"] * x,
+                        "quantity_t x unit_cost", money=True)
+
+
+def processes(ck) -> None:
+    inp, d, tol = ck.inp, ck.dec, ck.tol
+    for (pr, p), x in d.runs.items():
+        ck.nonnegative("ProcessRuns", (pr, p), x, f"runs of process {pr} in {p}")
+        ck.checks += 1
+        proc = inp.processes.get(pr)
+        if proc is None:
+            ck.fail(f"{ck.rrow('ProcessRuns', (pr, p))}: process {pr} is not in Processes")
+            continue
+        rec = d.where[("ProcessRuns", (pr, p))]
+        if "site_id" in rec and as_id(rec["site_id"]) not in (None, proc["site"]):
+            ck.fail(f"{ck.rrow('ProcessRuns', (pr, p))}: site_id {rec['site_id']} but "
+                    f"Processes row {proc['row']} runs {pr} at {proc['site']}")
+        if not ck.in_horizon("ProcessRuns", (pr, p), p):
+            continue
+        if x > tol.t(x) and not proc["enabled"]:
+            ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but the "
+                    "row is disabled (enabled FALSE)")
+        elif x > tol.t(x) and p not in proc["periods"]:
+            ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but the "
+                    f"process is active {span(proc['periods'])}")
+        if x > tol.t(x) and pr not in inp.recipes:
+            ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but "
+                    "Recipes has no row for it")
+    for pr, proc in inp.processes.items():
+        for p in inp.periods:
+            x = d.runs.get((pr, p), 0.0)
+            if not (proc["enabled"] and p in proc["periods"]) and (pr, p) not in d.runs:
+                continue
+            cap, src = inp.capacity(pr, p, proc["capacity"])
+            ck.checks += 1
+            excess = ck.over(x, cap)
+            if excess is not None:
+                ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs > "
+                        f"capacity {q(cap)} runs{' (' + src + ')' if src else ''} "
+                        f"[excess {q(excess)}, tolerance {ck.tol.t(cap, x):.3g} runs]")
+            ck.add_cost("processing", p, proc["unit_cost"], x)
+            if x > tol.t(cap) and proc["fixed"]:
+                ck.cost[("process_fixed", p)] += proc["fixed"]
+            rec = d.where.get(("ProcessRuns", (pr, p)))
+            if rec is not None:
+                ck.same(rec, "ProcessRuns", "capacity_runs", cap, f"Processes row {proc['row']}"
+                        + (f" / {src}" if src else ""))
+                ck.same(rec, "ProcessRuns", "unit_cost", proc["unit_cost"],
+                        f"Processes row {proc['row']}", money=True)
