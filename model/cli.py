@@ -36,6 +36,19 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave a constraint family out of the model (diagnostics)")
     s.add_argument("--time-limit", type=float, help="override Settings time_limit_s")
     s.add_argument("--solver-log", help="write HiGHS's log to this file")
+    s.add_argument("--price-rules", action="store_true",
+                   help="re-solve with each policy and export-control rule switched off in turn "
+                        "and report what each costs (sheet RulePrices)")
+    s.add_argument("--elastic", action="store_true",
+                   help="make hard constraints soft with penalised slack, solve, and report how "
+                        "far each had to bend (sheet Elastic); the report shows the bent plan")
+    s.add_argument("--elastic-relax", metavar="FAMILIES",
+                   help="with --elastic: comma-separated, from stock_floor, stock_ceiling, policy, "
+                        "export_limit, lane_capacity, offer_capacity, process_capacity, "
+                        "min_quantity (default: stock_floor,policy,export_limit)")
+    s.add_argument("--elastic-penalty", type=float, metavar="PER_T",
+                   help="with --elastic: penalty per t of bend (default: 10 x the largest "
+                        "unmet_penalty)")
     s.add_argument("--risk", action="store_true",
                    help="two-stage risk solve over every scenario with a probability: reservations "
                         "and commitments first, CVaR, VSS and EVPI (docs/risk.md)")

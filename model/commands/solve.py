@@ -31,6 +31,16 @@ def solve_command(args) -> int:
     if out.suffix.lower() != ".xlsx":
         print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
         return EXIT_INPUT
+    relax = None
+    if getattr(args, "elastic", False):
+        from model.analysis.elastic import DEFAULT_RELAX, FAMILIES
+        relax = (tuple(f.strip() for f in args.elastic_relax.split(",") if f.strip())
+                 if args.elastic_relax else DEFAULT_RELAX)
+        unknown = [f for f in relax if f not in FAMILIES]
+        if unknown:
+            print(f"--elastic-relax: unknown {', '.join(unknown)}; choose from "
+                  f"{', '.join(FAMILIES)}", file=sys.stderr)
+            return EXIT_INPUT
     options = None
     try:
         if args.time_limit is not None or args.solver_log:
@@ -40,6 +50,14 @@ def solve_command(args) -> int:
                                    time_limit_s=args.time_limit or settings.get("time_limit_s"),
                                    log_file=args.solver_log)
         result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options)
+        base_status = result.status
+        analyses = _analyses(args, result, options)
+        if relax is not None:
+            from model.analysis.elastic import elastic_for
+            result, analyses["Elastic"] = elastic_for(result, relax=relax,
+                                                      penalty=args.elastic_penalty,
+                                                      options=options)
+        result.tables.update(analyses)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         info = summary(status="error", message=exc.render(), input_path=src,
@@ -58,7 +76,16 @@ def solve_command(args) -> int:
             pass
         return EXIT_UNEXPECTED
     info = summary(result)
-    verdict = _verify(src, result, info, args)
+    if "Infeasibility" in result.tables:
+        info["infeasibility"] = result.tables["Infeasibility"].attrs.get("summary", "")
+    if relax is not None:
+        info["base_status"] = base_status
+        info["elastic_bends"] = len(result.tables.get("Elastic", ()))
+        info["elastic_penalty"] = result.solution.extra.get("elastic_penalty")
+        verdict = None   # the elastic plan breaks the relaxed constraints on purpose
+        info["verification"] = "not verified: elastic mode bends hard constraints on purpose"
+    else:
+        verdict = _verify(src, result, info, args)
     for w in result.warnings:
         if not args.quiet:
             print(f"warning: {w}", file=sys.stderr)
@@ -100,6 +127,26 @@ def _verify(src, result, info, args):
         rows = [("ok", verdict.headline())]
     result.tables["Verification"] = pd.DataFrame(rows, columns=["kind", "message"])
     return verdict
+
+
+def _analyses(args, result, options) -> dict:
+    """Issue 4: the infeasibility explanation (automatic) and --price-rules."""
+    tables = {}
+    try:
+        if result.status == "infeasible":
+            from model.analysis.infeasibility import explain
+            table, sentences = explain(result)
+            table.attrs["summary"] = sentences[0] if sentences else ""
+            tables["Infeasibility"] = table
+            if not args.quiet:
+                for line in sentences:
+                    print(line, file=sys.stderr)
+        if getattr(args, "price_rules", False):
+            from model.analysis.price_rules import price_rules_for
+            tables["RulePrices"] = price_rules_for(result, options=options)
+    except Exception as exc:   # an analysis never costs the analyst the report
+        print(f"warning: analysis failed: {type(exc).__name__}: {exc}", file=sys.stderr)
+    return tables
 
 
 def _write(info, result, problems, out, json_path):

@@ -34,7 +34,7 @@ def summary(run=None, *, status=None, message="", input_path=None, input_sha256=
         out["changes_applied"] = len(run.changes)
         out["warnings"] = len(run.warnings)
         out["skipped_families"] = ", ".join(run.built.skipped) if run.built else ""
-        if run.tables:
+        if "Demand" in run.tables:        # no solution: only analysis tables, if any
             dem = run.tables["Demand"]
             out["unmet_demand_t"] = float(dem["unmet_t"].sum())
             out["demand_t"] = float(dem["quantity_t"].sum())
