@@ -27,6 +27,8 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("workbook")
     s.add_argument("-o", "--output", required=True, help="report workbook to write (.xlsx)")
     s.add_argument("--summary-json", help="also write the summary as JSON")
+    s.add_argument("--html", metavar="PATH",
+                   help="also write the key figures and a flow diagram as one self-contained web page")
     s.add_argument("--scenario", help="apply this scenario's ScenarioChanges")
     s.add_argument("--enable", action="append", default=[], metavar="ID",
                    help="switch on the row with this offer/process/lane/rule id (repeatable)")
@@ -116,6 +118,11 @@ def _parser() -> argparse.ArgumentParser:
                    help="with --by country, also knock out the countries of the demand sites")
     t.add_argument("-o", "--output", required=True, help="stress report workbook (.xlsx)")
 
+    b = sub.add_parser("template", help="write a blank input workbook: every sheet and column, "
+                       "help on each header, drop-down lists, a guide")
+    b.add_argument("output", help="workbook to write (.xlsx)")
+    b.add_argument("--force", action="store_true", help="overwrite an existing file")
+
     c = sub.add_parser("from-csv", help="build a workbook from a folder of CSV files (one per sheet)")
     c.add_argument("folder")
     c.add_argument("workbook")
@@ -153,6 +160,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "stress":
             from model.commands.stress import stress_command
             return stress_command(args)
+        if args.command == "template":
+            from model.commands.template import template_command
+            return template_command(args)
         if args.command == "from-csv":
             from model.read.from_csv import csv_folder_to_workbook
             sheets = csv_folder_to_workbook(args.folder, args.workbook)

@@ -28,6 +28,9 @@ def solve_command(args) -> int:
     if args.summary_json and same_file(src, Path(args.summary_json)):
         print(f"refusing to write the summary over the input workbook {src}", file=sys.stderr)
         return EXIT_INPUT
+    if getattr(args, "html", None) and same_file(src, Path(args.html)):
+        print(f"refusing to write the web page over the input workbook {src}", file=sys.stderr)
+        return EXIT_INPUT
     if out.suffix.lower() != ".xlsx":
         print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
         return EXIT_INPUT
@@ -94,6 +97,13 @@ def solve_command(args) -> int:
     except ReportWriteError as exc:
         print(str(exc), file=sys.stderr)
         return EXIT_UNEXPECTED
+    if getattr(args, "html", None):
+        from model.report.html import write_html
+        try:
+            write_html(result, args.html, summary=info)
+        except OSError as exc:
+            print(f"cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_UNEXPECTED
     if not args.quiet:
         obj = info["objective"]
         print(f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"

@@ -22,6 +22,7 @@ from model.read.cells import convert, is_blank
 from model.schema import SETTING_BY_KEY, SETTINGS, SHEETS, Sheet
 
 ROW = "_row"
+HELPER_SHEETS = {"guide", "lists"}   # written by `sourcing template`, never read
 MAX_ROWS = 1_000_000
 
 
@@ -59,7 +60,7 @@ def read_workbook(path: str | Path) -> Workbook:
     problems = Problems()
     present = {name.strip().lower(): name for name in book.sheet_names}
     for lower, name in present.items():
-        if lower not in known:
+        if lower not in known and lower not in HELPER_SHEETS:
             problems.warn(name, None, None, None, "unknown sheet, ignored")
     for lower, name in present.items():
         if lower in known and states.get(name, "visible") != "visible":

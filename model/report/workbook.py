@@ -73,9 +73,13 @@ FRONT = [
 DATA_ORDER = ["KPIs", "ArrivalsByCountry", "ArrivalsByCompany", "CostByCategory", "CostPerTonne",
               "CostAllocation", "RuleMarginals", "StockCheck", "Purchases", "ProcessRuns",
               "ProcessFlows", "Shipments", "Stock", "Demand", "Discards"]
-DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [("ChartData", "the figures the charts plot")])
+DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
+    ("ChartData", "the figures the charts plot"),
+    ("Verification", "the solution checked against the input, independently of the model"),
+    ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms")])
 BIG = 100_000          # rows above which a sheet gets no conditional formats
 CENTERED = Alignment(horizontal="center")
+INDENTED = Alignment(horizontal="left", indent=1)
 CHANGE_COLUMNS = ["source", "sheet", "row", "id", "column", "op", "old", "new"]
 WARNING_COLUMNS = ["severity", "sheet", "row", "column", "value", "message", "context"]
 MONEY_WORDS = ("cost", "penalty", "marginal", "objective", "bound", "price", "value")
@@ -99,6 +103,9 @@ SUMMARY_MEANING = {
     "unmet_demand_t": "t of demand left unmet over the horizon",
     "demand_t": "t of demand over the horizon",
     "reason": "why there is no solution",
+    "verification": "verdict of the independent check of the solution (sheet Verification)",
+    "verification_ok": "TRUE when the independent check found no violated constraint",
+    "infeasibility": "why no plan exists, in one sentence (sheet Infeasibility)",
 }
 SUMMARY_FORMATS = {"objective": st.MONEY, "bound": st.MONEY, "mip_gap": "0.0000%",
                    "solve_seconds": "0.000", "unmet_demand_t": st.TONNES, "demand_t": st.TONNES,
@@ -168,7 +175,7 @@ def _width(frame: pd.DataFrame, column: str, fmt: str | None) -> float:
         longest = len(text)
     else:
         longest = max([len(str(_cell(v))) for v in sample if _cell(v) is not None] or [0])
-    cap = 90 if name in ("meaning", "message") else 45
+    cap = 120 if name in ("meaning", "message") else 45
     return min(max(len(name) + 3, longest + 2, 8), cap)
 
 
@@ -240,16 +247,17 @@ def st_hhi() -> float:
 
 
 def _page_setup(ws, landscape: bool = True, title_rows: str | None = "1:1",
-                width: float | None = None) -> None:
+                width: float | None = None, columns: int = 0) -> None:
     """Landscape, header row repeated; shrunk to the page width only when the
     columns are wider than a page (``width`` in characters), two pages wide
-    for very wide tables (keys repeated)."""
+    for tables of many columns (keys repeated)."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    if width is None or width > 150:
+    if width is None or width > 100:
         ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.page_setup.fitToWidth = 2 if (width or 0) > 280 else 1
+        two = (width or 0) > 280 and columns > 16
+        ws.page_setup.fitToWidth = 2 if two else 1
         ws.page_setup.fitToHeight = 0
-        if (width or 0) > 280:
+        if two:
             ws.print_title_cols = "A:B"
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.5
@@ -277,7 +285,8 @@ def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
     for j, c in enumerate(columns, start=1):
         fmt, help_text = st.column_info(name, c, currency)
         formats.append(fmt)
-        styles.append({"alignment": CENTERED} if fmt in (st.PERIOD, st.INTEGER) else {})
+        styles.append({"alignment": CENTERED} if fmt in (st.PERIOD, st.INTEGER) else
+                      {"alignment": INDENTED} if fmt is None and j > 1 else {})
         cell = ws.cell(row=1, column=j)
         cell.fill, cell.font = st.HEADER_FILL, st.HEADER_FONT
         cell.alignment = Alignment(vertical="center")
@@ -299,7 +308,7 @@ def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
     ws.freeze_panes = "A2"
     for rng, rule in _highlights(name, frame):
         ws.conditional_formatting.add(rng, rule)
-    _page_setup(ws, width=total_width)
+    _page_setup(ws, width=total_width, columns=len(columns))
     ws.print_area = f"A1:{last_col}{last_row}"
     if len(frame):
         bulk.register(ws, frame, formats, styles=styles)
@@ -321,8 +330,9 @@ def _summary_sheet(wb, summary: dict) -> None:
     for j, c in enumerate(["key", "value", "meaning"], start=1):
         cell = ws.cell(row=1, column=j)
         cell.fill, cell.font = st.HEADER_FILL, st.HEADER_FONT
-    ws["A1"].comment = Comment("name of the figure (stable, read by scripts)", "secure-sourcing")
-    ws["B1"].comment = Comment("its value (also in --summary-json)", "secure-sourcing")
+    ws["A1"].comment = Comment("key: name of the figure (stable, read by scripts)", "secure-sourcing")
+    ws["B1"].comment = Comment("value: its value (also in --summary-json)", "secure-sourcing")
+    ws["C1"].comment = Comment("meaning: what the figure is", "secure-sourcing")
     table = Table(displayName="tSummary", ref=f"A1:C{max(2, ws.max_row)}")
     table.tableStyleInfo = TableStyleInfo(name=st.TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
@@ -330,19 +340,30 @@ def _summary_sheet(wb, summary: dict) -> None:
     ws.column_dimensions["B"].width = 68
     ws.column_dimensions["C"].width = 60
     ws.freeze_panes = "A2"
-    _page_setup(ws, width=150)
+    _page_setup(ws, width=160)
 
 
 # ----------------------------------------------------------------------------------------------
 # the workbook
 
 
-def report_order(run=None, extra=()) -> list[str]:
+def has_results(run) -> bool:
+    """The run has a solution's result tables (not only analyses of a failure)."""
+    return bool(run and run.tables and "Demand" in run.tables)
+
+
+def extra_tables(run) -> list[str]:
+    """Result tables beyond the report's own (provenance, analyses), in their order."""
+    known = {n for n, _ in SHEETS + KPI_SHEETS}
+    return [n for n in (run.tables if run else {}) if n not in known]
+
+
+def report_order(run=None) -> list[str]:
     """Sheet names of a report, in order."""
     names = [n for n, _ in FRONT]
-    if not (run and run.tables):
-        return names[:5]
-    return [*names, *DATA_ORDER, *extra, "ChartData"]
+    if not has_results(run):
+        return [*names[:5], *extra_tables(run)]
+    return [*names, *DATA_ORDER, *extra_tables(run), "ChartData"]
 
 
 def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -> Workbook:
@@ -367,7 +388,11 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
     key_figures: dict[str, pd.DataFrame] = {}
     blocks = {}
     sheets_written = [n for n, _ in FRONT[:5]]
-    if run and run.tables:
+    if not has_results(run):
+        for name in extra_tables(run):           # e.g. the infeasibility explanation
+            data_sheet(wb, name, run.tables[name], currency, notes)
+        sheets_written = list(wb.sheetnames)
+    else:
         from model.report import charts
         from model.results.kpis import all_kpis
         if kpis and data is not None:
@@ -378,10 +403,8 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
         for name in DATA_ORDER:
             if name in frames:
                 data_sheet(wb, name, frames[name], currency, notes)
-        known = {name for name, _ in SHEETS} | set(key_figures)
-        for name, frame in run.tables.items():   # extra tables (provenance, analyses)
-            if name not in known:
-                data_sheet(wb, name, frame, currency, notes)
+        for name in extra_tables(run):           # extra tables (provenance, analyses)
+            data_sheet(wb, name, run.tables[name], currency, notes)
         chart_ws = wb.create_sheet("ChartData")
         blocks = charts.chart_data(run.tables, currency, list(data.periods)) \
             if (kpis and data is not None) else {}
@@ -391,8 +414,6 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
         charts_ws["A1"].font = st.TITLE_FONT
         charts.place(charts_ws, charts.all_charts(chart_ws, blocks, currency))
         _page_setup(charts_ws, title_rows=None)
-        sheets_written = list(wb.sheetnames)
-    else:
         sheets_written = list(wb.sheetnames)
     about.write(about_ws, summary, run, problems, sheets_written, notes)
     dashboard.write(dash, summary, run, key_figures, blocks, wb, problems=problems)
@@ -410,6 +431,9 @@ def save_atomic(wb: Workbook, path: str | Path) -> None:
     os.close(fd)
     try:
         bulk.save(wb, tmp)
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(tmp, 0o666 & ~mask)      # mkstemp made it 0600; a report is an ordinary file
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
