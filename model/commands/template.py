@@ -33,6 +33,7 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from model.report import styles as st
+from model.guide import show_default as _default
 from model.schema import (ANY, BOOL, CHANGE_OPS, CHOICE, COUNTRY, ID, MEASURES, NUMBER, PERIOD,
                           POLICY_KINDS, SETTINGS, SHEETS, TEXT, Column, Sheet)
 
@@ -90,16 +91,6 @@ def countries() -> list[tuple[str, str]]:
         code, name = item.strip().split(" ", 1)
         out.append((code, name))
     return out
-
-
-def _default(v) -> str:
-    if v is None:
-        return ""
-    if v is True:
-        return "TRUE"
-    if v is False:
-        return "FALSE"
-    return f"{v:g}" if isinstance(v, float) else str(v)
 
 
 def _unit(unit: str) -> str:

@@ -230,23 +230,26 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
     t["ExportControls"] = (["rule_id", "exporter", "material_id", "importer", "first_period",
                             "last_period", "measure", "value", "enabled"], rules)
 
-    # Policies: all three kinds
+    # Policies: all three kinds. They name countries and companies that do
+    # supply the material, and blank scopes are rarer, so that a rule bites
+    # without cutting a material off altogether.
     demanded = sorted({row[2] for row in demand})
     pol = []
     kinds = ["max_country_share", "min_country_share", "max_company_share"]
     kinds += [r.pick(kinds) for _ in range(r.int(0, 1))]
     for i, kind in enumerate(kinds):
-        k = None if r.chance(0.4) else r.pick(demanded)
+        k = None if r.chance(0.25) else r.pick(demanded)
+        suppliers = sorted(set(made_at.get(k, []) if k else sum(made_at.values(), []))) or sites
         country = company = None
         if kind == "max_country_share":
-            country = None if r.chance(0.4) else r.pick(countries)
-            value = r.pick([0.4, 0.5, 0.6, 0.75, 0.8])
+            country = None if r.chance(0.25) else site_country[r.pick(suppliers)]
+            value = r.pick([0.5, 0.6, 0.75, 0.9]) if country else r.pick([0.75, 0.9])
         elif kind == "min_country_share":
-            country = r.pick(countries)
+            country = site_country[r.pick(suppliers)]
             value = r.pick([0.1, 0.2, 0.25, 0.3])
         else:
-            company = None if r.chance(0.4) else r.pick(companies)
-            value = r.pick([0.5, 0.6, 0.7, 0.8])
+            company = None if r.chance(0.25) else site_company[r.pick(suppliers)]
+            value = r.pick([0.6, 0.7, 0.8, 0.9]) if company else r.pick([0.8, 0.9])
         first, last = _window(r, periods, 0.3)
         pol.append([f"R{i + 1}", kind, k, country, company, value, first, last,
                     False if r.chance(0.1) else (True if r.chance(0.5) else None)])
