@@ -56,10 +56,6 @@ CASES = {
         process_id,material_id,input,output
         P,OX,2,
     """}, 'Processes row 2, process_id "P": recipe has no output'),
-    "demand outside horizon": ({"Demand": """
-        demand_id,site_id,material_id,period,quantity
-        D1,BUYER,OX,2031,30
-    """}, "Demand row 2, period 2031: outside the horizon 2025-2025"),
     "unknown measure": ({"ExportControls": """
         rule_id,exporter,material_id,importer,measure,value
         R1,AU,OX,US,embargo,
@@ -156,3 +152,16 @@ def test_unknown_scenario_and_toggle_are_input_errors(make_workbook):
     path = make_workbook()
     assert solve_cli(path, "--scenario", "nope").rc == 2
     assert solve_cli(path, "--disable", "NOPE").rc == 2
+
+
+def test_demand_outside_the_horizon_is_a_warning_not_a_refusal(make_workbook):
+    # the contract: a row active in no period of the horizon gets a warning, never a refusal
+    path = make_workbook({"Demand": """
+        demand_id,site_id,material_id,period,quantity
+        D1,BUYER,OX,2025,30
+        D2,BUYER,OX,2031,30
+    """})
+    solved = solve_cli(path)
+    assert solved.rc == 0 and solved.objective == 450          # D2 is ignored: 30 t at 15
+    warnings = " | ".join(solved.table("Warnings")["message"].astype(str))
+    assert "outside the horizon 2025-2025: the row is ignored" in warnings

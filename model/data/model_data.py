@@ -181,7 +181,7 @@ def prepare(wb: Workbook) -> ModelData:
         "quantity": dem["quantity"].astype(float).tolist(),
         "penalty": [default_penalty if v is None else v for v in dem["unmet_penalty"]],
         "segment": dem["segment"].tolist(), "row": dem[ROW].tolist()})
-    demand = demand[demand["quantity"] > 0].reset_index(drop=True)
+    demand = demand[(demand["quantity"] > 0) & demand["period"].isin(periods)].reset_index(drop=True)
     demand["reachable"] = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
                                     index=demand.index, dtype=bool)
     demand.insert(0, "d", range(len(demand)))

@@ -119,7 +119,9 @@ def validate(wb: Workbook, context: str = "") -> Problems:
 
     for rec in t["Demand"].to_dict("records"):
         if horizon_ok and rec["period"] is not None and not first <= rec["period"] <= last:
-            err("Demand", rec[ROW], "period", rec["period"], f"outside the horizon {first}-{last}")
+            # contract: a row active in no period of the horizon is a warning, never a refusal
+            warn("Demand", rec[ROW], "period", rec["period"],
+                 f"outside the horizon {first}-{last}: the row is ignored")
 
     for rec in t["Inventory"].to_dict("records"):
         lo, hi = rec["min_stock"] or 0, rec["max_stock"]

@@ -143,6 +143,8 @@ def demand(ck) -> None:
         if "period" in rec and as_period(rec["period"]) != dem["period"]:
             ck.fail(f"{where}: period {rec['period']} but Demand row {row} has {dem['period']}")
     for row, dem in inp.demand.items():
+        if dem["period"] not in ck.horizon:   # outside the horizon: ignored (a warning)
+            continue
         met, unmet = d.demand.get(row, (0.0, 0.0))
         label = (f"Demand row {row} ({dem['demand_id'] + ', ' if dem['demand_id'] else ''}"
                  f"{dem['site']} / {dem['material']} / {dem['period']})")
