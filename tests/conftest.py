@@ -45,6 +45,43 @@ BASE_SHEETS = {
 }
 
 
+# A second source: CNX (China) sells OX at 5/t, freight 1/t to BUYER.
+CN = {
+    "Sites": """
+        site_id,name,company,country,kind
+        MINE,Mine,MineCo,AU,mine
+        BUYER,Buyer,BuyCo,US,customer
+        CNX,China exporter,CnCo,CN,processor
+    """,
+    "Supply": """
+        offer_id,site_id,material_id,capacity,unit_cost
+        MINE_OX,MINE,OX,100,10
+        CN_OX,CNX,OX,100,5
+    """,
+    "Lanes": """
+        lane_id,from_site,to_site,material_id,unit_cost,tariff_rate
+        L1,MINE,BUYER,OX,5,
+        L2,CNX,BUYER,,1,
+    """,
+}
+
+
+def with_cn(**extra):
+    sheets = dict(CN)
+    sheets.update(extra)
+    return sheets
+
+
+def near(a, b, tol=1e-6):
+    return abs(a - b) <= tol * max(1.0, abs(b))
+
+
+BAN = """
+    rule_id,exporter,material_id,importer,measure,value
+    BAN,CN,OX,US,ban,
+"""
+
+
 def write_workbook(folder: Path, sheets: dict[str, str], name: str = "wb.xlsx") -> Path:
     """Write CSV texts (dedented) to folder/csv/ and build folder/name from them."""
     src = folder / f"csv_{name}"

@@ -10,39 +10,12 @@ import math
 
 import pytest
 
+from conftest import BAN, CN, with_cn  # noqa: F401
 from model.analysis.price_rules import price_rules
 
 pytestmark = pytest.mark.component
 
-CN = {
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE,Mine,MineCo,AU,mine
-        BUYER,Buyer,BuyCo,US,customer
-        CNX,China exporter,CnCo,CN,processor
-    """,
-    "Supply": """
-        offer_id,site_id,material_id,capacity,unit_cost
-        MINE_OX,MINE,OX,100,10
-        CN_OX,CNX,OX,100,5
-    """,
-    "Lanes": """
-        lane_id,from_site,to_site,material_id,unit_cost,tariff_rate
-        L1,MINE,BUYER,OX,5,
-        L2,CNX,BUYER,,1,
-    """,
-}
-BAN = """
-    rule_id,exporter,material_id,importer,measure,value
-    BAN,CN,OX,US,ban,
-"""
 METHODS = ["warm", "cold"]
-
-
-def with_cn(**extra):
-    sheets = dict(CN)
-    sheets.update(extra)
-    return sheets
 
 
 def row_of(table, rule_id, sheet=None):

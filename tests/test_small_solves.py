@@ -4,40 +4,10 @@ demanded at BUYER (US) in 2025; MINE (AU) sells OX at 10/t, lane freight 5/t."""
 
 import pytest
 
-from conftest import solve_cli
+from conftest import BAN, CN, near, solve_cli, with_cn  # noqa: F401
 from model.run import run
 
 pytestmark = pytest.mark.component
-
-CN = {
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE,Mine,MineCo,AU,mine
-        BUYER,Buyer,BuyCo,US,customer
-        CNX,China exporter,CnCo,CN,processor
-    """,
-    "Supply": """
-        offer_id,site_id,material_id,capacity,unit_cost
-        MINE_OX,MINE,OX,100,10
-        CN_OX,CNX,OX,100,5
-    """,
-    "Lanes": """
-        lane_id,from_site,to_site,material_id,unit_cost,tariff_rate
-        L1,MINE,BUYER,OX,5,
-        L2,CNX,BUYER,,1,
-    """,
-}
-
-
-def with_cn(**extra):
-    sheets = dict(CN)
-    sheets.update(extra)
-    return sheets
-
-
-def near(a, b, tol=1e-6):
-    return abs(a - b) <= tol * max(1.0, abs(b))
-
 
 def test_base_case(make_workbook):
     s = solve_cli(make_workbook())
@@ -52,12 +22,6 @@ def test_cheapest_source_without_rules(make_workbook):
     assert near(s.objective, 30 * (5 + 1))                       # CN at 5 + 1 freight = 180
     arrivals = s.table("ArrivalsByCountry")
     assert arrivals.loc[arrivals["country"] == "CN", "arrivals_t"].sum() == pytest.approx(30)
-
-
-BAN = """
-    rule_id,exporter,material_id,importer,measure,value
-    BAN,CN,OX,US,ban,
-"""
 
 
 def test_export_ban_and_its_marginal_value(make_workbook):

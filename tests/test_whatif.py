@@ -2,11 +2,10 @@
 
 import pytest
 
-from conftest import solve_cli
+from conftest import BAN, solve_cli, with_cn
 from model.cli import main
 from model.whatif.session import NeedsRebuild, Session
 from model.whatif.stress import stress
-from test_small_solves import BAN, with_cn
 
 pytestmark = pytest.mark.component
 
