@@ -328,8 +328,8 @@ def _baseline(objective=1000.0, is_mip=False, **figs) -> Baseline:
     (dict(end_stock_t={"W|OX|2025": 5.00009}), False),        # 1e-4 t
     (dict(end_stock_t={"W|OX|2025": 5.0002}), True),
     (dict(end_stock_t={"W|MET|2025": 0.0002}), True),         # absent in the baseline: 0 there
-    (dict(cost={"purchase": 100.009}), False),                # 0.01 currency
-    (dict(cost={"purchase": 100.02}), True),
+    (dict(cost={"purchase": 100.9}), False),                  # 1 currency unit
+    (dict(cost={"purchase": 101.1}), True),
 ])
 def test_tolerances(now, fails):
     is_mip = now.pop("is_mip", False)

@@ -35,7 +35,7 @@ class BaselineError(Exception):
 class Tolerances:
     objective_rel: float = 1e-6     # LP; a MIP allows max(objective_rel, its mip_gap)
     t_abs: float = 1e-4             # t, for every tonnage figure
-    currency_abs: float = 0.01      # currency, for every cost figure
+    currency_abs: float = 1.0       # currency, for every cost figure (solver noise on costs of 1e9 is ~1)
 
     def for_unit(self, unit: str) -> float:
         return self.t_abs if unit == T else self.currency_abs

@@ -8,7 +8,7 @@ Rules (docs/regression.md):
   Settings and of both solutions) for a MIP, whose answers may differ within
   the gap;
 - every figure: |now - baseline| <= ``t_abs`` (1e-4 t) for tonnages,
-  ``currency_abs`` (0.01) for costs; a figure absent on one side is 0 there;
+  ``currency_abs`` (1.0) for costs; a figure absent on one side is 0 there;
 - a different solver version is a note, never a failure.
 """
 

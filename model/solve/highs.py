@@ -182,32 +182,53 @@ def _canonical(h, compiled: Compiled, sol: Solution) -> None:
     """Among the optimal solutions, take the one minimising a fixed weighting
     of the decisions: alternative optima then give one reported answer.
 
-    The LP (integers fixed) gets a row  c.x <= optimum (+ 1e-9 relative) and
-    the objective sum_j w_j x_j; afterwards the model is restored.
+    The search is confined to the optimal face: by complementary slackness
+    every optimal solution keeps a column with a nonzero reduced cost at its
+    bound and a row with a nonzero dual at its limit, so those are fixed
+    (HiGHS's presolve then removes most of the model). A row c.x <= optimum
+    (+ 1e-12 relative) guards the cost; the objective becomes sum_j w_j x_j.
+    Afterwards the model is restored.
     """
     lp = compiled.lp
-    n = lp.num_col_
+    n, m = lp.num_col_, lp.num_row_
     if n == 0 or h.getModelStatus() != MS.kOptimal:
         return
+    s = h.getSolution()
     cost = np.asarray(lp.col_cost_, dtype=float)
-    optimum = float(cost @ h.getSolution().col_value)
+    x = np.asarray(s.col_value, dtype=float)
+    optimum = float(cost @ x)
+    current = h.getLp()
+    col_lo, col_hi = np.array(current.col_lower_), np.array(current.col_upper_)
+    row_lo, row_hi = np.array(current.row_lower_), np.array(current.row_upper_)
+    cols = np.arange(n, dtype=np.int32)
+    if s.dual_valid:
+        tau = 1e-7 * max(1.0, float(np.abs(cost).max()))
+        fix = np.flatnonzero(np.abs(np.asarray(s.col_dual)) > tau).astype(np.int32)
+        if len(fix):
+            h.changeColsBounds(len(fix), fix, x[fix], x[fix])
+        act = np.asarray(s.row_value, dtype=float)
+        tight = np.flatnonzero(np.abs(np.asarray(s.row_dual)) > tau).astype(np.int32)
+        if len(tight):
+            h.changeRowsBounds(len(tight), tight, act[tight], act[tight])
     nz = np.flatnonzero(cost)
     slack = 1e-12 * max(1.0, abs(optimum)) + 1e-9
     h.addRow(-INF, optimum + slack, len(nz), nz.astype(np.int32), cost[nz])
-    cols = np.arange(n, dtype=np.int32)
     h.changeColsCost(n, cols, canonical_weights(compiled))
     h.run()
     if h.getModelStatus() == MS.kOptimal:
         s = h.getSolution()
         sol.x = np.asarray(s.col_value, dtype=float)
-        sol.row_activity = np.asarray(s.row_value, dtype=float)[: lp.num_row_]
+        sol.row_activity = np.asarray(s.row_value, dtype=float)[:m]
         # the objective stays the optimum found; the canonical decisions cost at
-        # most 1e-9 (relative) more
+        # most 1e-12 (relative) more
         sol.extra["canonical"] = True
     else:
         sol.extra["canonical"] = False
-    h.deleteRows(1, np.array([lp.num_row_], dtype=np.int32))
+    h.deleteRows(1, np.array([m], dtype=np.int32))
     h.changeColsCost(n, cols, cost)
+    h.changeColsBounds(n, cols, col_lo, col_hi)
+    if m:
+        h.changeRowsBounds(m, np.arange(m, dtype=np.int32), row_lo, row_hi)
     h.run()
 
 
