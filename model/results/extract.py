@@ -142,7 +142,12 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
     lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
     act = solution.row_activity
     at_limit = {int(i): min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
-    change = relaxation_values(solution, compiled, [i for i in idx if at_limit[int(i)]])
+    # The cost as a function of a row's limit is convex, and the duals are its
+    # subgradients: where 0 is one of them the one-tonne change is exactly 0,
+    # so only rows at their limit with a nonzero dual need a re-solve.
+    duals = solution.row_dual
+    resolve = [i for i in idx if at_limit[int(i)] and (duals is None or abs(duals[i]) > 1e-9)]
+    change = relaxation_values(solution, compiled, resolve)
     # binding: at its limit and one more tonne through it would change the cost
     binding = {i: at_limit[i] and abs(change.get(i, 0.0)) > 1e-6 for i in at_limit}
     lim = data.export_limits.set_index(["rule", "period"])
