@@ -334,15 +334,16 @@ def _time_highs_runs() -> None:
     highspy.Highs.run = timed_run
 
 
-def experiment(kind: str, workbook: str) -> dict:
+def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
     """Out-of-product trials behind the README's suggestions (CPU seconds).
 
     canonical: the product's canonical pass (cost row + new objective) against
     restricting the LP to the optimal face (fix columns with a nonzero reduced
     cost and rows with a nonzero dual at their values), same weights.
-    ranging: how many binding rule rows HiGHS's ranging answers exactly (the
-    one-tonne step stays inside the row bound's range, so the change is the
-    dual), against the product's re-solve of every binding row.
+    ranging: of the rule rows at their limit with a nonzero dual (the ones the
+    product re-solves), how many HiGHS's ranging answers exactly (the one-tonne
+    step stays inside the row bound's range, so the change is the dual), and
+    the re-solve time with and without them.
     """
     import numpy as np
 
@@ -367,15 +368,16 @@ def experiment(kind: str, workbook: str) -> dict:
         sol = solve(compiled, opts)          # MIP, then the LP with integers fixed (kept warm)
         h = sol.highs
         optimum = float(cost @ np.asarray(h.getSolution().col_value))
-        n0 = len(RUNS)
-        c0 = time.process_time()
-        _canonical(h, compiled, sol)         # the product's pass, as it is (includes the restore)
-        out["product"] = {"cpu_s": time.process_time() - c0,
-                          "runs_cpu_s": [r["cpu"] for r in RUNS[n0:]],
-                          "weighted": float(w @ sol.x),
-                          "cost_above_optimum": float(cost @ sol.x) - optimum}
-        sol = solve(compiled, opts)
-        h = sol.highs
+        if not face_only:
+            n0 = len(RUNS)
+            c0 = time.process_time()
+            _canonical(h, compiled, sol)     # the product's pass, as it is (includes the restore)
+            out["product"] = {"cpu_s": time.process_time() - c0,
+                              "runs_cpu_s": [r["cpu"] for r in RUNS[n0:]],
+                              "weighted": float(w @ sol.x),
+                              "cost_above_optimum": float(cost @ sol.x) - optimum}
+            sol = solve(compiled, opts)
+            h = sol.highs
         s_ = h.getSolution()
         x, d = np.asarray(s_.col_value), np.asarray(s_.col_dual)
         y, act = np.asarray(s_.row_dual), np.asarray(s_.row_value)
@@ -407,13 +409,14 @@ def experiment(kind: str, workbook: str) -> dict:
         idx = np.flatnonzero((names == "export_limit") | (names == "policy_share"))
         lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
         act = sol.row_activity
-        binding = [int(i) for i in idx
+        binding = [int(i) for i in idx       # at their limit
                    if min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6]
+        y = np.asarray(h.getSolution().row_dual)
+        nonzero_dual = [i for i in binding if abs(y[i]) > 1e-9]
         c0 = time.process_time()
         _, rg = h.getRanging()
-        y = np.asarray(h.getSolution().row_dual)
         exact, need = {}, []
-        for i in binding:
+        for i in nonzero_dual:
             if compiled.row_sense[i] == -1:
                 inside, change = rg.row_bound_dn.value_[i] <= lower[i] - 1.0 + 1e-9, -y[i]
             else:
@@ -424,12 +427,13 @@ def experiment(kind: str, workbook: str) -> dict:
                 need.append(i)
         ranging_s = time.process_time() - c0
         c0 = time.process_time()
-        every = relaxation_values(sol, compiled, binding)
+        every = relaxation_values(sol, compiled, nonzero_dual)
         every_s = time.process_time() - c0
         c0 = time.process_time()
         relaxation_values(sol, compiled, need)
         need_s = time.process_time() - c0
-        out.update({"binding_rows": len(binding), "exact_by_ranging": len(exact),
+        out.update({"rows_at_limit": len(binding), "with_nonzero_dual": len(nonzero_dual),
+                    "exact_by_ranging": len(exact),
                     "still_to_resolve": len(need), "ranging_cpu_s": ranging_s,
                     "resolve_all_cpu_s": every_s, "resolve_remaining_cpu_s": need_s,
                     "max_abs_difference": max([abs(exact[i] - every[i]) for i in exact] or [0.0])})
@@ -707,10 +711,10 @@ def render() -> str:
                  f"{' (model/ had uncommitted edits)' if m.get('dirty') else ''}, "
                  f"{len(m['repeats'])} repeat(s); 1-minute load average during the runs "
                  f"{min(loads):.1f}-{max(loads):.1f}")
-    L.append("- **Shared machine**: other engineers ran test suites on the same 2 cores during "
-             "these measurements (see the load averages; a load above 1 means the benchmark "
-             "competed for CPU), so wall times are noisy and probably pessimistic. HiGHS runs "
-             "single-threaded (`threads=1`), as in the product.\n")
+    L.append("- **Shared machine**: other engineers run test suites on the same 2 cores. A "
+             "1-minute load average above 1 means the benchmark competed for CPU and its wall "
+             "times are inflated; the CPU seconds in brackets are not (the product and HiGHS "
+             "run single-threaded, `threads=1`), so on a quiet machine wall ~ CPU.\n")
 
     L.append("## Instances\n")
     L.append("| size | regions x families x served, periods | variables (Pyomo) | binaries | "
@@ -737,7 +741,9 @@ def render() -> str:
              "(less sensitive to other load on the machine).\n")
     L.append("| stage | " + " | ".join(order) + " |")
     L.append("|---|" + "---|" * len(order))
-    present = [st for st in STAGES if any(sm[s]["stages"][st] for s in order)]
+    # stages that exist and take time somewhere (an optional stage that returns at once is left out)
+    present = [st for st in STAGES
+               if any(sm[s]["stages"][st] and sm[s]["stages"][st][2] >= 0.005 for s in order)]
     for st in present:
         L.append(f"| {st}: {STAGE_DOC[st]} | " + " | ".join(
             f"{_fmt(sm[s]['stages'][st])} [{_fmt(sm[s]['cpu'][st])}]" for s in order) + " |")
@@ -839,7 +845,8 @@ def render() -> str:
                  "50,000 Demand rows): " + "; ".join([
                      "read_workbook " + _fmt(_stats([r["read_workbook_s"] for r in r50])) + " s",
                      "of which calamine alone " + _fmt(_stats([r["calamine_sheet_s"] for r in r50])) + " s",
-                     "typing the rows " + _fmt(_stats([r["typing_sheet_s"] for r in r50])) + " s",
+                     *(["typing the rows " + _fmt(_stats([r["typing_sheet_s"] for r in r50])) + " s"]
+                       if any(r.get("typing_sheet_s") for r in r50) else []),
                      "load (read + scenarios + validate) " + _fmt(_stats([r["load_s"] for r in r50])) + " s"]) + ".\n")
     if ex.get("wall_s"):
         L.append(f"Example: {ex['source']}; `sourcing solve` wall {_fmt(_stats(ex['wall_s']))} s, "
@@ -860,13 +867,15 @@ def render() -> str:
     L.append("## Scaling (log-log slope of time against variables)\n")
     if len(order) >= 2:
         xs = {s: ms[s]["repeats"][0]["variables"] for s in order}
-        pts = {st: [(xs[s], sm[s]["stages"][st][0]) for s in order] for st in STAGES}
-        pts["total"] = [(xs[s], sm[s]["total"][0]) for s in order]
-        pts["HiGHS solve (first run)"] = [(xs[s], sm[s]["highs_main"][0]) for s in order]
-        pts["bare HiGHS solve"] = [(xs[s], sm[s]["bare_highs"][0]) for s in order]
+        pts = {st: [(xs[s], sm[s]["cpu"][st][0]) for s in order] for st in present
+               if st != "other"}
+        pts["total"] = [(xs[s], sm[s]["total_cpu"][0]) for s in order]
+        pts["HiGHS solve (first run)"] = [(xs[s], sm[s]["highs_main_cpu"][0]) for s in order]
+        pts["bare HiGHS solve"] = [(xs[s], sm[s]["bare_highs_cpu"][0]) for s in order]
         pts["peak memory"] = [(xs[s], sm[s]["peak"][0]) for s in order]
         slopes = loglog(pts)
-        L.append("Slope b of log(time) = a + b log(variables), fitted over "
+        L.append("Slope b of log(CPU time) = a + b log(variables) (medians; CPU rather than "
+                 "wall so that the load of other users does not bend the line), fitted over "
                  + ", ".join(f"{s} ({xs[s]:,})" for s in order)
                  + ". 1 is linear; above 1 grows faster than the model.\n")
         L.append("| quantity | slope |")
@@ -903,6 +912,8 @@ def main(argv=None) -> int:
     ap.add_argument("--experiment", choices=["canonical", "ranging"],
                     help="run one out-of-product trial behind a README suggestion on --size")
     ap.add_argument("--size", default="medium")
+    ap.add_argument("--face-only", action="store_true",
+                    help="canonical experiment: skip the product's pass (20 CPU-minutes at large)")
     ap.add_argument("--json")
     ap.add_argument("--commit", default="HEAD",
                     help="commit whose model/ is measured (exported to benchmarks/out/src-SHA); "
@@ -915,7 +926,8 @@ def main(argv=None) -> int:
         OUT.mkdir(exist_ok=True)
         SRC, SRC_COMMIT = snapshot(args.commit)
         sys.path.insert(0, str(SRC))
-        res = experiment(args.experiment, str(_ensure_workbook(args.size, False)))
+        res = experiment(args.experiment, str(_ensure_workbook(args.size, False)),
+                         face_only=args.face_only)
         res["commit"] = SRC_COMMIT
         (OUT / f"experiment-{args.experiment}-{args.size}.json").write_text(json.dumps(res, indent=1))
         print(json.dumps(res, indent=1))
@@ -936,6 +948,10 @@ def main(argv=None) -> int:
         return 0
 
     OUT.mkdir(exist_ok=True)
+    if args.render_only:
+        RESULTS.write_text(render())
+        print(f"wrote {RESULTS}")
+        return 0
     SRC, SRC_COMMIT = snapshot(args.commit)
     sys.path.insert(0, str(SRC))
     print(f"measuring model/ from {SRC} ({SRC_COMMIT})", flush=True)
