@@ -88,6 +88,7 @@ def snapshot(rev: str) -> tuple[Path, str]:
         dest.mkdir(parents=True, exist_ok=True)
         archive = subprocess.run(["git", "archive", sha], cwd=REPO, capture_output=True, check=True)
         subprocess.run(["tar", "-x", "-C", str(dest)], input=archive.stdout, check=True)
+        (dest / "LABEL").write_text(sha + "\n")
     return dest, sha
 
 
