@@ -325,12 +325,9 @@ def tables(size: str = "small", seed: int = 1, **override) -> dict[str, list[lis
             inv.append([site[r, "CUST_A"], MAG(f), init, 2500, init, None])
 
     # Export controls: bans, quotas and tariffs of exporting governments.
-    cn_regions = [r for r in range(R) if country[r] == "CN"]
     importers = sorted({c for c in country if c != "CN"})
     ex = t["ExportControls"]
-    ex.append(["X_CN_DY_BAN", "CN", None, None, None, None, "ban", None, None])
-    ex[-1][2] = DY(0)
-    ex[-1][4] = FIRST + min(2, P - 1)
+    ex.append(["X_CN_DY_BAN", "CN", DY(0), None, FIRST + min(2, P - 1), None, "ban", None, None])
     for f in range(1, F, 2):
         ex.append([f"X_CN_DY_{fam[f]}", "CN", DY(f), None, FIRST + min(3, P - 1), None, "ban",
                    None, None])
@@ -379,7 +376,6 @@ def tables(size: str = "small", seed: int = 1, **override) -> dict[str, list[lis
         ["s_cheap_freight", "Lanes", "*", "unit_cost", "scale", 0.5],
         ["s_cheap_freight", "Settings", "discount_rate", "value", "set", 0.03],
     ]
-    del cn_regions
     return t
 
 

@@ -1,20 +1,29 @@
 """Benchmark the solve path stage by stage, against bare HiGHS.
 
     python benchmarks/run.py [--sizes small,medium,large] [--repeats N] [--large-repeats N]
-                             [--no-extras] [--extras-only] [--regenerate]
+                             [--no-extras] [--extras-only] [--render-only] [--regenerate]
+                             [--commit HEAD|snapshot|worktree|src-...]
+    python benchmarks/run.py --profile medium
+    python benchmarks/run.py --experiment canonical|ranging --size medium [--face-only]
+
+The code measured is a snapshot (``--commit``, default HEAD via ``git
+archive`` into ``benchmarks/out/src-SHA``), imported through PYTHONPATH, so
+edits in progress in the working tree never mix into a measurement.
 
 Per size (workbooks from ``benchmarks/generate.py``, made if missing), each
-repeat runs in a fresh subprocess (``--worker``) that times the stages of
-``model.run`` one by one:
+repeat runs in a fresh subprocess (``--worker``) that runs ``sourcing solve
+WORKBOOK -o TMP.xlsx -q`` in-process (``model.cli.main``) with the stage
+functions it calls wrapped in timers (wall and CPU):
 
     read      model.run.load: read + scenarios + validate
     prepare   model.data.model_data.prepare
     build     model.build.build (Pyomo model)
     handover  model.solve.handover.compile_model (standard-form arrays -> HighsLp)
-    solve     model.solve.highs.solve (wall time; HiGHS's own time from Highs.getRunTime()
-              is reported beside it, and every Highs.run() is timed)
+    solve     model.solve.highs.solve (every Highs.run() is also timed, with its caller)
     extract   model.results.extract.extract (includes the warm re-solves of rule marginals)
-    report    model.report.workbook.build_workbook + save_atomic to a temporary file
+    analyses, verify, report
+              model.commands.solve._analyses / _verify / _write (build_workbook + save_atomic)
+    other     the rest of the command
 
 and reads its peak RSS (``resource.getrusage(RUSAGE_SELF).ru_maxrss``) before
 doing anything else. The first repeat then writes the compiled model to MPS
@@ -23,9 +32,10 @@ subprocess (``--bare``) that imports highspy alone, reads the MPS file and
 solves it with the product's HiGHS options: its peak RSS and solve time are
 the "bare HiGHS model" the targets compare with.
 
-Extras: the example workbook end-to-end through ``sourcing solve`` (if
-``inputs/example.xlsx`` or ``inputs/example/*.csv`` exists) and reading a
-50,000-row sheet (``benchmarks/out/read50k.xlsx``).
+Extras: the example workbook end-to-end through ``python -m model solve``
+(``inputs/example.xlsx`` or ``inputs/example/*.csv`` of the snapshot),
+reading a 50,000-row sheet (``benchmarks/out/read50k.xlsx``), and what-if
+re-solves through ``model.whatif.session.Session`` where it exists.
 
 Raw measurements go to ``benchmarks/out/measure-<size>.json`` and
 ``benchmarks/out/extras.json``; ``benchmarks/results.md`` is rendered from
@@ -950,7 +960,9 @@ def main(argv=None) -> int:
 
     OUT.mkdir(exist_ok=True)
     if args.render_only:
-        RESULTS.write_text(render())
+        text = render()
+        RESULTS.write_text(text)
+        print(text[text.index("## Scaling"):].strip())
         print(f"wrote {RESULTS}")
         return 0
     SRC, SRC_COMMIT = snapshot(args.commit)
@@ -972,7 +984,10 @@ def main(argv=None) -> int:
                 RESULTS.write_text(render())
         if not args.no_extras:
             measure_extras(args.repeats, [x for x in args.whatif.split(",") if x])
-    RESULTS.write_text(render())
+    text = render()
+    RESULTS.write_text(text)
+    print(text[text.index("## Ratios"):text.index("## Targets")].strip())
+    print(text[text.index("## Scaling"):].strip())
     print(f"wrote {RESULTS}")
     return 0
 
