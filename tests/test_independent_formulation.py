@@ -294,6 +294,11 @@ def test_product_agrees_with_independent_formulation(tmp_path, seed, scenario):
                f" (exit {got['returncode']})\n"
                f"  reference: status {expected['status']!r}, objective {expected['objective']!r}\n"
                f"  reference cost by category: {expected['cost_by_category']}")
+    assert_agrees(got, expected, context)
+
+
+def assert_agrees(got: dict, expected: dict, context: str) -> None:
+    """Product (CLI summary + exit code) and reference: same status, same objective."""
     assert got.get("status") == expected["status"], context
     if expected["status"] == "optimal":
         assert got["returncode"] == EXIT_SOLVED, context
