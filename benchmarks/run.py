@@ -438,10 +438,10 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
                 need.append(i)
         ranging_s = time.process_time() - c0
         c0 = time.process_time()
-        every = relaxation_values(sol, compiled, nonzero_dual)
+        every = relaxation_values(sol, compiled, nonzero_dual, use_ranging=False)
         every_s = time.process_time() - c0
         c0 = time.process_time()
-        relaxation_values(sol, compiled, need)
+        relaxation_values(sol, compiled, need, use_ranging=False)
         need_s = time.process_time() - c0
         out.update({"rows_at_limit": len(binding), "with_nonzero_dual": len(nonzero_dual),
                     "exact_by_ranging": len(exact),

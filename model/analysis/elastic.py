@@ -180,7 +180,7 @@ def relax_compiled(compiled: Compiled, relax, penalty: float):
     col_var = list(compiled.col_var) + [SLACK] * len(records)
     col_key = list(compiled.col_key) + [(r["family"], *r["target"]) for r in records]
     aug = Compiled(out, col_var, col_key, row_con, row_key, sense, integer, compiled.offset,
-                   list(compiled.columns) + [None] * len(records))
+                   None if compiled.columns is None else list(compiled.columns) + [None] * len(records))
     return aug, records
 
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 import pyomo.environ as pyo
 
+from model.build.arrays import ArrayModel
 from model.build import (balance, chain_rules, costs, demand, export_controls, lanes, objective,
                          offers, policies, processes, provenance, variables)
 
@@ -32,22 +33,31 @@ FAMILIES = {
 }
 
 
+BACKENDS = ("arrays", "pyomo")
+
+
 @dataclass
 class Built:
-    model: pyo.ConcreteModel
+    model: ArrayModel | pyo.ConcreteModel
     costs: object                       # the cost table (DataFrame)
     rows: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
 
 
-def build(data, skip: tuple[str, ...] = ()) -> Built:
+def build(data, skip: tuple[str, ...] = (), backend: str = "arrays") -> Built:
+    """backend "arrays" (default): the families write HiGHS arrays directly
+    (``model/build/arrays.py``); "pyomo": a Pyomo ConcreteModel, compiled by
+    Pyomo's standard-form compiler. Both give the same LP (tests/test_backends.py)."""
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")
     unknown = set(skip) - set(FAMILIES)
     if unknown:
         raise ValueError(f"unknown constraint families: {sorted(unknown)}")
     gc_was = gc.isenabled()
     gc.disable()   # Pyomo builds millions of small objects; the collector only slows it
     try:
-        m = pyo.ConcreteModel(name="secure_sourcing")
+        m = (ArrayModel("secure_sourcing") if backend == "arrays"
+             else pyo.ConcreteModel(name="secure_sourcing"))
         variables.add(m, data)
         built = Built(m, costs.cost_table(data))
         for name, family in FAMILIES.items():

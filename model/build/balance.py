@@ -22,35 +22,34 @@ Written as (inflows - outflows) == -initial_stock in the first period, 0 later.
 from __future__ import annotations
 
 from model.build.expr import add_constraint
+from model.data.columns import lists
 
 
 def add(m, data) -> int:
-    rows: dict = {key: [] for key in zip(data.balance["site"], data.balance["material"],
-                                         data.balance["period"])}
+    rows: dict = {key: [] for key in zip(*lists(data.balance, "site", "material", "period"))}
     o = data.offers
-    for key, s, k, p in zip(zip(o["offer"], o["period"]), o["site"], o["material"], o["period"]):
-        rows[s, k, p].append((1.0, m.buy[key]))
+    for o_, s, k, p in zip(*lists(o, "offer", "site", "material", "period")):
+        rows[s, k, p].append((1.0, m.buy[o_, p]))
     made = data.processes.merge(data.recipe, on="process")
-    for q, p, s, k, a, b in zip(made["process"], made["period"], made["site"], made["material"],
-                                made["input"], made["output"]):
+    for q, p, s, k, a, b in zip(*lists(made, "process", "period", "site", "material", "input",
+                                       "output")):
         rows[s, k, p].append((b - a, m.run[q, p]))
     sh = data.ship
-    for lane, k, p, a, b in zip(sh["lane"], sh["material"], sh["period"], sh["from_site"],
-                                sh["to_site"]):
+    for lane, k, p, a, b in zip(*lists(sh, "lane", "material", "period", "from_site", "to_site")):
         v = m.ship[lane, k, p]
         rows[a, k, p].append((-1.0, v))
         rows[b, k, p].append((1.0, v))
     first = data.periods[0]
     rhs = {key: 0.0 for key in rows}
     st = data.stock
-    for s, k, p, init in zip(st["site"], st["material"], st["period"], st["initial"]):
+    for s, k, p, init in zip(*lists(st, "site", "material", "period", "initial")):
         rows[s, k, p].append((-1.0, m.stock[s, k, p]))
         if p == first:
             rhs[s, k, p] -= init or 0.0
         else:
             rows[s, k, p].append((1.0, m.stock[s, k, p - 1]))
     d = data.demand
-    for i, s, k, p in d.loc[d["reachable"], ["d", "site", "material", "period"]].itertuples(index=False):
+    for i, s, k, p in zip(*lists(d[d["reachable"]], "d", "site", "material", "period")):
         rows[s, k, p].append((-1.0, m.met[i]))
     for key in rows:
         rows[key].append((-1.0, m.discard[key]))

@@ -21,15 +21,20 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.data.columns import lists
+
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
               "holding", "disposal", "unmet_penalty")
 COLUMNS = ["var", "key", "category", "period", "coef"]
 
 
-def _part(var, keys, category, periods, coefs) -> pd.DataFrame:
-    frame = pd.DataFrame({"var": var, "key": list(keys), "category": category,
-                          "period": list(periods), "coef": list(coefs)}, columns=COLUMNS)
-    return frame[frame["coef"] != 0]
+def _part(var, frame, cols, category, coef) -> pd.DataFrame:
+    """One cost term per row of frame: variable var at the index cols, coefficient frame[coef]."""
+    keys = frame[cols[0]].tolist() if len(cols) == 1 else list(zip(*lists(frame, *cols)))
+    part = pd.DataFrame({"var": var, "key": keys, "category": category,
+                         "period": frame["period"].to_numpy(), "coef": frame[coef].to_numpy()},
+                        columns=COLUMNS)
+    return part[part["coef"] != 0]
 
 
 def cost_table(data) -> pd.DataFrame:
@@ -37,26 +42,21 @@ def cost_table(data) -> pd.DataFrame:
     ob, qb = o[o["binary"]], q[q["binary"]]
     disc = data.discard
     parts = [
-        _part("buy", zip(o["offer"], o["period"]), "purchase", o["period"], o["unit_cost"]),
-        _part("buy", zip(o["offer"], o["period"]), "reservation", o["period"], o["reservation"]),
-        _part("use_offer", zip(ob["offer"], ob["period"]), "offer_fixed", ob["period"], ob["fixed"]),
-        _part("run", zip(q["process"], q["period"]), "processing", q["period"], q["unit_cost"]),
-        _part("run_on", zip(qb["process"], qb["period"]), "process_fixed", qb["period"], qb["fixed"]),
-        _part("ship", zip(sh["lane"], sh["material"], sh["period"]), "freight", sh["period"],
-              sh["unit_cost"]),
-        _part("ship", zip(sh["lane"], sh["material"], sh["period"]), "tariff", sh["period"],
-              sh["tariff"]),
-        _part("stock", zip(st["site"], st["material"], st["period"]), "holding", st["period"],
-              st["holding"]),
-        _part("discard", zip(disc["site"], disc["material"], disc["period"]), "disposal",
-              disc["period"], disc["cost"]),
-        _part("unmet", d["d"], "unmet_penalty", d["period"], d["penalty"]),
+        _part("buy", o, ["offer", "period"], "purchase", "unit_cost"),
+        _part("buy", o, ["offer", "period"], "reservation", "reservation"),
+        _part("use_offer", ob, ["offer", "period"], "offer_fixed", "fixed"),
+        _part("run", q, ["process", "period"], "processing", "unit_cost"),
+        _part("run_on", qb, ["process", "period"], "process_fixed", "fixed"),
+        _part("ship", sh, ["lane", "material", "period"], "freight", "unit_cost"),
+        _part("ship", sh, ["lane", "material", "period"], "tariff", "tariff"),
+        _part("stock", st, ["site", "material", "period"], "holding", "holding"),
+        _part("discard", disc, ["site", "material", "period"], "disposal", "cost"),
+        _part("unmet", d, ["d"], "unmet_penalty", "penalty"),
     ]
     pv = data.provenance
     if pv is not None and not pv.content_tariff.empty:
         ct = pv.content_tariff
-        parts.append(_part("shipc", zip(ct["lane"], ct["material"], ct["cls"], ct["period"]),
-                           "tariff", ct["period"], ct["tariff"]))
+        parts.append(_part("shipc", ct, ["lane", "material", "cls", "period"], "tariff", "tariff"))
     table = pd.concat(parts, ignore_index=True)
     table["discount"] = table["period"].map(data.delta).astype(float)
     return table

@@ -13,11 +13,12 @@ A row no supply can ever reach has no met[d]: unmet[d] = quantity[d].
 from __future__ import annotations
 
 from model.build.expr import add_constraint
+from model.data.columns import lists
 
 
 def add(m, data) -> int:
     rows = {}
-    for d, qty, reach in zip(data.demand["d"], data.demand["quantity"], data.demand["reachable"]):
+    for d, qty, reach in zip(*lists(data.demand, "d", "quantity", "reachable")):
         terms = [(1.0, m.unmet[d])] + ([(1.0, m.met[d])] if reach else [])
         rows[d] = (qty, terms, qty)
     return add_constraint(m, "demand", rows, "demand met or unmet")

@@ -18,6 +18,7 @@ quota has a marginal value.
 from __future__ import annotations
 
 from model.build.expr import grouped, add_constraint
+from model.data.columns import lists
 
 
 def add(m, data) -> int:
@@ -26,7 +27,7 @@ def add(m, data) -> int:
         return 0
     c = data.export_cover
     terms = grouped(((r, p), 1.0, m.ship[lane, k, p])
-                    for r, lane, k, p in zip(c["rule"], c["lane"], c["material"], c["period"]))
+                    for r, lane, k, p in zip(*lists(c, "rule", "lane", "material", "period")))
     rows = {(r, p): (None, terms[r, p], limit)
-            for r, p, limit in zip(lim["rule"], lim["period"], lim["limit"])}
+            for r, p, limit in zip(*lists(lim, "rule", "period", "limit"))}
     return add_constraint(m, "export_limit", rows, "export ban or quota")

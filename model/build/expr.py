@@ -8,6 +8,8 @@ from collections import defaultdict
 import pyomo.environ as pyo
 from pyomo.core.expr.numeric_expr import LinearExpression
 
+from model.build.arrays import ArrayModel
+
 
 def linear(terms) -> LinearExpression:
     terms = list(terms)
@@ -27,6 +29,8 @@ def add_constraint(m, name: str, rows: dict, doc: str = "") -> int:
     """rows: {index: (lower, [(coef, var)], upper)}; None bounds mean open."""
     if not rows:
         return 0
+    if isinstance(m, ArrayModel):
+        return m.add_rows(name, rows)
     keys = list(rows)
 
     def rule(_m, *k):

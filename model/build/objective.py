@@ -8,13 +8,17 @@ from __future__ import annotations
 
 import pyomo.environ as pyo
 
+from model.build.arrays import ArrayModel
 from model.build.expr import linear
+from model.data.columns import lists
 
 
 def add(m, data, costs) -> int:
-    terms = [(coef * disc, getattr(m, var)[key])
-             for var, key, coef, disc in zip(costs["var"], costs["key"], costs["coef"],
-                                              costs["discount"])
-             if m.component(var) is not None]   # a switched-off family leaves its terms out
+    comps = {var: m.component(var) for var in costs["var"].unique()}
+    terms = [(coef * disc, comps[var][key])
+             for var, key, coef, disc in zip(*lists(costs, "var", "key", "coef", "discount"))
+             if comps[var] is not None]   # a switched-off family leaves its terms out
+    if isinstance(m, ArrayModel):
+        return m.set_objective(terms)
     m.total_cost = pyo.Objective(expr=linear(terms), sense=pyo.minimize)
     return len(terms)

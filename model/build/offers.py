@@ -15,6 +15,7 @@ Plain capacities (no binary) are the upper bounds of buy[o,p].
 from __future__ import annotations
 
 from model.build.expr import add_constraint
+from model.data.columns import lists
 
 
 def add(m, data) -> int:
@@ -22,7 +23,8 @@ def add(m, data) -> int:
     if o.empty:
         return 0
     use, mins = {}, {}
-    for key, cap, minq in zip(zip(o["offer"], o["period"]), o["cap"], o["minq"]):
+    for o_, p, cap, minq in zip(*lists(o, "offer", "period", "cap", "minq")):
+        key = (o_, p)
         use[key] = (None, [(1.0, m.buy[key]), (-cap, m.use_offer[key])], 0.0)
         if minq > 0:
             mins[key] = (0.0, [(1.0, m.buy[key]), (-minq, m.use_offer[key])], None)

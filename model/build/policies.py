@@ -18,6 +18,7 @@ One row per rule, material, period and country or company (key).
 from __future__ import annotations
 
 from model.build.expr import add_constraint
+from model.data.columns import lists
 
 
 def add(m, data) -> int:
@@ -26,11 +27,11 @@ def add(m, data) -> int:
         return 0
     arr = data.arrivals
     by_kp: dict = {}
-    for var, key, coef, k, p, country, company in arr.itertuples(index=False):
+    for var, key, coef, k, p, country, company in zip(*lists(arr, *arr.columns)):
         by_kp.setdefault((k, p), []).append((getattr(m, var)[key], coef, country, company))
     rows = {}
-    for key, kind, k, p, by, who, value in zip(pol["key"], pol["kind"], pol["material"],
-                                               pol["period"], pol["by"], pol["who"], pol["value"]):
+    for key, kind, k, p, by, who, value in zip(*lists(pol, "key", "kind", "material", "period",
+                                                      "by", "who", "value")):
         terms = []
         for var, coef, country, company in by_kp[k, p]:
             own = (country if by == "country" else company) == who

@@ -14,10 +14,11 @@ bounds of run[q,p].
 from __future__ import annotations
 
 from model.build.expr import add_constraint
+from model.data.columns import lists
 
 
 def add(m, data) -> int:
     q = data.processes[data.processes["binary"]]
     rows = {key: (None, [(1.0, m.run[key]), (-cap, m.run_on[key])], 0.0)
-            for key, cap in zip(zip(q["process"], q["period"]), q["cap"])}
+            for key, cap in zip(zip(*lists(q, "process", "period")), q["cap"].tolist())}
     return add_constraint(m, "process_on", rows, "run only when switched on")

@@ -22,24 +22,21 @@ to their class splits, so every other family is unchanged.
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
 
 from model.build.expr import add_constraint, grouped
-from model.build.variables import keys
+from model.build.variables import declare, keys
 
 
 def add(m, data) -> int:
     pv = data.provenance
     if pv is None:
         return 0
-    nonneg = pyo.NonNegativeReals
-    m.runc = pyo.Var(keys(pv.runc, ["process", "cls", "period"]), domain=nonneg)
-    m.consc = pyo.Var(keys(pv.consc, ["process", "material", "cls_in", "cls_out", "period"]),
-                      domain=nonneg)
-    m.shipc = pyo.Var(keys(pv.shipc, ["lane", "material", "cls", "period"]), domain=nonneg)
-    m.stockc = pyo.Var(keys(pv.stockc, ["site", "material", "cls", "period"]), domain=nonneg)
-    m.discardc = pyo.Var(keys(pv.balc, ["site", "material", "cls", "period"]), domain=nonneg)
-    m.metc = pyo.Var(keys(pv.metc, ["d", "cls"]), domain=nonneg)
+    declare(m, "runc", keys(pv.runc, ["process", "cls", "period"]))
+    declare(m, "consc", keys(pv.consc, ["process", "material", "cls_in", "cls_out", "period"]))
+    declare(m, "shipc", keys(pv.shipc, ["lane", "material", "cls", "period"]))
+    declare(m, "stockc", keys(pv.stockc, ["site", "material", "cls", "period"]))
+    declare(m, "discardc", keys(pv.balc, ["site", "material", "cls", "period"]))
+    declare(m, "metc", keys(pv.metc, ["d", "cls"]))
 
     rows = {k: [] for k in keys(pv.balc, ["site", "material", "cls", "period"])}
     o = data.offers

@@ -17,6 +17,7 @@ from __future__ import annotations
 import pandas as pd
 import pyomo.environ as pyo
 
+from model.build.arrays import ArrayModel
 from model.data.model_data import ModelData
 
 
@@ -26,7 +27,9 @@ def keys(frame, cols) -> list:
     return list(zip(*(frame[c].tolist() for c in cols)))
 
 
-def _var(m, name, index, ub=None, lb=None, binary=False):
+def declare(m, name, index, ub=None, lb=None, binary=False):
+    if isinstance(m, ArrayModel):
+        return m.add_var(name, index, lb=lb, ub=ub, binary=binary)
     m.add_component(name, pyo.Var(index, domain=pyo.Binary if binary else pyo.NonNegativeReals))
     var = getattr(m, name)
     if ub is not None or lb is not None:
@@ -40,16 +43,16 @@ def _var(m, name, index, ub=None, lb=None, binary=False):
 
 def add(m, data: ModelData) -> None:
     o, q = data.offers, data.processes
-    _var(m, "buy", keys(o, ["offer", "period"]), ub=o["cap"].tolist())
-    _var(m, "use_offer", keys(o[o["binary"]], ["offer", "period"]), binary=True)
-    _var(m, "run", keys(q, ["process", "period"]), ub=q["cap"].tolist())
-    _var(m, "run_on", keys(q[q["binary"]], ["process", "period"]), binary=True)
-    _var(m, "ship", keys(data.ship, ["lane", "material", "period"]))
+    declare(m, "buy", keys(o, ["offer", "period"]), ub=o["cap"].tolist())
+    declare(m, "use_offer", keys(o[o["binary"]], ["offer", "period"]), binary=True)
+    declare(m, "run", keys(q, ["process", "period"]), ub=q["cap"].tolist())
+    declare(m, "run_on", keys(q[q["binary"]], ["process", "period"]), binary=True)
+    declare(m, "ship", keys(data.ship, ["lane", "material", "period"]))
     st = data.stock
-    _var(m, "stock", keys(st, ["site", "material", "period"]),
+    declare(m, "stock", keys(st, ["site", "material", "period"]),
          lb=st["lo"].tolist(), ub=[None if pd.isna(h) else h for h in st["hi"]])
-    _var(m, "discard", keys(data.balance, ["site", "material", "period"]))
+    declare(m, "discard", keys(data.balance, ["site", "material", "period"]))
     d = data.demand
     reach = d[d["reachable"]]
-    _var(m, "met", reach["d"].tolist(), ub=reach["quantity"].tolist())
-    _var(m, "unmet", d["d"].tolist(), ub=d["quantity"].tolist())
+    declare(m, "met", reach["d"].tolist(), ub=reach["quantity"].tolist())
+    declare(m, "unmet", d["d"].tolist(), ub=d["quantity"].tolist())

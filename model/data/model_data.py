@@ -17,6 +17,7 @@ import pandas as pd
 from model.problems import Problems
 from model.read.workbook import ROW, Workbook
 from model.data.provenance import prepare_provenance
+from model.data.columns import lists
 from model.schema import CHAIN_KINDS
 from model.validate.rules import active
 
@@ -240,22 +241,23 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
     material, even of quantity 0) and one row per rule, material, period, who."""
     country, company = sites["country"].to_dict(), sites["company"].to_dict()
     terms = []
-    for o, p, s_, k in zip(offers["offer"], offers["period"], offers["site"], offers["material"]):
+    for o, p, s_, k in zip(*lists(offers, "offer", "period", "site", "material")):
         if (s_, k) in dsites:
             terms.append(("buy", (o, p), 1.0, k, p, country[s_], company[s_]))
     outs = recipe[recipe["output"] > 0]
     made = processes.merge(outs, on="process")
-    for q, p, s_, k, out in zip(made["process"], made["period"], made["site"], made["material"],
-                                made["output"]):
+    for q, p, s_, k, out in zip(*lists(made, "process", "period", "site", "material", "output")):
         if (s_, k) in dsites:
             terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_]))
-    for lane, k, p, a, b in zip(ship["lane"], ship["material"], ship["period"], ship["from_site"],
-                                ship["to_site"]):
+    for lane, k, p, a, b in zip(*lists(ship, "lane", "material", "period", "from_site", "to_site")):
         if (b, k) in dsites:
             terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a]))
     arrivals = pd.DataFrame(terms, columns=["var", "key", "coef", "material", "period", "country",
                                             "company"])
     demanded = sorted({k for _, k in dsites})
+    # who arrives, per (material, period): grouped once, looked up per rule
+    present = {by: {kp: sorted(set(g)) for kp, g in arrivals.groupby(["material", "period"])[by]}
+               for by in ("country", "company")} if len(arrivals) else {"country": {}, "company": {}}
     rows = []
     for rec in rules.to_dict("records"):
         if rec["kind"] in CHAIN_KINDS:
@@ -266,10 +268,10 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
         n = 0
         for k in materials:
             for p in _periods_of(rec, periods):
-                here = arrivals[(arrivals["material"] == k) & (arrivals["period"] == p)]
-                if here.empty:
+                here = present[by].get((k, p))
+                if not here:
                     continue
-                for w in ([who] if who else sorted(set(here[by]))):
+                for w in ([who] if who else here):
                     rows.append(((rec["rule_id"], k, p, w), rec["rule_id"], rec["kind"], k, p, by,
                                  w, rec["value"], rec[ROW]))
                     n += 1

@@ -131,14 +131,13 @@ def _apply_change(wb: Workbook, rec: dict, source: str, problems: Problems) -> l
                 problems.error(*where, "value", value, f"for {sheet.name}.{col.name}: {error}")
                 return []
         new_of = lambda old: typed  # noqa: E731
-    changes = []
-    for i in frame.index[mask]:
-        old = frame.at[i, col.name]
-        new = new_of(old)
-        frame.at[i, col.name] = new
-        changes.append(Change(source, sheet.name, int(frame.at[i, ROW]), _row_id(frame, sheet, i),
-                              col.name, op, old, new))
-    return changes
+    idx = frame.index[mask]
+    olds = frame.loc[idx, col.name].tolist()
+    news = [new_of(old) for old in olds]
+    frame.loc[idx, col.name] = pd.Series(news, index=idx, dtype=frame[col.name].dtype)
+    return [Change(source, sheet.name, int(row), ident_, col.name, op, old, new)
+            for row, ident_, old, new in zip(frame.loc[idx, ROW].tolist(), _row_ids(frame, sheet, idx),
+                                             olds, news)]
 
 
 def _change_setting(wb, rec, ident, column_name, op, source, problems):
@@ -182,11 +181,11 @@ def _address(frame: pd.DataFrame, sheet, ident: str):
     return frame[sheet.id_column].astype(str) == ident
 
 
-def _row_id(frame, sheet, i) -> str:
+def _row_ids(frame, sheet, idx) -> list[str]:
     if len(sheet.key) > 1:
-        return "|".join(str(frame.at[i, k]) for k in sheet.key)
-    value = frame.at[i, sheet.id_column]
-    return "" if value is None else str(value)
+        return ["|".join(map(str, parts)) for parts in zip(*(frame.loc[idx, k].tolist()
+                                                             for k in sheet.key))]
+    return ["" if v is None else str(v) for v in frame.loc[idx, sheet.id_column].tolist()]
 
 
 def _toggle(wb: Workbook, ident: str, state: bool, flag: str, problems: Problems) -> list[Change]:

@@ -11,32 +11,67 @@ import numpy as np
 import pandas as pd
 
 from model.build.costs import CATEGORIES
+from model.data.columns import lists
 from model.results.provenance import provenance_tables
 
 TOL = 1e-9
 
 
-def values(compiled, x) -> dict[str, dict]:
-    out: dict[str, dict] = {}
-    for name, key, val in zip(compiled.col_var, compiled.col_key, x):
-        out.setdefault(name, {})[key] = float(val)
-    return out
+class Values:
+    """Column values by (variable, index), read in bulk.
+
+    ``take(var, keys)`` returns a cleaned array, one value per key (0 where
+    the variable has no column); ``vals(var, key)`` one value. The position of
+    each (variable, index) comes straight from an array-backend model, else
+    from the compiled column names."""
+
+    def __init__(self, compiled, x, model=None):
+        self.x = np.append(np.asarray(x, dtype=float), 0.0)      # position -1 reads 0
+        self.compiled = compiled
+        self.model = model if hasattr(model, "compile") else None
+        self._pos: dict[str, dict] | None = None
+
+    def positions(self, var: str) -> dict:
+        if self.model is not None:
+            return self.model.component(var) or {}
+        if self._pos is None:
+            self._pos = {}
+            for j, (name, key) in enumerate(zip(self.compiled.col_var, self.compiled.col_key)):
+                self._pos.setdefault(name, {})[key] = j
+        return self._pos.get(var, {})
+
+    def take(self, var: str, keys) -> np.ndarray:
+        pos = self.positions(var)
+        idx = np.fromiter((pos.get(k, -1) for k in keys), dtype=np.int64)
+        return clean(self.x[idx])
+
+    def take_mixed(self, variables, keys) -> np.ndarray:
+        """One value per (variables[i], keys[i]), the variables differing by row."""
+        variables = np.asarray(variables, dtype=object)
+        out = np.zeros(len(variables))
+        for var in dict.fromkeys(variables.tolist()):
+            rows = np.flatnonzero(variables == var)
+            out[rows] = self.take(var, [keys[i] for i in rows])
+        return out
+
+    def __call__(self, var: str, key) -> float:
+        return float(self.take(var, [key])[0])
 
 
-def _clean(v: float) -> float:
+def clean(v: np.ndarray) -> np.ndarray:
     """Zero below 1e-9; otherwise rounded to 1e-7 (0.1 g), far below any
     tolerance, so solver noise does not show as 29.9999999995 t."""
-    return 0.0 if abs(v) < TOL else round(float(v), 7)
+    return np.where(np.abs(v) < TOL, 0.0, np.round(v, 7))
 
 
 def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
-    val = values(compiled, solution.x)
-    get = lambda var, key: _clean(val.get(var, {}).get(key, 0.0))  # noqa: E731
+    val = Values(compiled, solution.x, built.model)
+    take = val.take
     sites = data.sites
     tables: dict[str, pd.DataFrame] = {}
 
     o = data.offers
-    buy = [get("buy", (a, p)) for a, p in zip(o["offer"], o["period"])]
+    buy = take("buy", zip(*lists(o, "offer", "period")))
     pur = pd.DataFrame({"offer_id": o["offer"], "site_id": o["site"],
                         "company": o["site"].map(sites["company"]),
                         "country": o["site"].map(sites["country"]), "material_id": o["material"],
@@ -46,7 +81,7 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
     tables["Purchases"] = pur[pur["quantity_t"] > 0].reset_index(drop=True)
 
     q = data.processes
-    runs = [get("run", (a, p)) for a, p in zip(q["process"], q["period"])]
+    runs = take("run", zip(*lists(q, "process", "period")))
     pr = pd.DataFrame({"process_id": q["process"], "site_id": q["site"],
                        "country": q["site"].map(sites["country"]), "period": q["period"],
                        "runs": runs, "capacity_runs": q["cap"], "unit_cost": q["unit_cost"]})
@@ -60,7 +95,7 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
                                     "consumed_t", "produced_t"]]
 
     sh = data.ship
-    qty = [get("ship", k) for k in zip(sh["lane"], sh["material"], sh["period"])]
+    qty = take("ship", zip(*lists(sh, "lane", "material", "period")))
     ship = pd.DataFrame({"lane_id": sh["lane"], "from_site": sh["from_site"], "to_site": sh["to_site"],
                          "from_country": sh["from_site"].map(sites["country"]),
                          "to_country": sh["to_site"].map(sites["country"]),
@@ -70,8 +105,8 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
     if pv is not None and not pv.content_tariff.empty:      # content-scope tariffs, by class
         ct = pv.content_tariff
         paid = pd.DataFrame({"lane_id": ct["lane"], "material_id": ct["material"], "period": ct["period"],
-                             "content": [t * get("shipc", k) for t, k in zip(
-                                 ct["tariff"], zip(ct["lane"], ct["material"], ct["cls"], ct["period"]))]})
+                             "content": ct["tariff"].to_numpy() * take(
+                                 "shipc", zip(*lists(ct, "lane", "material", "cls", "period")))})
         paid = paid.groupby(["lane_id", "material_id", "period"], as_index=False)["content"].sum()
         ship = ship.merge(paid, on=["lane_id", "material_id", "period"], how="left")
         extra = ship["content"].fillna(0.0)
@@ -83,27 +118,26 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
     st = data.stock
     tables["Stock"] = pd.DataFrame({
         "site_id": st["site"], "material_id": st["material"], "period": st["period"],
-        "stock_t": [get("stock", k) for k in zip(st["site"], st["material"], st["period"])],
+        "stock_t": take("stock", zip(*lists(st, "site", "material", "period"))),
         "min_stock_t": st["lo"], "max_stock_t": st["hi"], "holding_cost_per_t": st["holding"]})
 
     d = data.demand
-    met = [get("met", i) for i in d["d"]]
-    unmet = [get("unmet", i) for i in d["d"]]
+    ids = d["d"].tolist()
     dem = pd.DataFrame({"demand_id": d["demand_id"], "excel_row": d["row"], "site_id": d["site"],
                         "material_id": d["material"], "period": d["period"], "segment": d["segment"],
-                        "quantity_t": d["quantity"], "met_t": met, "unmet_t": unmet,
-                        "unmet_penalty_per_t": d["penalty"]})
+                        "quantity_t": d["quantity"], "met_t": take("met", ids),
+                        "unmet_t": take("unmet", ids), "unmet_penalty_per_t": d["penalty"]})
     dem["penalty_cost"] = dem["unmet_t"] * dem["unmet_penalty_per_t"]
     tables["Demand"] = dem
 
     disc = data.balance
-    dq = [get("discard", k) for k in zip(disc["site"], disc["material"], disc["period"])]
     dis = pd.DataFrame({"site_id": disc["site"], "material_id": disc["material"],
-                        "period": disc["period"], "discarded_t": dq})
+                        "period": disc["period"],
+                        "discarded_t": take("discard", zip(*lists(disc, "site", "material", "period")))})
     tables["Discards"] = dis[dis["discarded_t"] > 0].reset_index(drop=True)
 
     arr = data.arrivals.copy()
-    arr["t"] = [coef * get(var, key) for var, key, coef in zip(arr["var"], arr["key"], arr["coef"])]
+    arr["t"] = arr["coef"].to_numpy() * val.take_mixed(arr["var"].tolist(), arr["key"].tolist())
     by = arr.groupby(["material", "period", "country"], as_index=False)["t"].sum()
     by = by[by["t"] > 0]
     total = by.groupby(["material", "period"])["t"].transform("sum")
@@ -112,7 +146,7 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
         "arrivals_t": by["t"], "share": by["t"] / total}).reset_index(drop=True)
 
     c = built.costs.copy()
-    c["value"] = [coef * get(var, key) for var, key, coef in zip(c["var"], c["key"], c["coef"])]
+    c["value"] = c["coef"].to_numpy() * val.take_mixed(c["var"].tolist(), c["key"].tolist())
     c["discounted"] = c["value"] * c["discount"]
     cost = c.groupby(["category", "period"], as_index=False)[["value", "discounted"]].sum()
     cost["category"] = pd.Categorical(cost["category"], categories=CATEGORIES, ordered=True)
@@ -120,7 +154,7 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
     cost["category"] = cost["category"].astype(str)
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
     tables["RuleMarginals"] = rule_marginals(data, compiled, solution)
-    tables.update(provenance_tables(data, get))
+    tables.update(provenance_tables(data, val))
     return tables
 
 
@@ -150,12 +184,12 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
     change = relaxation_values(solution, compiled, resolve)
     # binding: at its limit and one more tonne through it would change the cost
     binding = {i: at_limit[i] and abs(change.get(i, 0.0)) > 1e-6 for i in at_limit}
-    lim = data.export_limits.set_index(["rule", "period"])
-    pol = data.policy_rows.set_index("key")
+    lim = _records(data.export_limits, "rule", "period")
+    pol = _records(data.policy_rows, "key")
     pv = data.provenance
     if pv is not None:
-        chain = pv.chain_limits.set_index(["rule", "period"])
-        content = pv.content_limits.set_index(["rule", "period"])
+        chain = _records(pv.chain_limits, "rule", "period")
+        content = _records(pv.content_limits, "rule", "period")
     cur = data.settings.get("currency") or "USD"
     rows = []
     for i in idx:
@@ -163,24 +197,33 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
         dual = float(solution.row_dual[i]) if solution.row_dual is not None else float("nan")
         delta = change.get(int(i), 0.0)
         if names[i] in ("export_limit", "content_limit"):
-            r = (lim if names[i] == "export_limit" else content).loc[key]
+            r = (lim if names[i] == "export_limit" else content)[key]
             head = (r["measure"], "", key[1], "", float(r["limit"]))
             rows.append(("ExportControls", key[0], int(r["row"]), *head, float(act[i]),
                          binding[int(i)], dual, delta,
                          _words(f"{r['measure']} {key[0]}", key[1], "through it", delta, cur)))
         elif names[i] == "chain_rule":
-            r = chain.loc[key]
+            r = chain[key]
             rows.append(("Policies", key[0], int(r["row"]), r["kind"], "", key[1], "", 0.0,
                          float(act[i]), binding[int(i)], dual, delta,
                          _words(f"{r['kind']} {key[0]}", key[1], "of barred material", delta, cur)))
         else:
-            r = pol.loc[[key]].iloc[0]
+            r = pol[key]
             who = f"{r['who']}'s share of {r['material']}"
             rows.append(("Policies", r["rule"], int(r["row"]), r["kind"], r["material"],
                          int(r["period"]), r["who"], float(r["value"]), float(act[i]),
                          binding[int(i)], dual, delta,
                          _words(f"{r['rule']} ({who})", r["period"], "beyond the share", delta, cur)))
     return pd.DataFrame(rows, columns=cols)
+
+
+def _records(frame, *cols) -> dict:
+    """{key: row as a dict}, the key one column or a tuple of several; first row wins."""
+    keys = frame[cols[0]].tolist() if len(cols) == 1 else zip(*lists(frame, *cols))
+    out: dict = {}
+    for key, rec in zip(keys, frame.to_dict("records")):
+        out.setdefault(key, rec)
+    return out
 
 
 def _words(what: str, period, through: str, delta: float, cur: str) -> str:

@@ -11,15 +11,18 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.data.columns import lists
 
-def provenance_tables(data, get) -> dict[str, pd.DataFrame]:
+
+def provenance_tables(data, val) -> dict[str, pd.DataFrame]:
+    """val: ``extract.Values`` of the solution."""
     pv = data.provenance
     if pv is None:
         return {}
     cls = pv.classes.set_index("cls")
     dem = data.demand.set_index("d")
     met = pv.metc.copy()
-    met["met_t"] = [get("metc", (d, c)) for d, c in zip(met["d"], met["cls"])]
+    met["met_t"] = val.take("metc", zip(*lists(met, "d", "cls")))
     met = met[met["met_t"] > 0]
     met["segment"] = met["d"].map(dem["segment"])
     met["material_id"] = met["d"].map(dem["material"])
@@ -38,14 +41,14 @@ def provenance_tables(data, get) -> dict[str, pd.DataFrame]:
              .sum().sort_values(["segment", "material_id", "period", "class"]))
 
     sh = pv.shipc.copy()
-    sh["quantity_t"] = [get("shipc", k) for k in zip(sh["lane"], sh["material"], sh["cls"], sh["period"])]
+    sh["quantity_t"] = val.take("shipc", zip(*lists(sh, "lane", "material", "cls", "period")))
     sh = sh[sh["quantity_t"] > 0]
     flows = pd.DataFrame({"step": "ship", "id": sh["lane"], "from_site": sh["from_site"],
                           "to_site": sh["to_site"], "material_id": sh["material"],
                           "period": sh["period"], "class": sh["cls"].map(cls["label"]),
                           "quantity": sh["quantity_t"]})
     rc = pv.runc.copy()
-    rc["runs"] = [get("runc", k) for k in zip(rc["process"], rc["cls"], rc["period"])]
+    rc["runs"] = val.take("runc", zip(*lists(rc, "process", "cls", "period")))
     rc = rc[rc["runs"] > 0]
     site = dict(zip(data.processes["process"], data.processes["site"]))
     runs = pd.DataFrame({"step": "process", "id": rc["process"], "from_site": rc["process"].map(site),

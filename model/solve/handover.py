@@ -28,10 +28,14 @@ class Compiled:
     row_sense: np.ndarray       # 0 equality, 1 <=, -1 >=
     integer: np.ndarray         # bool per column
     offset: float
-    columns: list               # the Pyomo VarData per column
+    columns: list | None        # the Pyomo VarData per column (None from the array backend)
 
 
 def compile_model(model) -> Compiled:
+    """A built model as HiGHS arrays: an ``ArrayModel`` compiles itself; a Pyomo
+    model goes through Pyomo's standard-form compiler."""
+    if hasattr(model, "compile"):
+        return model.compile()
     info = LinearStandardFormCompiler().write(model, mixed_form=True)
     A = info.A.tocsc()
     n_rows, n_cols = A.shape
