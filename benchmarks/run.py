@@ -17,8 +17,8 @@ functions it calls wrapped in timers (wall and CPU):
 
     read      model.run.load: read + scenarios + validate
     prepare   model.data.model_data.prepare
-    build     model.build.build (Pyomo model)
-    handover  model.solve.handover.compile_model (standard-form arrays -> HighsLp)
+    build     model.build.build (the families into HiGHS arrays; docs/model.md)
+    handover  model.solve.handover.compile_model (triples -> column-wise HighsLp)
     solve     model.solve.highs.solve (every Highs.run() is also timed, with its caller)
     extract   model.results.extract.extract (includes the warm re-solves of rule marginals)
     analyses, verify, report
@@ -109,8 +109,8 @@ STAGES = ["read", "prepare", "build", "handover", "solve", "extract", "analyses"
 STAGE_DOC = {
     "read": "read + scenarios + validate (`model.run.load`)",
     "prepare": "model data (`prepare`)",
-    "build": "Pyomo model (`build`)",
-    "handover": "standard form -> HighsLp (`compile_model`)",
+    "build": "families into HiGHS arrays (`build`)",
+    "handover": "triples -> column-wise HighsLp (`compile_model`)",
     "solve": "`solve()`: every HiGHS run it makes + passModel",
     "extract": "results tables (`extract`, incl. rule-marginal re-solves)",
     "analyses": "optional analyses of `sourcing solve` (`_analyses`)",
@@ -240,11 +240,15 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
     out["highs_solve_all_s"] = sum(r["wall"] for r in solve_runs)
     out["loadavg_end"] = loadavg()
 
-    import pyomo.environ as pyo
     m = run.built.model
-    var_counts = {v.local_name: len(v) for v in m.component_objects(pyo.Var, descend_into=True)}
-    con_counts = {c.local_name: len(c) for c in m.component_objects(pyo.Constraint,
-                                                                      descend_into=True)}
+    if hasattr(m, "variables"):             # the array backend (model/build/arrays.py)
+        var_counts = {name: len(v) for name, v in m.variables.items()}
+        con_counts = {name: len(c) for name, c in m.constraints.items()}
+    else:
+        import pyomo.environ as pyo
+        var_counts = {v.local_name: len(v) for v in m.component_objects(pyo.Var, descend_into=True)}
+        con_counts = {c.local_name: len(c) for c in m.component_objects(pyo.Constraint,
+                                                                          descend_into=True)}
     lp = run.compiled.lp
     tables = run.tables or {}
     marg = tables.get("RuleMarginals")
@@ -728,7 +732,7 @@ def render() -> str:
              "run single-threaded, `threads=1`), so on a quiet machine wall ~ CPU.\n")
 
     L.append("## Instances\n")
-    L.append("| size | regions x families x served, periods | variables (Pyomo) | binaries | "
+    L.append("| size | regions x families x served, periods | variables | binaries | "
              "HiGHS columns x rows | nonzeros | workbook | status | unmet t | binding rule rows |")
     L.append("|---|---|---|---|---|---|---|---|---|---|")
     for s in order:

@@ -38,6 +38,10 @@ def _parser() -> argparse.ArgumentParser:
                    help="leave a constraint family out of the model (diagnostics)")
     s.add_argument("--time-limit", type=float, help="override Settings time_limit_s")
     s.add_argument("--solver-log", help="write HiGHS's log to this file")
+    s.add_argument("--marginals", choices=["exact", "dual"], default="exact",
+                   help="RuleMarginals.change_per_t: exact (default; re-solves the binding rules "
+                        "whose one-tonne change HiGHS's ranging cannot give) or dual (no re-solves: "
+                        "the dual rate there, marked change_from=dual)")
     s.add_argument("--price-rules", action="store_true",
                    help="re-solve with each policy and export-control rule switched off in turn "
                         "and report what each costs (sheet RulePrices)")

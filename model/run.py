@@ -61,7 +61,9 @@ def load(path, scenario: str | None = None, enable=(), disable=()):
 
 
 def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=(),
-        options: SolveOptions | None = None) -> Run:
+        options: SolveOptions | None = None, marginals: str = "exact") -> Run:
+    """marginals: "exact" or "dual", how RuleMarginals.change_per_t is found
+    (``model.results.extract.rule_marginals``)."""
     t = {}
     t0 = time.perf_counter()
     wb, changes, warnings = load(path, scenario, enable, disable)
@@ -84,6 +86,6 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
                  compiled, solution, timings=t, workbook=wb)
     if solution.has_solution:
         t0 = time.perf_counter()
-        result.tables = extract(data, built, compiled, solution)
+        result.tables = extract(data, built, compiled, solution, marginals)
         t["extract"] = time.perf_counter() - t0
     return result

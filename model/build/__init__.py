@@ -12,8 +12,6 @@ import gc
 import logging
 from dataclasses import dataclass, field
 
-import pyomo.environ as pyo
-
 from model.build.arrays import ArrayModel
 from model.build import (balance, chain_rules, costs, demand, export_controls, lanes, objective,
                          offers, policies, processes, provenance, variables)
@@ -38,7 +36,7 @@ BACKENDS = ("arrays", "pyomo")
 
 @dataclass
 class Built:
-    model: ArrayModel | pyo.ConcreteModel
+    model: ArrayModel | object          # or a pyomo ConcreteModel
     costs: object                       # the cost table (DataFrame)
     rows: dict[str, int] = field(default_factory=dict)
     skipped: list[str] = field(default_factory=list)
@@ -56,8 +54,11 @@ def build(data, skip: tuple[str, ...] = (), backend: str = "arrays") -> Built:
     gc_was = gc.isenabled()
     gc.disable()   # Pyomo builds millions of small objects; the collector only slows it
     try:
-        m = (ArrayModel("secure_sourcing") if backend == "arrays"
-             else pyo.ConcreteModel(name="secure_sourcing"))
+        if backend == "arrays":
+            m = ArrayModel("secure_sourcing")
+        else:
+            import pyomo.environ as pyo     # imported only when asked for (0.3 s)
+            m = pyo.ConcreteModel(name="secure_sourcing")
         variables.add(m, data)
         built = Built(m, costs.cost_table(data))
         for name, family in FAMILIES.items():

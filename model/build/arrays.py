@@ -26,7 +26,6 @@ from __future__ import annotations
 
 import highspy
 import numpy as np
-from scipy import sparse
 
 INF = highspy.kHighsInf
 
@@ -44,7 +43,8 @@ class ArrayModel:
     def __init__(self, name: str = ""):
         self.name = name
         self.n = 0
-        self._components: dict[str, object] = {}
+        self.variables: dict[str, ArrayVar] = {}
+        self.constraints: dict[str, dict] = {}       # {name: {index: row number}}
         self._bounds: list[tuple[np.ndarray, np.ndarray, bool]] = []
         self.col_var: list[str] = []
         self.col_key: list = []
@@ -59,18 +59,13 @@ class ArrayModel:
         self._compiled = None
 
     def _register(self, name: str, component) -> None:
-        self._components[name] = component
-        if name not in type(self).__dict__ and name not in ("n", "name"):
-            self.__dict__[name] = component     # m.buy without a __getattr__ call
+        kind = self.variables if isinstance(component, ArrayVar) else self.constraints
+        kind[name] = component
+        if name not in type(self).__dict__ and name not in self.__dict__:
+            self.__dict__[name] = component     # m.buy, as on a Pyomo model
 
     def component(self, name: str):
-        return self._components.get(name)
-
-    def __getattr__(self, name: str):
-        try:
-            return self.__dict__["_components"][name]
-        except KeyError:
-            raise AttributeError(name) from None
+        return self.variables.get(name, self.constraints.get(name))
 
     # -- the three calls the families make ------------------------------------------
     def add_var(self, name: str, index: list, lb=None, ub=None, binary: bool = False) -> ArrayVar:
@@ -134,11 +129,9 @@ class ArrayModel:
     def _compile(self):
         from model.solve.handover import Compiled
         n, m = self.n, len(self._row_len)
-        rows = np.repeat(np.arange(m, dtype=np.int32), np.asarray(self._row_len, dtype=np.int64))
-        A = sparse.csc_array((np.asarray(self._vals, dtype=float),
-                              (rows, np.asarray(self._cols, dtype=np.int32))), shape=(m, n))
-        A.sum_duplicates()
-        A.eliminate_zeros()
+        rows = np.repeat(np.arange(m, dtype=np.int64), np.asarray(self._row_len, dtype=np.int64))
+        start, index, value = _csc(rows, np.asarray(self._cols, dtype=np.int64),
+                                   np.asarray(self._vals, dtype=float), n)
         lower = np.concatenate([b[0] for b in self._bounds]) if self._bounds else np.zeros(0)
         upper = np.concatenate([b[1] for b in self._bounds]) if self._bounds else np.zeros(0)
         integer = (np.concatenate([np.full(len(b[0]), b[2]) for b in self._bounds])
@@ -154,12 +147,31 @@ class ArrayModel:
         lp.row_lower_ = np.where(sense == 1, -INF, rhs)
         lp.row_upper_ = np.where(sense == -1, INF, rhs)
         lp.a_matrix_.format_ = highspy.MatrixFormat.kColwise
-        lp.a_matrix_.start_ = A.indptr.astype(np.int32)
-        lp.a_matrix_.index_ = A.indices.astype(np.int32)
-        lp.a_matrix_.value_ = A.data.astype(float)
+        lp.a_matrix_.start_ = start
+        lp.a_matrix_.index_ = index
+        lp.a_matrix_.value_ = value
         lp.offset_ = 0.0
         if integer.any():
             kinds = (highspy.HighsVarType.kContinuous, highspy.HighsVarType.kInteger)
             lp.integrality_ = [kinds[i] for i in integer.tolist()]
         return Compiled(lp, self.col_var, self.col_key, self.row_con, self.row_key, sense,
                         integer.astype(bool), 0.0, None)
+
+
+def _csc(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, n: int):
+    """(start, index, value) of the column-wise matrix with entries (rows, cols,
+    vals): sorted by column then row, repeated entries summed, zeros dropped.
+    Plain numpy: importing scipy after Pyomo would pull in scipy.stats (1 s)."""
+    m = int(rows.max()) + 1 if len(rows) else 0
+    key = cols * max(m, 1) + rows
+    order = np.argsort(key, kind="stable")
+    key, vals = key[order], vals[order]
+    first = np.flatnonzero(np.r_[True, key[1:] != key[:-1]]) if len(key) else np.zeros(0, np.int64)
+    summed = np.add.reduceat(vals, first) if len(first) else np.zeros(0)
+    key = key[first]
+    keep = summed != 0.0
+    key, summed = key[keep], summed[keep]
+    col = key // max(m, 1)
+    start = np.zeros(n + 1, dtype=np.int32)
+    np.cumsum(np.bincount(col, minlength=n), out=start[1:])
+    return start, (key % max(m, 1)).astype(np.int32), summed

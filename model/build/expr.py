@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pyomo.environ as pyo
-from pyomo.core.expr.numeric_expr import LinearExpression
-
 from model.build.arrays import ArrayModel
 
 
-def linear(terms) -> LinearExpression:
+def linear(terms):
+    """A Pyomo LinearExpression (the Pyomo backend and the risk model)."""
+    from pyomo.core.expr.numeric_expr import LinearExpression
     terms = list(terms)
     return LinearExpression(constant=0, linear_coefs=[c for c, _ in terms],
                             linear_vars=[v for _, v in terms])
@@ -31,6 +30,7 @@ def add_constraint(m, name: str, rows: dict, doc: str = "") -> int:
         return 0
     if isinstance(m, ArrayModel):
         return m.add_rows(name, rows)
+    import pyomo.environ as pyo
     keys = list(rows)
 
     def rule(_m, *k):

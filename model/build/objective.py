@@ -6,8 +6,6 @@ discount factor of its period, delta_p = 1 / (1 + discount_rate)^(p - first_peri
 
 from __future__ import annotations
 
-import pyomo.environ as pyo
-
 from model.build.arrays import ArrayModel
 from model.build.expr import linear
 from model.data.columns import lists
@@ -20,5 +18,6 @@ def add(m, data, costs) -> int:
              if comps[var] is not None]   # a switched-off family leaves its terms out
     if isinstance(m, ArrayModel):
         return m.set_objective(terms)
+    import pyomo.environ as pyo
     m.total_cost = pyo.Objective(expr=linear(terms), sense=pyo.minimize)
     return len(terms)

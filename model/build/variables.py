@@ -15,7 +15,6 @@
 from __future__ import annotations
 
 import pandas as pd
-import pyomo.environ as pyo
 
 from model.build.arrays import ArrayModel
 from model.data.model_data import ModelData
@@ -30,6 +29,7 @@ def keys(frame, cols) -> list:
 def declare(m, name, index, ub=None, lb=None, binary=False):
     if isinstance(m, ArrayModel):
         return m.add_var(name, index, lb=lb, ub=ub, binary=binary)
+    import pyomo.environ as pyo
     m.add_component(name, pyo.Var(index, domain=pyo.Binary if binary else pyo.NonNegativeReals))
     var = getattr(m, name)
     if ub is not None or lb is not None:

@@ -52,7 +52,8 @@ def solve_command(args) -> int:
             options = SolveOptions(mip_gap=settings["mip_gap"],
                                    time_limit_s=args.time_limit or settings.get("time_limit_s"),
                                    log_file=args.solver_log)
-        result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options)
+        result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options,
+                     marginals=args.marginals)
         base_status = result.status
         analyses = _analyses(args, result, options)
         if relax is not None:

@@ -34,6 +34,9 @@ def summary(run=None, *, status=None, message="", input_path=None, input_sha256=
         out["changes_applied"] = len(run.changes)
         out["warnings"] = len(run.warnings)
         out["skipped_families"] = ", ".join(run.built.skipped) if run.built else ""
+        how = s.extra.get("marginals") if s else None
+        if how:     # how many rule marginals came from ranging, re-solves, duals
+            out["rule_marginals_from"] = ", ".join(f"{k} {v}" for k, v in how.items())
         if "Demand" in run.tables:        # no solution: only analysis tables, if any
             dem = run.tables["Demand"]
             out["unmet_demand_t"] = float(dem["unmet_t"].sum())

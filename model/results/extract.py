@@ -64,7 +64,10 @@ def clean(v: np.ndarray) -> np.ndarray:
     return np.where(np.abs(v) < TOL, 0.0, np.round(v, 7))
 
 
-def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
+def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[str, pd.DataFrame]:
+    """marginals: "exact" (every binding rule's one-tonne change, re-solving
+    where ranging cannot tell) or "dual" (no re-solves: the dual rate where
+    ranging cannot tell); see ``rule_marginals``."""
     val = Values(compiled, solution.x, built.model)
     take = val.take
     sites = data.sites
@@ -153,20 +156,35 @@ def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
     cost = cost.sort_values(["category", "period"]).reset_index(drop=True)
     cost["category"] = cost["category"].astype(str)
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
-    tables["RuleMarginals"] = rule_marginals(data, compiled, solution)
+    tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals)
     tables.update(provenance_tables(data, val))
     return tables
 
 
-def rule_marginals(data, compiled, solution) -> pd.DataFrame:
+MARGINALS = ("exact", "dual")
+
+
+def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.DataFrame:
     """Every export-control and policy row: its activity, whether it binds, its
-    dual, and for binding rows the cost change of one more tonne (re-solved).
+    dual, and the cost change of one more tonne, ``change_per_t``, with where
+    it came from, ``change_from``: "ranging" (one tonne stays within the range
+    over which the dual holds: exact), "re-solve" (solved again with the limit
+    one tonne looser: exact), "dual" (the slope at the limit, not re-solved),
+    "slack" (not at its limit: 0) or "zero dual" (at its limit, dual 0: 0).
 
     change_per_t < 0 means one more tonne of quota / share would save money.
+    The cost as a function of a row's limit is convex and piecewise linear: the
+    dual is its slope at the limit. HiGHS's ranging says how far that slope
+    holds; where it holds for a whole tonne, change_per_t = dual exactly.
+    Elsewhere marginals="exact" re-solves with the limit one tonne looser, and
+    marginals="dual" reports the slope (the one-tonne change is no larger in
+    size, since the slope flattens as the limit loosens).
     """
     from model.solve.highs import relaxation_values
+    if marginals not in MARGINALS:
+        raise ValueError(f"marginals must be one of {MARGINALS}, not {marginals!r}")
     cols = ["sheet", "rule_id", "excel_row", "kind", "material_id", "period", "who", "limit",
-            "activity", "binding", "dual", "change_per_t", "meaning"]
+            "activity", "binding", "dual", "change_per_t", "change_from", "meaning"]
     # binding: at its limit and one more tonne through it changes the cost (change_per_t != 0)
     if solution.row_activity is None:
         return pd.DataFrame(columns=cols)
@@ -180,8 +198,19 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
     # subgradients: where 0 is one of them the one-tonne change is exactly 0,
     # so only rows at their limit with a nonzero dual need a re-solve.
     duals = solution.row_dual
-    resolve = [i for i in idx if at_limit[int(i)] and (duals is None or abs(duals[i]) > 1e-9)]
-    change = relaxation_values(solution, compiled, resolve)
+    sense = compiled.row_sense
+    ask = [int(i) for i in idx if at_limit[int(i)] and (duals is None or abs(duals[i]) > 1e-9)]
+    change = relaxation_values(solution, compiled, ask, resolve=False)
+    source = {i: "ranging" for i in change}
+    rest = [i for i in ask if i not in change]
+    if marginals == "exact":
+        change.update(relaxation_values(solution, compiled, rest, use_ranging=False))
+        source.update({i: "re-solve" for i in rest})
+    elif duals is not None:
+        change.update({i: float(-duals[i] if sense[i] == -1 else duals[i]) for i in rest})
+        source.update({i: "dual" for i in rest})
+    solution.extra["marginals"] = {k: sum(1 for v in source.values() if v == k)
+                                   for k in ("ranging", "re-solve", "dual")}
     # binding: at its limit and one more tonne through it would change the cost
     binding = {i: at_limit[i] and abs(change.get(i, 0.0)) > 1e-6 for i in at_limit}
     lim = _records(data.export_limits, "rule", "period")
@@ -196,24 +225,25 @@ def rule_marginals(data, compiled, solution) -> pd.DataFrame:
         key = compiled.row_key[i]
         dual = float(solution.row_dual[i]) if solution.row_dual is not None else float("nan")
         delta = change.get(int(i), 0.0)
+        how = source.get(int(i)) or ("zero dual" if at_limit[int(i)] else "slack")
         if names[i] in ("export_limit", "content_limit"):
             r = (lim if names[i] == "export_limit" else content)[key]
             head = (r["measure"], "", key[1], "", float(r["limit"]))
             rows.append(("ExportControls", key[0], int(r["row"]), *head, float(act[i]),
-                         binding[int(i)], dual, delta,
-                         _words(f"{r['measure']} {key[0]}", key[1], "through it", delta, cur)))
+                         binding[int(i)], dual, delta, how,
+                         _words(f"{r['measure']} {key[0]}", key[1], "through it", delta, cur, how)))
         elif names[i] == "chain_rule":
             r = chain[key]
             rows.append(("Policies", key[0], int(r["row"]), r["kind"], "", key[1], "", 0.0,
-                         float(act[i]), binding[int(i)], dual, delta,
-                         _words(f"{r['kind']} {key[0]}", key[1], "of barred material", delta, cur)))
+                         float(act[i]), binding[int(i)], dual, delta, how,
+                         _words(f"{r['kind']} {key[0]}", key[1], "of barred material", delta, cur, how)))
         else:
             r = pol[key]
             who = f"{r['who']}'s share of {r['material']}"
             rows.append(("Policies", r["rule"], int(r["row"]), r["kind"], r["material"],
                          int(r["period"]), r["who"], float(r["value"]), float(act[i]),
-                         binding[int(i)], dual, delta,
-                         _words(f"{r['rule']} ({who})", r["period"], "beyond the share", delta, cur)))
+                         binding[int(i)], dual, delta, how,
+                         _words(f"{r['rule']} ({who})", r["period"], "beyond the share", delta, cur, how)))
     return pd.DataFrame(rows, columns=cols)
 
 
@@ -226,8 +256,10 @@ def _records(frame, *cols) -> dict:
     return out
 
 
-def _words(what: str, period, through: str, delta: float, cur: str) -> str:
+def _words(what: str, period, through: str, delta: float, cur: str, how: str = "") -> str:
     if abs(delta) < 1e-6:
         return f"{what} does not bind in {period}"
     verb = "save" if delta < 0 else "cost"
-    return f"{what} binds in {period}: one more tonne {through} would {verb} {abs(delta):,.0f} {cur}"
+    size = f"up to {abs(delta):,.0f} {cur} (the dual; not re-solved)" if how == "dual" else \
+        f"{abs(delta):,.0f} {cur}"
+    return f"{what} binds in {period}: one more tonne {through} would {verb} {size}"

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 import highspy
 import numpy as np
-from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
 
 INF = highspy.kHighsInf
 
@@ -36,6 +35,7 @@ def compile_model(model) -> Compiled:
     model goes through Pyomo's standard-form compiler."""
     if hasattr(model, "compile"):
         return model.compile()
+    from pyomo.repn.plugins.standard_form import LinearStandardFormCompiler
     info = LinearStandardFormCompiler().write(model, mixed_form=True)
     A = info.A.tocsc()
     n_rows, n_cols = A.shape

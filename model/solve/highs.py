@@ -233,15 +233,16 @@ def _canonical(h, compiled: Compiled, sol: Solution) -> None:
 
 
 def relaxation_values(sol: Solution, compiled: Compiled, rows, step: float = 1.0,
-                      use_ranging: bool = True) -> dict:
+                      use_ranging: bool = True, resolve: bool = True) -> dict:
     """Objective change when each given row is loosened by ``step`` (one tonne).
 
     Unlike a dual, which a degenerate LP leaves ambiguous, this is the actual
     change for one more tonne. HiGHS's ranging answers first: where the
     loosened bound stays inside the interval over which the row's dual holds
     (same basis), the change is exactly dual x step. The other rows are
-    re-solved warm on the LP with the integer decisions fixed. Returns
-    {row index: change} (NaN if not solved).
+    re-solved warm on the LP with the integer decisions fixed (with
+    ``resolve=False`` they are left out of the answer). Returns {row index:
+    change} (NaN if not solved).
     """
     h = sol.highs
     out: dict[int, float] = {}
@@ -251,7 +252,7 @@ def relaxation_values(sol: Solution, compiled: Compiled, rows, step: float = 1.0
     rows = [int(i) for i in rows]
     if use_ranging and rows and h.getModelStatus() == MS.kOptimal:
         out.update(_by_ranging(h, compiled, rows, step))
-    rest = [i for i in rows if i not in out]
+    rest = [i for i in rows if i not in out] if resolve else []
     base = sol.extra.get("dual_objective_check", sol.objective)
     for i in rest:
         lo, hi = float(lower[i]), float(upper[i])
@@ -265,8 +266,6 @@ def relaxation_values(sol: Solution, compiled: Compiled, rows, step: float = 1.0
         h.changeRowBounds(i, lo, hi)
     if rest:
         h.run()
-    sol.extra["marginals_by_ranging"] = len(rows) - len(rest)
-    sol.extra["marginals_resolved"] = len(rest)
     return out
 
 

@@ -158,6 +158,14 @@ class Session:
         import time
         start = time.perf_counter()
         try:
+            last = self.solution
+            if self.compiled.integer.any() and last is not None and last.has_solution:
+                # the last plan as a starting incumbent: HiGHS checks it against the changed
+                # model and, where it is still feasible, prunes with it from the first node
+                incumbent = highspy.HighsSolution()
+                incumbent.col_value = last.x.tolist()
+                incumbent.value_valid = True
+                self.highs.setSolution(incumbent)
             self.highs.run()
             sol = _read(self.highs, self.compiled, self.options)
         except Exception as exc:
