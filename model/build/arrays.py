@@ -53,8 +53,8 @@ class ArrayModel:
         self._sense: list[int] = []
         self._rhs: list[float] = []
         self._row_len: list[int] = []
-        self._cols: list[int] = []
-        self._vals: list[float] = []
+        self._cols: list[np.ndarray] = []     # one array per family: its Python lists go at once
+        self._vals: list[np.ndarray] = []
         self._cost: tuple[list[int], list[float]] = ([], [])
         self._compiled = None
 
@@ -89,7 +89,7 @@ class ArrayModel:
     def add_rows(self, name: str, rows: dict) -> int:
         """rows: {index: (lower, [(coef, column)], upper)}; None bounds are open."""
         index: dict = {}        # {key: row number}, registered under the name
-        cols, vals, lens = self._cols, self._vals, self._row_len
+        cols, vals, lens = [], [], self._row_len
         for key, (lo, terms, hi) in rows.items():
             if not terms:
                 continue
@@ -107,6 +107,8 @@ class ArrayModel:
                 self._rhs.append(float(rhs))
                 self.row_con.append(name)
                 self.row_key.append(key)
+        self._cols.append(np.asarray(cols, dtype=np.int64))
+        self._vals.append(np.asarray(vals, dtype=float))
         self._register(name, index)
         return len(index)
 
@@ -130,8 +132,8 @@ class ArrayModel:
         from model.solve.handover import Compiled
         n, m = self.n, len(self._row_len)
         rows = np.repeat(np.arange(m, dtype=np.int64), np.asarray(self._row_len, dtype=np.int64))
-        start, index, value = _csc(rows, np.asarray(self._cols, dtype=np.int64),
-                                   np.asarray(self._vals, dtype=float), n)
+        start, index, value = _csc(rows, np.concatenate(self._cols or [np.zeros(0, np.int64)]),
+                                   np.concatenate(self._vals or [np.zeros(0)]), n)
         lower = np.concatenate([b[0] for b in self._bounds]) if self._bounds else np.zeros(0)
         upper = np.concatenate([b[1] for b in self._bounds]) if self._bounds else np.zeros(0)
         integer = (np.concatenate([np.full(len(b[0]), b[2]) for b in self._bounds])

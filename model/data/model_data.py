@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from model.problems import Problems
@@ -203,19 +204,23 @@ def prepare(wb: Workbook) -> ModelData:
 
 
 def _export_controls(rules, ship, sites, periods, ref, problems):
+    # plain numpy object arrays: comparing pandas string columns is many times slower
     country = sites["country"].to_dict()
-    c_from = ship["from_site"].map(country)
-    c_to = ship["to_site"].map(country)
+    c_from = np.array([country[x] for x in ship["from_site"].tolist()], dtype=object)
+    c_to = np.array([country[x] for x in ship["to_site"].tolist()], dtype=object)
+    material = np.array(ship["material"].tolist(), dtype=object)
+    period = ship["period"].to_numpy()
+    abroad = c_to != c_from
     limits, cover = [], []
     for rec in rules.to_dict("records"):
         if rec.get("scope") == "content":
             continue          # follows the material: model/data/provenance.py
         rule_periods = _periods_of(rec, periods)
-        mask = (c_from == rec["exporter"]) & (c_to != c_from) & ship["period"].isin(rule_periods)
+        mask = (c_from == rec["exporter"]) & abroad & np.isin(period, rule_periods)
         if rec["importer"]:
             mask &= c_to == rec["importer"]
         if rec["material_id"]:
-            mask &= ship["material"] == rec["material_id"]
+            mask &= material == rec["material_id"]
         if not mask.any():
             problems.warn("ExportControls", rec[ROW], "rule_id", rec["rule_id"],
                           "covers no lane shipment in any period")
@@ -256,8 +261,9 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
                                             "company"])
     demanded = sorted({k for _, k in dsites})
     # who arrives, per (material, period): grouped once, looked up per rule
-    present = {by: {kp: sorted(set(g)) for kp, g in arrivals.groupby(["material", "period"])[by]}
-               for by in ("country", "company")} if len(arrivals) else {"country": {}, "company": {}}
+    groups = arrivals.groupby(["material", "period"])
+    present = {by: {kp: sorted(set(g.tolist())) for kp, g in groups[by]} if len(arrivals) else {}
+               for by in ("country", "company")}
     rows = []
     for rec in rules.to_dict("records"):
         if rec["kind"] in CHAIN_KINDS:
