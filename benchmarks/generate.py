@@ -393,6 +393,15 @@ def read50k_tables(rows: int = 50_000, seed: int = 1) -> dict[str, list[list]]:
     return t
 
 
+def as_lp(t: dict[str, list[list]]) -> dict[str, list[list]]:
+    """The same network without fixed costs and minimum quantities: no binaries, an LP."""
+    for sheet, cols in (("Supply", ["fixed_cost", "min_quantity"]), ("Processes", ["fixed_cost"])):
+        for row in t[sheet]:
+            for col in cols:
+                row[HEADERS[sheet].index(col)] = 0
+    return t
+
+
 def write(t: dict[str, list[list]], path: Path) -> Path:
     """Write with openpyxl's write-only mode (streams rows; no cell objects kept)."""
     path.parent.mkdir(parents=True, exist_ok=True)
