@@ -21,9 +21,8 @@ class Values:
     """Column values by (variable, index), read in bulk.
 
     ``take(var, keys)`` returns a cleaned array, one value per key (0 where
-    the variable has no column); ``vals(var, key)`` one value. The position of
-    each (variable, index) comes straight from an array-backend model, else
-    from the compiled column names."""
+    the variable has no column). The position of each (variable, index) comes
+    straight from an array-backend model, else from the compiled column names."""
 
     def __init__(self, compiled, x, model=None):
         self.x = np.append(np.asarray(x, dtype=float), 0.0)      # position -1 reads 0
@@ -53,9 +52,6 @@ class Values:
             rows = np.flatnonzero(variables == var)
             out[rows] = self.take(var, [keys[i] for i in rows])
         return out
-
-    def __call__(self, var: str, key) -> float:
-        return float(self.take(var, [key])[0])
 
 
 def clean(v: np.ndarray) -> np.ndarray:

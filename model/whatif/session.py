@@ -159,11 +159,7 @@ class Session:
         start = time.perf_counter()
         try:
             last = self.solution
-            if not self.compiled.integer.any() and last is not None:
-                # an LP restarts from its basis: presolve would cost more than the iterations
-                # (model.solve.highs.presolve_off)
-                self.highs.setOptionValue("presolve", "off")
-            elif last is not None and last.has_solution:
+            if self.compiled.integer.any() and last is not None and last.has_solution:
                 # the last plan as a starting incumbent: HiGHS checks it against the changed
                 # model and, where it is still feasible, prunes with it from the first node
                 incumbent = highspy.HighsSolution()

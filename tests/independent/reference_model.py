@@ -444,7 +444,13 @@ def build(d: Data) -> Problem:
     for key, terms in balance.items():
         pb.row(terms, lo=balance_rhs[key], hi=balance_rhs[key])
 
-    # buyer's policies on arrivals
+    add_share_policies(pb, d, arrivals, demand_sites)
+    return pb
+
+
+def add_share_policies(pb, d, arrivals, demand_sites) -> None:
+    """The buyer's share policies: one row per rule, covered material, period and
+    country or company, over the arrival terms (column, coefficient, country, company)."""
     all_countries = sorted({c for c in d.country.values() if c is not None})
     all_companies = sorted({c for c in d.company.values() if c is not None})
     for rule in d.policies:
@@ -469,7 +475,6 @@ def build(d: Data) -> Problem:
                         pb.row(row, hi=0.0)
                     else:
                         pb.row(row, lo=0.0)
-    return pb
 
 
 # --------------------------------------------------------------------------

@@ -44,6 +44,7 @@ from independent.reference_model import (
     Problem,
     ReferenceInputError,
     _bool,
+    add_share_policies,
     _capacity,
     _enabled,
     _text,
@@ -317,32 +318,7 @@ def build_v11(d, x) -> Problem:
     for key, terms in balance.items():
         pb.row(terms, lo=rhs[key], hi=rhs[key])
 
-    # share policies on arrivals summed over classes
-    all_countries = sorted({c for c in d.country.values() if c is not None})
-    all_companies = sorted({c for c in d.company.values() if c is not None})
-    for rule in d.policies:
-        kind, v = rule["kind"], rule["value"]
-        covered = [rule["mat"]] if rule["mat"] is not None else sorted(demand_sites)
-        if kind == "max_country_share":
-            gs, attr, sense = ([rule["country"]] if rule["country"] else all_countries), 2, "le"
-        elif kind == "min_country_share":
-            gs, attr, sense = [rule["country"]], 2, "ge"
-        elif kind == "max_company_share":
-            gs, attr, sense = ([rule["company"]] if rule["company"] else all_companies), 3, "le"
-        else:
-            raise ReferenceInputError(f"unknown policy kind {kind!r}")
-        for k in covered:
-            for p in rule["periods"]:
-                terms = arrivals.get((k, p), [])
-                if not terms:
-                    continue
-                for g in gs:
-                    row = [(t[0], (1.0 if t[attr] == g else 0.0) * t[1] - v * t[1])
-                           for t in terms]
-                    if sense == "le":
-                        pb.row(row, hi=0.0)
-                    else:
-                        pb.row(row, lo=0.0)
+    add_share_policies(pb, d, arrivals, demand_sites)   # arrivals summed over classes
     return pb
 
 
