@@ -391,20 +391,25 @@ def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
     else:
         sums = hsum = pd.DataFrame(columns=["arrivals_t", "controlled_t", "domestic_t"])
         ctrl_c, ctrl_h = {}, {}
-    cpt = (cost_per_tonne(tables, data) if cpt is None else cpt).set_index(["material_id", "period"])
+    # dicts of rows, looked up per KPI row (a .loc per cell costs more than the table)
+    cpt = (cost_per_tonne(tables, data) if cpt is None else cpt).set_index(
+        ["material_id", "period"]).to_dict("index")
+    sums, hsum = sums.to_dict("index"), hsum.to_dict("index")
     st = stock_check(tables) if stock is None else stock
     stock = (st.groupby(["material_id", "period"]).agg(
         stock_t=("stock_t", "sum"), min_stock_t=("min_stock_t", "sum"),
-        sites_at_floor=("status", lambda s: int((s == "at floor").sum()))) if len(st) else None)
+        sites_at_floor=("status", lambda s: int((s == "at floor").sum()))).to_dict("index")
+        if len(st) else {})
     last = max(data.periods) if data.periods else None
     rows = []
     for rec in u.to_dict("records"):
         k, p = rec["material_id"], rec["period"]
         row = dict(rec)
-        row["allocated_cost"] = cpt.loc[(k, p), "allocated_cost"] if (k, p) in cpt.index else 0.0
-        row["cost_per_t"] = cpt.loc[(k, p), "cost_per_t"] if (k, p) in cpt.index else None
+        c = cpt.get((k, p))
+        row["allocated_cost"] = c["allocated_cost"] if c else 0.0
+        row["cost_per_t"] = c["cost_per_t"] if c else None
         frame, key = (hsum, k) if p == ALL else (sums, (k, p))
-        a = frame.loc[key] if key in frame.index else None
+        a = frame.get(key)
         arr = float(a["arrivals_t"]) if a is not None else 0.0
         row["arrivals_t"] = arr
         tc = by_country.get((k, p), (None, None, None))
@@ -417,10 +422,10 @@ def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
         row["domestic_t"] = float(a["domestic_t"]) if a is not None else 0.0
         row["domestic_share"] = row["domestic_t"] / arr if arr > TOL else None
         skey = (k, last if p == ALL else p)          # horizon: stock at the end of the horizon
-        if stock is not None and skey in stock.index:
-            row.update(stock_t=float(stock.loc[skey, "stock_t"]),
-                       min_stock_t=float(stock.loc[skey, "min_stock_t"]),
-                       sites_at_floor=int(stock.loc[skey, "sites_at_floor"]))
+        if skey in stock:
+            row.update(stock_t=float(stock[skey]["stock_t"]),
+                       min_stock_t=float(stock[skey]["min_stock_t"]),
+                       sites_at_floor=int(stock[skey]["sites_at_floor"]))
         else:
             row.update(stock_t=None, min_stock_t=None, sites_at_floor=None)
         rows.append(row)
