@@ -22,11 +22,12 @@ Written as (inflows - outflows) == -initial_stock in the first period, 0 later.
 from __future__ import annotations
 
 from model.build.expr import add_constraint
+from model.build.variables import POINT
 from model.data.columns import lists
 
 
 def add(m, data) -> int:
-    rows: dict = {key: [] for key in zip(*lists(data.balance, "site", "material", "period"))}
+    rows: dict = {key: [] for key in data.keys("balance", POINT)}
     o = data.offers
     for o_, s, k, p in zip(*lists(o, "offer", "site", "material", "period")):
         rows[s, k, p].append((1.0, m.buy[o_, p]))

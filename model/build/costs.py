@@ -21,16 +21,17 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.data.columns import lists
+from model.build.variables import OFFER, POINT, PROCESS, SHIP
+from model.data.columns import keys
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
               "holding", "disposal", "unmet_penalty")
 COLUMNS = ["var", "key", "category", "period", "coef"]
 
 
-def _part(var, frame, cols, category, coef) -> pd.DataFrame:
-    """One cost term per row of frame: variable var at the index cols, coefficient frame[coef]."""
-    keys = frame[cols[0]].tolist() if len(cols) == 1 else list(zip(*lists(frame, *cols)))
+def _part(var, frame, keys, category, coef) -> pd.DataFrame:
+    """One cost term per row of frame: variable var at the index keys (one per row),
+    coefficient frame[coef]."""
     part = pd.DataFrame({"var": var, "key": keys, "category": category,
                          "period": frame["period"].to_numpy(), "coef": frame[coef].to_numpy()},
                         columns=COLUMNS)
@@ -42,21 +43,22 @@ def cost_table(data) -> pd.DataFrame:
     ob, qb = o[o["binary"]], q[q["binary"]]
     disc = data.discard
     parts = [
-        _part("buy", o, ["offer", "period"], "purchase", "unit_cost"),
-        _part("buy", o, ["offer", "period"], "reservation", "reservation"),
-        _part("use_offer", ob, ["offer", "period"], "offer_fixed", "fixed"),
-        _part("run", q, ["process", "period"], "processing", "unit_cost"),
-        _part("run_on", qb, ["process", "period"], "process_fixed", "fixed"),
-        _part("ship", sh, ["lane", "material", "period"], "freight", "unit_cost"),
-        _part("ship", sh, ["lane", "material", "period"], "tariff", "tariff"),
-        _part("stock", st, ["site", "material", "period"], "holding", "holding"),
-        _part("discard", disc, ["site", "material", "period"], "disposal", "cost"),
-        _part("unmet", d, ["d"], "unmet_penalty", "penalty"),
+        _part("buy", o, data.keys("offers", OFFER), "purchase", "unit_cost"),
+        _part("buy", o, data.keys("offers", OFFER), "reservation", "reservation"),
+        _part("use_offer", ob, keys(ob, OFFER), "offer_fixed", "fixed"),
+        _part("run", q, data.keys("processes", PROCESS), "processing", "unit_cost"),
+        _part("run_on", qb, keys(qb, PROCESS), "process_fixed", "fixed"),
+        _part("ship", sh, data.keys("ship", SHIP), "freight", "unit_cost"),
+        _part("ship", sh, data.keys("ship", SHIP), "tariff", "tariff"),
+        _part("stock", st, data.keys("stock", POINT), "holding", "holding"),
+        _part("discard", disc, data.keys("balance", POINT), "disposal", "cost"),
+        _part("unmet", d, d["d"].tolist(), "unmet_penalty", "penalty"),
     ]
     pv = data.provenance
     if pv is not None and not pv.content_tariff.empty:
         ct = pv.content_tariff
-        parts.append(_part("shipc", ct, ["lane", "material", "cls", "period"], "tariff", "tariff"))
+        parts.append(_part("shipc", ct, keys(ct, ("lane", "material", "cls", "period")), "tariff",
+                           "tariff"))
     table = pd.concat(parts, ignore_index=True)
     table["discount"] = table["period"].map(data.delta).astype(float)
     return table

@@ -24,7 +24,8 @@ from __future__ import annotations
 
 
 from model.build.expr import add_constraint, grouped
-from model.build.variables import declare, keys
+from model.build.variables import declare
+from model.data.columns import keys
 
 
 def add(m, data) -> int:

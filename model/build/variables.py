@@ -17,13 +17,12 @@ from __future__ import annotations
 import pandas as pd
 
 from model.build.arrays import ArrayModel
+from model.data.columns import keys
 from model.data.model_data import ModelData
 
-
-def keys(frame, cols) -> list:
-    if len(cols) == 1:
-        return frame[cols[0]].tolist()
-    return list(zip(*(frame[c].tolist() for c in cols)))
+# the index columns of each variable's frame (ModelData.keys shares the tuples)
+OFFER, PROCESS = ("offer", "period"), ("process", "period")
+SHIP, POINT = ("lane", "material", "period"), ("site", "material", "period")
 
 
 def declare(m, name, index, ub=None, lb=None, binary=False):
@@ -43,15 +42,15 @@ def declare(m, name, index, ub=None, lb=None, binary=False):
 
 def add(m, data: ModelData) -> None:
     o, q = data.offers, data.processes
-    declare(m, "buy", keys(o, ["offer", "period"]), ub=o["cap"].tolist())
-    declare(m, "use_offer", keys(o[o["binary"]], ["offer", "period"]), binary=True)
-    declare(m, "run", keys(q, ["process", "period"]), ub=q["cap"].tolist())
-    declare(m, "run_on", keys(q[q["binary"]], ["process", "period"]), binary=True)
-    declare(m, "ship", keys(data.ship, ["lane", "material", "period"]))
+    declare(m, "buy", data.keys("offers", OFFER), ub=o["cap"].tolist())
+    declare(m, "use_offer", keys(o[o["binary"]], OFFER), binary=True)
+    declare(m, "run", data.keys("processes", PROCESS), ub=q["cap"].tolist())
+    declare(m, "run_on", keys(q[q["binary"]], PROCESS), binary=True)
+    declare(m, "ship", data.keys("ship", SHIP))
     st = data.stock
-    declare(m, "stock", keys(st, ["site", "material", "period"]),
+    declare(m, "stock", data.keys("stock", POINT),
          lb=st["lo"].tolist(), ub=[None if pd.isna(h) else h for h in st["hi"]])
-    declare(m, "discard", keys(data.balance, ["site", "material", "period"]))
+    declare(m, "discard", data.keys("balance", POINT))
     d = data.demand
     reach = d[d["reachable"]]
     declare(m, "met", reach["d"].tolist(), ub=reach["quantity"].tolist())

@@ -10,3 +10,10 @@ from __future__ import annotations
 def lists(frame, *cols) -> list[list]:
     """[frame[c].tolist() for c in cols]: zip(*lists(f, "a", "b")) walks rows fast."""
     return [frame[c].tolist() for c in cols]
+
+
+def keys(frame, cols) -> list:
+    """The index of each row: the value of one column, or a tuple of several."""
+    if len(cols) == 1:
+        return frame[cols[0]].tolist()
+    return list(zip(*lists(frame, *cols)))

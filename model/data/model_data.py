@@ -18,7 +18,7 @@ import pandas as pd
 from model.problems import Problems
 from model.read.workbook import ROW, Workbook
 from model.data.provenance import prepare_provenance
-from model.data.columns import lists
+from model.data.columns import keys, lists
 from model.schema import CHAIN_KINDS
 from model.validate.rules import active
 
@@ -45,6 +45,17 @@ class ModelData:
     arrivals: pd.DataFrame       # var, key, coef, material, period, country, company
     problems: Problems = field(default_factory=Problems)
     provenance: object = None    # model.data.provenance.Provenance, when rules follow the material
+    _keys: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def keys(self, frame: str, cols: tuple[str, ...]) -> list:
+        """The index tuples of a frame's rows, made once and shared by the variables,
+        the cost table and the result tables (at 1 M columns each copy is ~80 MB).
+        Rebuilt if the frame was replaced (a copy of this ModelData with a new frame)."""
+        table = getattr(self, frame)
+        hit = self._keys.get((frame, cols))
+        if hit is None or hit[0] is not table:
+            hit = self._keys[frame, cols] = (table, keys(table, cols))
+        return hit[1]
 
     @property
     def discard(self) -> pd.DataFrame:

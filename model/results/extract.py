@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from model.build.costs import CATEGORIES
+from model.build.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
 from model.results.provenance import provenance_tables
 
@@ -70,7 +71,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
     tables: dict[str, pd.DataFrame] = {}
 
     o = data.offers
-    buy = take("buy", zip(*lists(o, "offer", "period")))
+    buy = take("buy", data.keys("offers", OFFER))
     pur = pd.DataFrame({"offer_id": o["offer"], "site_id": o["site"],
                         "company": o["site"].map(sites["company"]),
                         "country": o["site"].map(sites["country"]), "material_id": o["material"],
@@ -80,7 +81,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
     tables["Purchases"] = pur[pur["quantity_t"] > 0].reset_index(drop=True)
 
     q = data.processes
-    runs = take("run", zip(*lists(q, "process", "period")))
+    runs = take("run", data.keys("processes", PROCESS))
     pr = pd.DataFrame({"process_id": q["process"], "site_id": q["site"],
                        "country": q["site"].map(sites["country"]), "period": q["period"],
                        "runs": runs, "capacity_runs": q["cap"], "unit_cost": q["unit_cost"]})
@@ -93,8 +94,9 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
     tables["ProcessFlows"] = flows[["process_id", "site_id", "period", "material_id", "runs",
                                     "consumed_t", "produced_t"]]
 
-    sh = data.ship
-    qty = take("ship", zip(*lists(sh, "lane", "material", "period")))
+    qty = take("ship", data.keys("ship", SHIP))
+    used = qty > 0                 # only shipments that happen (most of 1 M lane slots do not)
+    sh, qty = data.ship[used], qty[used]
     ship = pd.DataFrame({"lane_id": sh["lane"], "from_site": sh["from_site"], "to_site": sh["to_site"],
                          "from_country": sh["from_site"].map(sites["country"]),
                          "to_country": sh["to_site"].map(sites["country"]),
@@ -112,12 +114,12 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
         ship["tariff_per_t"] += (extra / ship["quantity_t"].where(ship["quantity_t"] > 0)).fillna(0.0)
         ship = ship.drop(columns="content")
     ship["cost"] = ship["quantity_t"] * (ship["freight_per_t"] + ship["tariff_per_t"])
-    tables["Shipments"] = ship[ship["quantity_t"] > 0].reset_index(drop=True)
+    tables["Shipments"] = ship.reset_index(drop=True)
 
     st = data.stock
     tables["Stock"] = pd.DataFrame({
         "site_id": st["site"], "material_id": st["material"], "period": st["period"],
-        "stock_t": take("stock", zip(*lists(st, "site", "material", "period"))),
+        "stock_t": take("stock", data.keys("stock", POINT)),
         "min_stock_t": st["lo"], "max_stock_t": st["hi"], "holding_cost_per_t": st["holding"]})
 
     d = data.demand
@@ -132,7 +134,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
     disc = data.balance
     dis = pd.DataFrame({"site_id": disc["site"], "material_id": disc["material"],
                         "period": disc["period"],
-                        "discarded_t": take("discard", zip(*lists(disc, "site", "material", "period")))})
+                        "discarded_t": take("discard", data.keys("balance", POINT))})
     tables["Discards"] = dis[dis["discarded_t"] > 0].reset_index(drop=True)
 
     arr = data.arrivals.copy()
