@@ -71,3 +71,38 @@ def test_generated_network_same_lp_from_both_backends(tmp_path):
 def test_backend_name_is_checked():
     with pytest.raises(ValueError, match="backend"):
         build(None, backend="gurobipy")
+
+
+def test_array_model_rows_by_hand():
+    """Hand-made rows: a range becomes two rows (>= then <=), a repeated variable
+    is summed, a cancelled term is dropped, an empty row is left out, and bounds,
+    costs and integrality land on the right columns."""
+    from model.build.arrays import INF, ArrayModel
+    m = ArrayModel()
+    x = m.add_var("x", ["a", "b"], ub=[4.0, None])
+    y = m.add_var("y", [("k", 1)], binary=True)
+    m.add_rows("r", {
+        "range": (1.0, [(1.0, x["a"]), (2.0, x["b"])], 5.0),        # 1 <= a + 2b <= 5
+        "sum": (None, [(1.0, x["a"]), (1.0, x["a"]), (-3.0, y["k", 1])], 0.0),  # 2a - 3y <= 0
+        "cancel": (0.0, [(1.0, x["b"]), (-1.0, x["b"]), (1.0, y["k", 1])], 0.0),  # y = 0
+        "empty": (0.0, [], 0.0),
+    })
+    m.set_objective([(2.0, x["a"]), (1.0, y["k", 1]), (0.5, y["k", 1])])
+    c = m.compile()
+    lp = c.lp
+    assert (lp.num_col_, lp.num_row_) == (3, 4)
+    assert c.row_key == ["range", "range", "sum", "cancel"] and list(c.row_sense) == [-1, 1, 1, 0]
+    assert list(lp.row_lower_) == [1.0, -INF, -INF, 0.0]
+    assert list(lp.row_upper_) == [INF, 5.0, 0.0, 0.0]
+    dense = np.zeros((4, 3))
+    start, index, value = (np.asarray(lp.a_matrix_.start_), np.asarray(lp.a_matrix_.index_),
+                           np.asarray(lp.a_matrix_.value_))
+    for j in range(3):
+        for p in range(start[j], start[j + 1]):
+            dense[index[p], j] = value[p]
+    assert dense.tolist() == [[1, 2, 0], [1, 2, 0], [2, 0, -3], [0, 0, 1]]
+    assert list(lp.col_cost_) == [2.0, 0.0, 1.5]
+    assert list(lp.col_lower_) == [0.0, 0.0, 0.0] and list(lp.col_upper_) == [4.0, INF, 1.0]
+    assert c.integer.tolist() == [False, False, True]
+    assert m.constraints["r"] == {"range": 0, "sum": 2, "cancel": 3}
+    assert m.compile() is c                                     # compiled once
