@@ -8,8 +8,8 @@ blocks, and the cross-check in tests/test_backends.py); given an
 ``ArrayModel`` they number columns and collect (row, column, value) triples,
 and ``compile`` hands HiGHS a ``HighsLp`` without one Pyomo object per
 variable and per row. Measured at the benchmarks' large size (1 M columns,
-benchmarks/README.md): build plus hand-over 20 s -> 5.5 s, and the peak
-memory after the hand-over 2.1 GB -> 1.0 GB.
+benchmarks/README.md): build plus hand-over 20 s -> 5.2 s, and the peak
+memory after the hand-over 2.1 GB -> 0.9 GB.
 
 An ``ArrayVar`` is a dict {index: column}, so ``m.buy[key]``, ``for key in
 m.ship``, ``m.component("shipc")`` read as they do on a Pyomo model.
