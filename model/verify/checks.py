@@ -74,8 +74,19 @@ class Checker:
         tol = self.tol.t(limit, value, *magnitudes)
         return excess if excess > tol else None
 
-    def tol_note(self, *magnitudes: float) -> str:
-        return f"tolerance {self.tol.t(*magnitudes):.3g} t"
+    def tol_note(self, *magnitudes: float, unit: str = "t") -> str:
+        return f"tolerance {self.tol.t(*magnitudes):.3g} {unit}"
+
+    def within_capacity(self, where: str, used: str, x: float, cap, src: str,
+                        unit: str = "t") -> None:
+        """One capacity check: '{where}: {used} > capacity ...' when x exceeds cap
+        (None: unlimited) beyond the tolerance; src names a CapacityProfile row."""
+        self.checks += 1
+        excess = self.over(x, cap)
+        if excess is not None:
+            self.fail(f"{where}: {used} > capacity {q(cap)} {unit}"
+                      f"{' (' + src + ')' if src else ''} "
+                      f"[excess {q(excess)} {unit}, {self.tol_note(cap, x, unit=unit)}]")
 
     def rrow(self, sheet: str, key) -> str:
         rec = self.dec.where.get((sheet, key))

@@ -57,12 +57,8 @@ def lanes(ck) -> None:
             if cap is None or not (ln["enabled"] or (ln_id, p) in total):
                 continue
             x = total.get((ln_id, p), 0.0)
-            ck.checks += 1
-            excess = ck.over(x, cap)
-            if excess is not None:
-                ck.fail(f"Lanes row {ln['row']} (lane {ln_id}) {p}: shipped {q(x)} t (all "
-                        f"materials) > capacity {q(cap)} t{' (' + src + ')' if src else ''} "
-                        f"[excess {q(excess)} t, {ck.tol_note(cap, x)}]")
+            ck.within_capacity(f"Lanes row {ln['row']} (lane {ln_id}) {p}",
+                               f"shipped {q(x)} t (all materials)", x, cap, src)
 
 
 def stock(ck) -> None:

@@ -16,6 +16,14 @@ def check(ck) -> None:
     processes(ck)
 
 
+def _active(ck, where: str, did: str, rec: dict, p: int, noun: str) -> None:
+    """Something was bought or run on a disabled row or outside its active periods."""
+    if not rec["enabled"]:
+        ck.fail(f"{where}: {did}, but the row is disabled (enabled FALSE)")
+    elif p not in rec["periods"]:
+        ck.fail(f"{where}: {did}, but the {noun} is active {span(rec['periods'])}")
+
+
 def offers(ck) -> None:
     inp, d, tol = ck.inp, ck.dec, ck.tol
     for (o, p), x in d.buy.items():
@@ -32,24 +40,17 @@ def offers(ck) -> None:
                         f"{off['row']} puts offer {o} at {col} {want}")
         if not ck.in_horizon("Purchases", (o, p), p):
             continue
-        if x > tol.t(x) and not off["enabled"]:
-            ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t, but the row "
-                    "is disabled (enabled FALSE)")
-        elif x > tol.t(x) and p not in off["periods"]:
-            ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t, but the "
-                    f"offer is active {span(off['periods'])}")
+        if x > tol.t(x):
+            _active(ck, f"Supply row {off['row']} (offer {o}) {p}", f"bought {q(x)} t", off, p,
+                    "offer")
     for o, off in inp.offers.items():
         for p in inp.periods:
             x = d.buy.get((o, p), 0.0)
             if not (off["enabled"] and p in off["periods"]) and (o, p) not in d.buy:
                 continue
             cap, src = inp.capacity(o, p, off["capacity"])
-            ck.checks += 1
-            excess = ck.over(x, cap)
-            if excess is not None:
-                ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t > capacity "
-                        f"{q(cap)} t{' (' + src + ')' if src else ''} "
-                        f"[excess {q(excess)} t, {ck.tol_note(cap, x)}]")
+            ck.within_capacity(f"Supply row {off['row']} (offer {o}) {p}", f"bought {q(x)} t",
+                               x, cap, src)
             used = x > tol.t(cap)
             if off["minq"] > 0:
                 ck.checks += 1
@@ -86,12 +87,9 @@ def processes(ck) -> None:
                     f"Processes row {proc['row']} runs {pr} at {proc['site']}")
         if not ck.in_horizon("ProcessRuns", (pr, p), p):
             continue
-        if x > tol.t(x) and not proc["enabled"]:
-            ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but the "
-                    "row is disabled (enabled FALSE)")
-        elif x > tol.t(x) and p not in proc["periods"]:
-            ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but the "
-                    f"process is active {span(proc['periods'])}")
+        if x > tol.t(x):
+            _active(ck, f"Processes row {proc['row']} (process {pr}) {p}", f"{q(x)} runs", proc,
+                    p, "process")
         if x > tol.t(x) and pr not in inp.recipes:
             ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but "
                     "Recipes has no row for it")
@@ -101,12 +99,8 @@ def processes(ck) -> None:
             if not (proc["enabled"] and p in proc["periods"]) and (pr, p) not in d.runs:
                 continue
             cap, src = inp.capacity(pr, p, proc["capacity"])
-            ck.checks += 1
-            excess = ck.over(x, cap)
-            if excess is not None:
-                ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs > "
-                        f"capacity {q(cap)} runs{' (' + src + ')' if src else ''} "
-                        f"[excess {q(excess)}, tolerance {ck.tol.t(cap, x):.3g} runs]")
+            ck.within_capacity(f"Processes row {proc['row']} (process {pr}) {p}", f"{q(x)} runs",
+                               x, cap, src, unit="runs")
             ck.add_cost("processing", p, proc["unit_cost"], x)
             if x > tol.t(cap) and proc["fixed"]:
                 ck.cost[("process_fixed", p)] += proc["fixed"]
