@@ -276,23 +276,14 @@ class Describer:
                         f"Demand row {r['row']} asks for {tonnes(r['quantity'])} t of "
                         f"{r['material']} at {r['site']} in {r['period']} (met, or left unmet at "
                         f"its penalty)")
-        if name == "export_limit":
-            r = self.limits[(key[0], int(key[1]))]
+        if name in ("export_limit", "content_limit"):       # lane scope / content scope
+            r = (self.limits if name == "export_limit" else self.content)[(key[0], int(key[1]))]
             what = self.rule_text("ExportControls", int(r["row"]), key[0])
             allows = ("allows no covered shipment" if r["measure"] == "ban"
                       else f"allows at most {tonnes(r['limit'])} t of covered shipments")
             rec = self.rule_record("ExportControls", int(r["row"]))
-            return Item("ExportControls", int(r["row"]), key[0], f"export {r['measure']}", key[1],
-                        "", rec.get("material_id") or "", "at most", float(r["limit"]), "t", LIMIT,
-                        mi, f"ExportControls row {r['row']} ({what}) {allows} in {key[1]}",
-                        rule_phrase("ExportControls", rec) if rec else "")
-        if name == "content_limit":
-            r = self.content[(key[0], int(key[1]))]
-            what = self.rule_text("ExportControls", int(r["row"]), key[0])
-            allows = ("allows no covered shipment" if r["measure"] == "ban"
-                      else f"allows at most {tonnes(r['limit'])} t of covered shipments")
-            rec = self.rule_record("ExportControls", int(r["row"]))
-            return Item("ExportControls", int(r["row"]), key[0], f"content {r['measure']}", key[1],
+            scope = "export" if name == "export_limit" else "content"
+            return Item("ExportControls", int(r["row"]), key[0], f"{scope} {r['measure']}", key[1],
                         "", rec.get("material_id") or "", "at most", float(r["limit"]), "t", LIMIT,
                         mi, f"ExportControls row {r['row']} ({what}) {allows} in {key[1]}",
                         rule_phrase("ExportControls", rec) if rec else "")

@@ -230,6 +230,16 @@ def _feeds(data) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
     return mat, proc
 
 
+def _with_fixed_cost(used: pd.DataFrame, id_col: str, frame: pd.DataFrame, key: str) -> pd.DataFrame:
+    """The (id, period) pairs of a result table whose offer or process has a fixed
+    cost (paid once in a period it is used), with that cost in column ``fixed``."""
+    fixed = frame[frame["fixed"] > 0]
+    if fixed.empty:
+        return fixed
+    return used.drop_duplicates([id_col, "period"]).merge(
+        fixed, left_on=[id_col, "period"], right_on=[key, "period"])
+
+
 def _cost_items(tables: dict, data) -> pd.DataFrame:
     """Every cost of the solution as (feeds, period, category, cost), summed by
     the material or process it belongs to before the feeds are looked up."""
@@ -244,21 +254,15 @@ def _cost_items(tables: dict, data) -> pd.DataFrame:
     pur = tables.get("Purchases")
     if pur is not None and len(pur):
         add("m", pur["material_id"], pur["period"], "purchase", pur["cost"])
-        fixed = data.offers[data.offers["fixed"] > 0]
-        if len(fixed):
-            used = pur.drop_duplicates(["offer_id", "period"]).merge(
-                fixed, left_on=["offer_id", "period"], right_on=["offer", "period"])
-            if len(used):
-                add("m", used["material_id"], used["period"], "offer_fixed", used["fixed"])
+        used = _with_fixed_cost(pur, "offer_id", data.offers, "offer")
+        if len(used):
+            add("m", used["material_id"], used["period"], "offer_fixed", used["fixed"])
     runs = tables.get("ProcessRuns")
     if runs is not None and len(runs):
         add("p", runs["process_id"], runs["period"], "processing", runs["runs"] * runs["unit_cost"])
-        fixed = data.processes[data.processes["fixed"] > 0]
-        if len(fixed):
-            on = runs.drop_duplicates(["process_id", "period"]).merge(
-                fixed, left_on=["process_id", "period"], right_on=["process", "period"])
-            if len(on):
-                add("p", on["process_id"], on["period"], "process_fixed", on["fixed"])
+        on = _with_fixed_cost(runs, "process_id", data.processes, "process")
+        if len(on):
+            add("p", on["process_id"], on["period"], "process_fixed", on["fixed"])
     ship = tables.get("Shipments")
     if ship is not None and len(ship):
         add("m", ship["material_id"], ship["period"], "freight", ship["quantity_t"] * ship["freight_per_t"])
