@@ -93,7 +93,7 @@ class ArrayModel:
         index: dict = {}        # {key: row number}, registered under the name
         lists, lens = [], self._row_len
         for key, (lo, terms, hi) in rows.items():
-            if not terms:
+            if not terms or (lo is None and hi is None):
                 continue
             index[key] = len(lens)
             if lo is not None and hi is not None and lo == hi:
