@@ -66,37 +66,32 @@ def _in_pairs(sites: pd.Series, materials: pd.Series, pairs: pd.MultiIndex) -> n
     return pd.MultiIndex.from_arrays([sites, materials]).isin(pairs)
 
 
+# result table, destination and origin site columns, how it arrives, quantity column
+ARRIVAL_SOURCES = (("Purchases", "site_id", "site_id", "purchase", "quantity_t"),
+                   ("ProcessFlows", "site_id", "site_id", "process", "produced_t"),
+                   ("Shipments", "to_site", "from_site", "lane", "quantity_t"))
+
+
 def arrivals(tables: dict, data) -> pd.DataFrame:
     """Every arrival at a demand site: where it goes, where it comes from, t."""
     pairs = pd.MultiIndex.from_tuples(sorted(demand_pairs(data))) if len(data.demand) else \
         pd.MultiIndex.from_arrays([[], []])
     sites = data.sites
+
+    def part(frame, dest: str, origin: str, via: str, qty: str) -> pd.DataFrame:
+        """Rows of a result table arriving at a demand site of their material."""
+        f = frame[(frame[qty] > 0).to_numpy() & _in_pairs(frame[dest], frame["material_id"], pairs)]
+        return pd.DataFrame({
+            "material_id": f["material_id"], "period": f["period"], "site_id": f[dest],
+            "origin_site": f[origin], "country": f[origin].map(sites["country"]),
+            "company": f[origin].map(sites["company"]), "via": via,
+            "arrivals_t": f[qty].astype(float)})
+
     parts = []
-    pur = tables.get("Purchases")
-    if pur is not None and len(pur):
-        p = pur[_in_pairs(pur["site_id"], pur["material_id"], pairs)]
-        parts.append(pd.DataFrame({
-            "material_id": p["material_id"], "period": p["period"], "site_id": p["site_id"],
-            "origin_site": p["site_id"], "country": p["site_id"].map(sites["country"]),
-            "company": p["site_id"].map(sites["company"]), "via": "purchase",
-            "arrivals_t": p["quantity_t"].astype(float)}))
-    flows = tables.get("ProcessFlows")
-    if flows is not None and len(flows):
-        f = flows[(flows["produced_t"] > 0).to_numpy()
-                  & _in_pairs(flows["site_id"], flows["material_id"], pairs)]
-        parts.append(pd.DataFrame({
-            "material_id": f["material_id"], "period": f["period"], "site_id": f["site_id"],
-            "origin_site": f["site_id"], "country": f["site_id"].map(sites["country"]),
-            "company": f["site_id"].map(sites["company"]), "via": "process",
-            "arrivals_t": f["produced_t"].astype(float)}))
-    ship = tables.get("Shipments")
-    if ship is not None and len(ship):
-        s = ship[_in_pairs(ship["to_site"], ship["material_id"], pairs)]
-        parts.append(pd.DataFrame({
-            "material_id": s["material_id"], "period": s["period"], "site_id": s["to_site"],
-            "origin_site": s["from_site"], "country": s["from_site"].map(sites["country"]),
-            "company": s["from_site"].map(sites["company"]), "via": "lane",
-            "arrivals_t": s["quantity_t"].astype(float)}))
+    for name, dest, origin, via, qty in ARRIVAL_SOURCES:
+        frame = tables.get(name)
+        if frame is not None and len(frame):
+            parts.append(part(frame, dest, origin, via, qty))
     parts = [p for p in parts if len(p)]
     if not parts:
         return _empty(DETAIL_COLUMNS)
