@@ -178,7 +178,7 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.Dat
     marginals="dual" reports the slope (the one-tonne change is no larger in
     size, since the slope flattens as the limit loosens).
     """
-    from model.solve.highs import relaxation_values
+    from model.solve.highs import loosening_rate, relaxation_values
     if marginals not in MARGINALS:
         raise ValueError(f"marginals must be one of {MARGINALS}, not {marginals!r}")
     cols = ["sheet", "rule_id", "excel_row", "kind", "material_id", "period", "who", "limit",
@@ -205,7 +205,7 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.Dat
         change.update(relaxation_values(solution, compiled, rest, use_ranging=False))
         source.update({i: "re-solve" for i in rest})
     elif duals is not None:
-        change.update({i: float(-duals[i] if sense[i] == -1 else duals[i]) for i in rest})
+        change.update({i: loosening_rate(duals[i], sense[i]) for i in rest})
         source.update({i: "dual" for i in rest})
     solution.extra["marginals"] = {k: sum(1 for v in source.values() if v == k)
                                    for k in ("ranging", "re-solve", "dual")}

@@ -283,9 +283,15 @@ def _by_ranging(h, compiled: Compiled, rows: list[int], step: float) -> dict[int
     up, dn = rg.row_bound_up.value_, rg.row_bound_dn.value_
     out = {}
     for i in rows:
-        if compiled.row_sense[i] == -1:     # a >= row: its lower bound moves down
-            if dn[i] <= lower[i] - step + 1e-9:
-                out[i] = -dual[i] * step
-        elif up[i] >= upper[i] + step - 1e-9:
-            out[i] = dual[i] * step
+        sense = compiled.row_sense[i]
+        inside = (dn[i] <= lower[i] - step + 1e-9 if sense == -1    # a >= row: lower bound down
+                  else up[i] >= upper[i] + step - 1e-9)
+        if inside:
+            out[i] = loosening_rate(dual[i], sense) * step
     return out
+
+
+def loosening_rate(dual: float, sense: int) -> float:
+    """Cost change per unit of loosening a row: its upper bound up, or for a >=
+    row (sense -1) its lower bound down, given its dual (d cost / d bound)."""
+    return float(-dual if sense == -1 else dual)
