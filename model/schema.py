@@ -4,7 +4,7 @@ The reader, the validator, the scenario engine, the blank template and the
 sheet guide in the README are all generated from the tables below. A column is
 described by its name, type, default, unit, help text and (optionally) the
 sheet/column it must refer to. Contract v1 lives in
-``../shared/design/workbook-contract.md``; anything here beyond it is an
+``docs/contract.md``; anything here beyond it is an
 extension and is marked ``ext=True`` (documented in ``docs/extensions.md``).
 """
 

@@ -1,0 +1,62 @@
+"""docs/contract.md is the promise to analysts: every sheet, column and setting it
+names exists in the schema the reader, template and guide are generated from."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from conftest import REPO
+from model.schema import SETTINGS, SHEETS
+
+pytestmark = pytest.mark.unit
+
+CONTRACT = (REPO / "docs" / "contract.md").read_text()
+INPUT = CONTRACT.split("## Input sheets")[1].split("## The model")[0]
+
+
+def sections() -> dict[str, str]:
+    """'### Processes (optional) and Recipes' -> {'Processes': body, 'Recipes': body}."""
+    out = {}
+    for head, body in re.findall(r"^### (.+)\n((?:(?!^### ).*\n)*)", INPUT, flags=re.M):
+        for name in re.findall(r"\b([A-Z][A-Za-z]+)\b", head.split("—")[0]):
+            out[name] = body
+    return out
+
+
+def test_contract_names_the_sheets_we_read():
+    names = set(sections())
+    assert {"Settings", "Materials", "Sites", "Supply", "Processes", "Recipes", "CapacityProfile",
+            "Lanes", "Demand", "Inventory", "ExportControls", "Policies", "Scenarios",
+            "ScenarioChanges"} <= names
+    assert names <= {s.name for s in SHEETS}
+
+
+VALUES = {"set", "scale", "ban", "quota", "tariff", "all"}     # in backticks, but values
+
+
+def columns_named(sheet: str, body: str) -> set[str]:
+    """The backticked names of the section's first sentence (from 'Sheet:' where a
+    section describes two sheets)."""
+    if f"{sheet}: " in body:
+        body = body.split(f"{sheet}: ", 1)[1]
+    sentence = re.split(r"\.\s+[A-Z]", body, maxsplit=1)[0]
+    return set(re.findall(r"`([a-z_]+)`", sentence)) - VALUES
+
+
+def test_every_contract_column_is_in_the_schema():
+    schema = {s.name: set(s.column_names) for s in SHEETS}
+    named = {sheet: columns_named(sheet, body) for sheet, body in sections().items()
+             if sheet != "Settings"}
+    assert named["Supply"] >= {"offer_id", "capacity", "min_quantity", "enabled"}
+    assert named["Recipes"] == {"process_id", "material_id", "input", "output"}
+    assert named["ScenarioChanges"] == {"scenario_id", "sheet", "id", "column", "op", "value"}
+    missing = sorted(f"{sheet}.{c}" for sheet, cols in named.items() for c in cols - schema[sheet])
+    assert not missing
+
+
+def test_every_contract_setting_is_in_the_schema():
+    keys = re.findall(r"^\| (\w+) \|", sections()["Settings"], flags=re.M)
+    assert set(keys) - {"key"} <= {s.key for s in SETTINGS}
+    assert "first_period" in keys and "time_limit_s" in keys
