@@ -1,10 +1,14 @@
 """The README's sheet guide is generated from the schema and must be current;
-CI runs exactly the README's test command."""
+CI runs exactly the README's test command; figures quoted in the docs are the
+committed baselines; inputs/README.md counts the example's rows."""
+
+import re
 
 import pytest
 
 from conftest import REPO
 from model.guide import render_into
+from model.regress import doc_figures
 from model.schema import SHEETS
 
 pytestmark = pytest.mark.unit
@@ -22,3 +26,31 @@ def test_ci_runs_the_readme_test_command():
     ci = (REPO / ".ci" / "run").read_text()
     command = next(line.strip() for line in ci.splitlines() if line.startswith("python3 -m venv"))
     assert command in readme
+
+
+def test_figures_quoted_in_the_docs_are_the_baselines():
+    """Every <!-- fig ... --> figure equals what the committed baselines say
+    (rewrite with: python -m model.regress.doc_figures)."""
+    stale = [str(p.relative_to(REPO)) for p in doc_figures.pages()
+             if doc_figures.render(p.read_text()) != p.read_text()]
+    assert not stale, "run: python -m model.regress.doc_figures"
+    table = (REPO / "docs" / "data-sources.md").read_text()
+    assert table.count("<!-- fig ") >= 25      # the results table is generated, not typed
+
+
+def test_a_stale_figure_is_rewritten():
+    text = "cost <!-- fig base objective M -->1.0 M<!-- /fig --> in all"
+    assert doc_figures.render(text) != text
+    assert doc_figures.render(doc_figures.render(text)) == doc_figures.render(text)
+
+
+def test_inputs_readme_counts_the_example_rows():
+    readme = (REPO / "inputs" / "README.md").read_text()
+    rows = {}
+    for names, counts in re.findall(r"^\| ([A-Za-z, ]+) \| ([\d, ]+) \|", readme, flags=re.M):
+        rows.update(zip((n.strip() for n in names.split(",")), (int(c) for c in counts.split(","))))
+    for csv in sorted((REPO / "inputs" / "example").glob("*.csv")):
+        lines = [ln for ln in csv.read_text().splitlines() if ln.strip()]
+        if csv.stem in rows:
+            assert rows[csv.stem] == len(lines) - 1, csv.stem
+    assert {"Settings", "Supply", "Demand", "Recipes"} <= set(rows)
