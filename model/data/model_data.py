@@ -22,6 +22,12 @@ from model.data.columns import keys, lists
 from model.schema import CHAIN_KINDS
 from model.validate.rules import active
 
+# An offer or process row that exists in a period (enabled, active) but has no decision
+# variable there: no capacity in the period, or (a process) one of its inputs can never reach
+# its site. A plain solve has nothing to decide for it; a risk solve still charges the fixed
+# cost of a first-stage commitment to it (docs/risk.md, model/risk/extensive.py).
+IDLE_COLUMNS = ["kind", "id", "period", "fixed", "row"]
+
 
 @dataclass
 class ModelData:
@@ -45,6 +51,9 @@ class ModelData:
     arrivals: pd.DataFrame       # var, key, coef, material, period, country, company
     problems: Problems = field(default_factory=Problems)
     provenance: object = None    # model.data.provenance.Provenance, when rules follow the material
+    idle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=IDLE_COLUMNS))
+                                 # kind, id, period, fixed, row: rows with a fixed cost that exist
+                                 # (enabled, active in the period) but have no decision there
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
@@ -86,13 +95,15 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in t["CapacityProfile"].to_dict("records"):
         profile.setdefault(rec["id"], {})[rec["period"]] = rec["capacity"]
 
-    offer_rows = []
+    offer_rows, idle = [], []
     for rec in t["Supply"].to_dict("records"):
         over = profile.get(rec["offer_id"], {})
         binary = rec["fixed_cost"] > 0 or rec["min_quantity"] > 0
         for p in _periods_of(rec, periods):
             cap = over.get(p, rec["capacity"])
             if cap <= 0:
+                if rec["fixed_cost"] > 0:
+                    idle.append(("offer", rec["offer_id"], p, rec["fixed_cost"], rec[ROW]))
                 continue
             if rec["min_quantity"] > cap:
                 problems.warn("Supply", rec[ROW], "min_quantity", rec["min_quantity"],
@@ -140,16 +151,18 @@ def prepare(wb: Workbook) -> ModelData:
 
     proc_rows = []
     for rec in t["Processes"].to_dict("records"):
-        if rec["process_id"] not in runnable:
+        runs = rec["process_id"] in runnable
+        if not runs:
             problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
                           "can never run: one of its inputs can never reach its site")
-            continue
         over = profile.get(rec["process_id"], {})
         for p in _periods_of(rec, periods):
             cap = over.get(p, rec["capacity"])
-            if cap > 0:
+            if runs and cap > 0:
                 proc_rows.append((rec["process_id"], p, rec["site_id"], cap, rec["unit_cost"],
                                   rec["fixed_cost"], rec["fixed_cost"] > 0, rec[ROW]))
+            elif rec["fixed_cost"] > 0:
+                idle.append(("process", rec["process_id"], p, rec["fixed_cost"], rec[ROW]))
     processes = pd.DataFrame(proc_rows, columns=["process", "period", "site", "cap", "unit_cost",
                                                  "fixed", "binary", "row"]).astype({"binary": bool})
     recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
@@ -211,6 +224,7 @@ def prepare(wb: Workbook) -> ModelData:
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
                      arrivals, problems)
     data.provenance = prepare_provenance(wb, data, problems)
+    data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
     return data
 
 
