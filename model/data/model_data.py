@@ -28,7 +28,6 @@ from model.validate.rules import active
 # cost of a first-stage commitment to it (docs/risk.md, model/risk/extensive.py).
 IDLE_COLUMNS = ["kind", "id", "period", "fixed", "row"]
 
-
 @dataclass
 class ModelData:
     periods: list[int]
@@ -48,9 +47,11 @@ class ModelData:
     export_limits: pd.DataFrame  # rule, period, measure, limit, row
     export_cover: pd.DataFrame   # rule, period, lane, material (the covered shipments)
     policy_rows: pd.DataFrame    # key, rule, kind, material, period, who, value, row
-    arrivals: pd.DataFrame       # var, key, coef, material, period, country, company
+    arrivals: pd.DataFrame       # var, key, coef, material, period, country, company, site, origin, via
     problems: Problems = field(default_factory=Problems)
     provenance: object = None    # model.data.provenance.Provenance, when rules follow the material
+    demand_sites: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["site", "material"]))
+                                 # site, material: the demand sites (``demand_sites``)
     idle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=IDLE_COLUMNS))
                                  # kind, id, period, fixed, row: rows with a fixed cost that exist
                                  # (enabled, active in the period) but have no decision there
@@ -72,6 +73,14 @@ class ModelData:
         out = self.balance.copy()
         out["cost"] = out["material"].map(cost).astype(float)
         return out
+
+
+def demand_sites(demand: pd.DataFrame) -> pd.DataFrame:
+    """The one definition of a demand site (contract, Policies): a (site, material) with a
+    Demand row, in any period, of any quantity, 0 included. Policies, arrivals, their shares,
+    the KPIs and the risk report all count arrivals at these sites, and nowhere else."""
+    pairs = sorted(set(zip(demand["site_id"], demand["material_id"])))
+    return pd.DataFrame(pairs, columns=["site", "material"])
 
 
 def _periods_of(rec, periods):
@@ -217,12 +226,12 @@ def prepare(wb: Workbook) -> ModelData:
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
                                                          ref, problems)
-    demand_pairs = set(zip(dem["site_id"], dem["material_id"]))   # every row, quantity 0 too
-    policy_rows, arrivals = _policies(t["Policies"], demand_pairs, offers, processes, recipe, ship,
-                                      sites, periods, problems)
+    dsites = demand_sites(dem)
+    policy_rows, arrivals = _policies(t["Policies"], set(zip(dsites["site"], dsites["material"])),
+                                      offers, processes, recipe, ship, sites, periods, problems)
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
-                     arrivals, problems)
+                     arrivals, problems, demand_sites=dsites)
     data.provenance = prepare_provenance(wb, data, problems)
     data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
     return data
@@ -266,24 +275,30 @@ def _export_controls(rules, ship, sites, periods, ref, problems):
     return limits, cover, ship
 
 
+ARRIVAL_COLUMNS = ["var", "key", "coef", "material", "period", "country", "company", "site",
+                   "origin", "via"]
+
+
 def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems):
-    """Arrival terms at demand sites (a site with any Demand row for the
-    material, even of quantity 0) and one row per rule, material, period, who."""
+    """Arrival terms at demand sites (``demand_sites``: every Demand row, even of quantity 0)
+    and one row per rule, material, period, who. A term is x[var, key] * coef t of material
+    arriving at ``site`` from ``origin`` (whose country and company it counts for) ``via`` a
+    purchase or a process output at the site, or a lane into it."""
     country, company = sites["country"].to_dict(), sites["company"].to_dict()
     terms = []
     for o, p, s_, k in zip(*lists(offers, "offer", "period", "site", "material")):
         if (s_, k) in dsites:
-            terms.append(("buy", (o, p), 1.0, k, p, country[s_], company[s_]))
+            terms.append(("buy", (o, p), 1.0, k, p, country[s_], company[s_], s_, s_, "purchase"))
     outs = recipe[recipe["output"] > 0]
     made = processes.merge(outs, on="process")
     for q, p, s_, k, out in zip(*lists(made, "process", "period", "site", "material", "output")):
         if (s_, k) in dsites:
-            terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_]))
+            terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_], s_, s_,
+                          "process"))
     for lane, k, p, a, b in zip(*lists(ship, "lane", "material", "period", "from_site", "to_site")):
         if (b, k) in dsites:
-            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a]))
-    arrivals = pd.DataFrame(terms, columns=["var", "key", "coef", "material", "period", "country",
-                                            "company"])
+            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a], b, a, "lane"))
+    arrivals = pd.DataFrame(terms, columns=ARRIVAL_COLUMNS)
     demanded = sorted({k for _, k in dsites})
     # who arrives, per (material, period): grouped once, looked up per rule
     groups = arrivals.groupby(["material", "period"])

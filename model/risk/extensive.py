@@ -63,6 +63,7 @@ import pyomo.environ as pyo
 
 from model.build import FAMILIES, costs, variables
 from model.build.expr import add_constraint, linear
+from model.results import arrivals
 from model.solve.handover import Compiled, compile_model
 from model.solve.highs import Solution, SolveOptions, solve
 
@@ -376,25 +377,17 @@ class RiskResult:
         return out[(out["cost"].abs() > 1e-9)].reset_index(drop=True)
 
     def arrivals_by_country(self) -> pd.DataFrame:
+        """Arrivals at demand sites by origin country in each scenario (model.results.arrivals)."""
         frames = []
         for i, (sid, data) in enumerate(zip(self.ext.ids, self.ext.datas)):
             a = data.arrivals
-            if a.empty:
-                continue
-            x = np.array([self.value(i, v, k) for v, k in zip(a["var"], a["key"])])
-            frames.append(pd.DataFrame({"scenario": sid, "material": a["material"],
-                                        "period": a["period"], "country": a["country"],
-                                        "arrivals_t": a["coef"] * x}))
+            values = [self.value(i, v, k) for v, k in zip(a["var"], a["key"])]
+            frames.append(arrivals.by_country(arrivals.detail(data, values)))
+        frames = [f.assign(scenario=sid) for sid, f in zip(self.ext.ids, frames) if len(f)]
         if not frames:
-            return pd.DataFrame(columns=["scenario", "material", "period", "country", "arrivals_t",
-                                         "share"])
-        keys = ["scenario", "material", "period"]
-        out = pd.concat(frames, ignore_index=True).groupby(
-            [*keys, "country"], sort=False, as_index=False)["arrivals_t"].sum()
-        total = out.groupby(keys, sort=False)["arrivals_t"].transform("sum")
-        out["arrivals_t"] = out["arrivals_t"].round(7)
-        out["share"] = np.where(total > 1e-9, out["arrivals_t"] / total.where(total > 1e-9, 1), 0.0)
-        return out[out["arrivals_t"] > 0].reset_index(drop=True)
+            return pd.DataFrame(columns=["scenario", *arrivals.BY_COUNTRY_COLUMNS])
+        out = pd.concat(frames, ignore_index=True)
+        return out[["scenario", *arrivals.BY_COUNTRY_COLUMNS]]
 
     def demand_table(self) -> pd.DataFrame:
         frames = []
