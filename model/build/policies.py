@@ -27,7 +27,8 @@ def add(m, data) -> int:
         return 0
     arr = data.arrivals
     by_kp: dict = {}
-    for var, key, coef, k, p, country, company in zip(*lists(arr, *arr.columns)):
+    for var, key, coef, k, p, country, company in zip(*lists(arr, "var", "key", "coef", "material",
+                                                              "period", "country", "company")):
         by_kp.setdefault((k, p), []).append((getattr(m, var)[key], coef, country, company))
     rows = {}
     for key, kind, k, p, by, who, value in zip(*lists(pol, "key", "kind", "material", "period",

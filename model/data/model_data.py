@@ -22,6 +22,11 @@ from model.data.columns import keys, lists
 from model.schema import CHAIN_KINDS
 from model.validate.rules import active
 
+# An offer or process row that exists in a period (enabled, active) but has no decision
+# variable there: no capacity in the period, or (a process) one of its inputs can never reach
+# its site. A plain solve has nothing to decide for it; a risk solve still charges the fixed
+# cost of a first-stage commitment to it (docs/risk.md, model/risk/extensive.py).
+IDLE_COLUMNS = ["kind", "id", "period", "fixed", "row"]
 
 @dataclass
 class ModelData:
@@ -42,9 +47,14 @@ class ModelData:
     export_limits: pd.DataFrame  # rule, period, measure, limit, row
     export_cover: pd.DataFrame   # rule, period, lane, material (the covered shipments)
     policy_rows: pd.DataFrame    # key, rule, kind, material, period, who, value, row
-    arrivals: pd.DataFrame       # var, key, coef, material, period, country, company
+    arrivals: pd.DataFrame       # var, key, coef, material, period, country, company, site, origin, via
     problems: Problems = field(default_factory=Problems)
     provenance: object = None    # model.data.provenance.Provenance, when rules follow the material
+    demand_sites: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["site", "material"]))
+                                 # site, material: the demand sites (``demand_sites``)
+    idle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=IDLE_COLUMNS))
+                                 # kind, id, period, fixed, row: rows with a fixed cost that exist
+                                 # (enabled, active in the period) but have no decision there
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
@@ -63,6 +73,14 @@ class ModelData:
         out = self.balance.copy()
         out["cost"] = out["material"].map(cost).astype(float)
         return out
+
+
+def demand_sites(demand: pd.DataFrame) -> pd.DataFrame:
+    """The one definition of a demand site (contract, Policies): a (site, material) with a
+    Demand row, in any period, of any quantity, 0 included. Policies, arrivals, their shares,
+    the KPIs and the risk report all count arrivals at these sites, and nowhere else."""
+    pairs = sorted(set(zip(demand["site_id"], demand["material_id"])))
+    return pd.DataFrame(pairs, columns=["site", "material"])
 
 
 def _periods_of(rec, periods):
@@ -86,13 +104,15 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in t["CapacityProfile"].to_dict("records"):
         profile.setdefault(rec["id"], {})[rec["period"]] = rec["capacity"]
 
-    offer_rows = []
+    offer_rows, idle = [], []
     for rec in t["Supply"].to_dict("records"):
         over = profile.get(rec["offer_id"], {})
         binary = rec["fixed_cost"] > 0 or rec["min_quantity"] > 0
         for p in _periods_of(rec, periods):
             cap = over.get(p, rec["capacity"])
             if cap <= 0:
+                if rec["fixed_cost"] > 0:
+                    idle.append(("offer", rec["offer_id"], p, rec["fixed_cost"], rec[ROW]))
                 continue
             if rec["min_quantity"] > cap:
                 problems.warn("Supply", rec[ROW], "min_quantity", rec["min_quantity"],
@@ -140,16 +160,18 @@ def prepare(wb: Workbook) -> ModelData:
 
     proc_rows = []
     for rec in t["Processes"].to_dict("records"):
-        if rec["process_id"] not in runnable:
+        runs = rec["process_id"] in runnable
+        if not runs:
             problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
                           "can never run: one of its inputs can never reach its site")
-            continue
         over = profile.get(rec["process_id"], {})
         for p in _periods_of(rec, periods):
             cap = over.get(p, rec["capacity"])
-            if cap > 0:
+            if runs and cap > 0:
                 proc_rows.append((rec["process_id"], p, rec["site_id"], cap, rec["unit_cost"],
                                   rec["fixed_cost"], rec["fixed_cost"] > 0, rec[ROW]))
+            elif rec["fixed_cost"] > 0:
+                idle.append(("process", rec["process_id"], p, rec["fixed_cost"], rec[ROW]))
     processes = pd.DataFrame(proc_rows, columns=["process", "period", "site", "cap", "unit_cost",
                                                  "fixed", "binary", "row"]).astype({"binary": bool})
     recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
@@ -204,13 +226,14 @@ def prepare(wb: Workbook) -> ModelData:
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
                                                          ref, problems)
-    demand_pairs = set(zip(dem["site_id"], dem["material_id"]))   # every row, quantity 0 too
-    policy_rows, arrivals = _policies(t["Policies"], demand_pairs, offers, processes, recipe, ship,
-                                      sites, periods, problems)
+    dsites = demand_sites(dem)
+    policy_rows, arrivals = _policies(t["Policies"], set(zip(dsites["site"], dsites["material"])),
+                                      offers, processes, recipe, ship, sites, periods, problems)
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
-                     arrivals, problems)
+                     arrivals, problems, demand_sites=dsites)
     data.provenance = prepare_provenance(wb, data, problems)
+    data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
     return data
 
 
@@ -252,24 +275,30 @@ def _export_controls(rules, ship, sites, periods, ref, problems):
     return limits, cover, ship
 
 
+ARRIVAL_COLUMNS = ["var", "key", "coef", "material", "period", "country", "company", "site",
+                   "origin", "via"]
+
+
 def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems):
-    """Arrival terms at demand sites (a site with any Demand row for the
-    material, even of quantity 0) and one row per rule, material, period, who."""
+    """Arrival terms at demand sites (``demand_sites``: every Demand row, even of quantity 0)
+    and one row per rule, material, period, who. A term is x[var, key] * coef t of material
+    arriving at ``site`` from ``origin`` (whose country and company it counts for) ``via`` a
+    purchase or a process output at the site, or a lane into it."""
     country, company = sites["country"].to_dict(), sites["company"].to_dict()
     terms = []
     for o, p, s_, k in zip(*lists(offers, "offer", "period", "site", "material")):
         if (s_, k) in dsites:
-            terms.append(("buy", (o, p), 1.0, k, p, country[s_], company[s_]))
+            terms.append(("buy", (o, p), 1.0, k, p, country[s_], company[s_], s_, s_, "purchase"))
     outs = recipe[recipe["output"] > 0]
     made = processes.merge(outs, on="process")
     for q, p, s_, k, out in zip(*lists(made, "process", "period", "site", "material", "output")):
         if (s_, k) in dsites:
-            terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_]))
+            terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_], s_, s_,
+                          "process"))
     for lane, k, p, a, b in zip(*lists(ship, "lane", "material", "period", "from_site", "to_site")):
         if (b, k) in dsites:
-            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a]))
-    arrivals = pd.DataFrame(terms, columns=["var", "key", "coef", "material", "period", "country",
-                                            "company"])
+            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a], b, a, "lane"))
+    arrivals = pd.DataFrame(terms, columns=ARRIVAL_COLUMNS)
     demanded = sorted({k for _, k in dsites})
     # who arrives, per (material, period): grouped once, looked up per rule
     groups = arrivals.groupby(["material", "period"])

@@ -13,6 +13,7 @@ import pandas as pd
 from model.build.costs import CATEGORIES
 from model.build.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
+from model.results import arrivals
 from model.results.provenance import provenance_tables
 
 TOL = 1e-9
@@ -137,14 +138,9 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
                         "discarded_t": take("discard", data.keys("balance", POINT))})
     tables["Discards"] = dis[dis["discarded_t"] > 0].reset_index(drop=True)
 
-    arr = data.arrivals.copy()
-    arr["t"] = arr["coef"].to_numpy() * val.take_mixed(arr["var"].tolist(), arr["key"].tolist())
-    by = arr.groupby(["material", "period", "country"], as_index=False)["t"].sum()
-    by = by[by["t"] > 0]
-    total = by.groupby(["material", "period"])["t"].transform("sum")
-    tables["ArrivalsByCountry"] = pd.DataFrame({
-        "material_id": by["material"], "period": by["period"], "country": by["country"],
-        "arrivals_t": by["t"], "share": by["t"] / total}).reset_index(drop=True)
+    arr = data.arrivals
+    tables["ArrivalsByCountry"] = arrivals.by_country(arrivals.detail(
+        data, val.take_mixed(arr["var"].tolist(), arr["key"].tolist())))
 
     c = built.costs.copy()
     c["value"] = c["coef"].to_numpy() * val.take_mixed(c["var"].tolist(), c["key"].tolist())

@@ -7,9 +7,13 @@ with a horizon row whose period is ``"all"`` (``ALL``).
 
 Definitions (docs/report.md gives them with examples):
 
-- *arrivals*: material reaching a site that has demand for it, bought or
+- *arrivals*: material reaching a demand site of it (a site with a Demand row
+  for the material, in any period, of any quantity, 0 included), bought or
   made there (origin: that site) or shipped in by lane (origin: the shipping
-  site) - the quantity the contract's share policies speak of.
+  site) - the quantity the contract's share policies speak of, evaluated by
+  ``model.results.arrivals`` from the very terms the policies constrain. A
+  material with arrivals but no demand in a period still gets its KPI row
+  (0 t demand).
 - *share* of a country or company: its arrivals / all arrivals of the
   material in the period (or over the horizon).
 - *HHI* (Herfindahl-Hirschman index): sum over origins of (100 x share)^2,
@@ -40,63 +44,39 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.results import arrivals as arr
+
 ALL = "all"
 UNALLOCATED = "(unallocated)"
 HHI_HIGH = 2500.0          # highly concentrated above this
 CONTROLLED_HIGH = 0.5      # more than half from controlled countries
 TOL = 1e-6
 
-DETAIL_COLUMNS = ["material_id", "period", "site_id", "origin_site", "country", "company", "via",
-                  "arrivals_t"]
-
 
 def _empty(columns) -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series([], dtype=object) for c in columns})
 
 
-def demand_pairs(data) -> set[tuple[str, str]]:
-    return set(zip(data.demand["site"], data.demand["material"]))
+def _by_period(frame: pd.DataFrame, first=(), then=(), ascending=()) -> pd.DataFrame:
+    """frame sorted by the columns ``first``, then period (the horizon row ``all`` after the
+    periods), then ``then`` (``ascending``: one flag for each of ``then``)."""
+    h = frame["period"].eq(ALL)
+    keyed = frame.assign(_h=h, _p=pd.to_numeric(frame["period"].where(~h, None), errors="coerce"))
+    out = keyed.sort_values([*first, "_h", "_p", *then],
+                            ascending=[True] * (len(first) + 2) + list(ascending or [True] * len(then)),
+                            kind="stable")
+    return out.drop(columns=["_h", "_p"])
 
 
 def demanded_materials(data) -> list[str]:
-    return sorted(set(data.demand["material"]))
-
-
-def _in_pairs(sites: pd.Series, materials: pd.Series, pairs: pd.MultiIndex) -> np.ndarray:
-    return pd.MultiIndex.from_arrays([sites, materials]).isin(pairs)
-
-
-# result table, destination and origin site columns, how it arrives, quantity column
-ARRIVAL_SOURCES = (("Purchases", "site_id", "site_id", "purchase", "quantity_t"),
-                   ("ProcessFlows", "site_id", "site_id", "process", "produced_t"),
-                   ("Shipments", "to_site", "from_site", "lane", "quantity_t"))
+    """Materials with a demand site (model.data.model_data.demand_sites)."""
+    return sorted(set(data.demand_sites["material"]))
 
 
 def arrivals(tables: dict, data) -> pd.DataFrame:
-    """Every arrival at a demand site: where it goes, where it comes from, t."""
-    pairs = pd.MultiIndex.from_tuples(sorted(demand_pairs(data))) if len(data.demand) else \
-        pd.MultiIndex.from_arrays([[], []])
-    sites = data.sites
-
-    def part(frame, dest: str, origin: str, via: str, qty: str) -> pd.DataFrame:
-        """Rows of a result table arriving at a demand site of their material."""
-        f = frame[(frame[qty] > 0).to_numpy() & _in_pairs(frame[dest], frame["material_id"], pairs)]
-        return pd.DataFrame({
-            "material_id": f["material_id"], "period": f["period"], "site_id": f[dest],
-            "origin_site": f[origin], "country": f[origin].map(sites["country"]),
-            "company": f[origin].map(sites["company"]), "via": via,
-            "arrivals_t": f[qty].astype(float)})
-
-    parts = []
-    for name, dest, origin, via, qty in ARRIVAL_SOURCES:
-        frame = tables.get(name)
-        if frame is not None and len(frame):
-            parts.append(part(frame, dest, origin, via, qty))
-    parts = [p for p in parts if len(p)]
-    if not parts:
-        return _empty(DETAIL_COLUMNS)
-    out = pd.concat(parts, ignore_index=True)
-    out = out[out["arrivals_t"] > 0]
+    """Every arrival at a demand site: where it goes, where it comes from, t
+    (``model.results.arrivals``: the terms the policies constrain, read from the tables)."""
+    out = arr.detail(data, arr.values_from_tables(tables, data))
     return out.sort_values(["material_id", "period", "site_id", "origin_site", "via"],
                            kind="stable").reset_index(drop=True)
 
@@ -112,10 +92,7 @@ def shares(detail: pd.DataFrame, by: str) -> pd.DataFrame:
     hor["period"] = ALL
     out = pd.concat([per.astype({"period": object}), hor[per.columns]], ignore_index=True)
     out["share"] = out["arrivals_t"] / out.groupby(["material_id", "period"])["arrivals_t"].transform("sum")
-    out["_h"] = out["period"].eq(ALL)
-    out["_p"] = pd.to_numeric(out["period"].where(~out["_h"], None), errors="coerce")
-    out = out.sort_values(["material_id", "_h", "_p", "arrivals_t", by],
-                          ascending=[True, True, True, False, True], kind="stable")
+    out = _by_period(out, ["material_id"], ["arrivals_t", by], [False, True])
     return out[cols].reset_index(drop=True)
 
 
@@ -368,13 +345,33 @@ def _concentration(sh: pd.DataFrame, by: str) -> dict[tuple, tuple]:
     return out
 
 
+def _with_arrival_rows(u: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
+    """The rows of ``unmet`` and a row of 0 t demand for each (material, period) and material
+    that has arrivals but no demand: a demand site of 0 t (say, a site that only keeps a
+    stock floor) is a demand site, and its arrivals count like any other."""
+    if detail.empty:
+        return u
+    have = set(zip(u["material_id"], u["period"]))
+    keys = list(dict.fromkeys(zip(detail["material_id"], detail["period"])))
+    keys += [(k, ALL) for k in dict.fromkeys(detail["material_id"])]
+    extra = [(k, p) for k, p in keys if (k, p) not in have]
+    if not extra:
+        return u
+    zero = pd.DataFrame([(k, p, 0.0, 0.0, 0.0, 0.0) for k, p in extra], columns=u.columns)
+    out = pd.concat([u, zero], ignore_index=True) if len(u) else zero
+    # the order of unmet(): every period row (by material, period), then the horizon rows
+    h = out["period"].eq(ALL)
+    return pd.concat([_by_period(out[~h], ["material_id"]), _by_period(out[h], ["material_id"])],
+                     ignore_index=True)
+
+
 def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
               cpt: pd.DataFrame | None = None, stock: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per demanded material and period, plus a horizon row (period ``all``)."""
-    u = unmet(tables)
+    detail = arrivals(tables, data) if detail is None else detail
+    u = _with_arrival_rows(unmet(tables), detail)
     if u.empty:
         return _empty(KPI_COLUMNS)
-    detail = arrivals(tables, data) if detail is None else detail
     by_country = _concentration(shares(detail, "country"), "country")
     by_company = _concentration(shares(detail, "company"), "company")
     if len(detail):

@@ -11,11 +11,19 @@ variables and constraint families built from that scenario's ModelData
 (``variables.add(block, data_s)``, ``family.add(block, data_s)``), linked to
 the first stage:
 
-    block_s.use_offer[o,p] = use[o,p]     (link_use; keys the scenario has, and
-                                            only where the offer can deliver its
-                                            minimum: min_quantity <= cap_s[o,p])
+    block_s.use_offer[o,p] = use[o,p]     (link_use; keys the scenario has)
     block_s.run_on[q,p]    = on[q,p]      (link_on)
     block_s.buy[o,p]      <= reserve[o,p] (reserved; offers with a reservation cost)
+    block_s.idle_use[o,p]  = use[o,p]     (link_idle_use) and
+    block_s.idle_on[q,p]   = on[q,p]      (link_idle_on): a committed row that exists in s
+                                          (enabled, active) but has no decision there (no
+                                          capacity, or an input that can never reach the
+                                          plant: ModelData.idle); its fixed cost is in C_s
+
+A commitment holds in every scenario: a committed offer takes its minimum, or
+all the supplier can deliver where its capacity in s is below the minimum
+(min_quantity clipped to cap_s[o,p], ``deliverable``), and its fixed cost is
+charged wherever the row exists, whether or not it can deliver or run there.
 
 Costs (discounted with delta_p):
 
@@ -43,6 +51,7 @@ adds ``eta + 1/(1-alpha) sum_s p_s u_s <= epsilon`` (cvar_cap).
 
 from __future__ import annotations
 
+import copy
 import gc
 import math
 import time
@@ -54,6 +63,7 @@ import pyomo.environ as pyo
 
 from model.build import FAMILIES, costs, variables
 from model.build.expr import add_constraint, linear
+from model.results import arrivals
 from model.solve.handover import Compiled, compile_model
 from model.solve.highs import Solution, SolveOptions, solve
 
@@ -137,19 +147,23 @@ def build_extensive(first: FirstStage, ids, probs, datas, *, risk_weight: float 
         reserved = set(rkeys)
         for i, data in enumerate(datas):
             blk = m.sc[i]
+            data = deliverable(data)
             variables.add(blk, data)
             for family in FAMILIES.values():
                 family.add(blk, data)
             table = costs.cost_table(data) if cost_tables is None else cost_tables[i]
             # reservations are first-stage decisions here (m.reserve), not a cost of buying
             table = table[table["category"] != "reservation"]
+            idle = _idle(m, blk, data)
+            if len(idle):
+                table = pd.concat([table, idle], ignore_index=True)
             tables.append(table)
             blk.cost = pyo.Expression(expr=linear(
                 (coef * disc, getattr(blk, var)[key])
                 for var, key, coef, disc in zip(table["var"], table["key"], table["coef"],
                                                 table["discount"])
                 if blk.component(var) is not None))
-            _link(m, blk, data, reserved)
+            _link(m, blk, reserved)
         exp = m.first_cost + sum(p * m.sc[i].cost for i, p in enumerate(probs))
         if has_cvar:
             m.eta = pyo.Var(domain=pyo.Reals)
@@ -186,11 +200,51 @@ def _fix(m, fixed: Fixed) -> None:
             var[key].setub(v)
 
 
-def _link(m, blk, data, reserved) -> None:
-    o = data.offers[data.offers["binary"]]
-    usable = {k: mq <= cap for k, mq, cap in zip(zip(o["offer"], o["period"]), o["minq"], o["cap"])}
+def deliverable(data):
+    """The scenario's data as its block is built: min_quantity clipped to the capacity of
+    the period, so a committed offer takes its minimum or all the supplier can deliver
+    (take-or-pay). Without it a commitment would make a scenario whose capacity is below
+    the minimum infeasible; with it the commitment, and its fixed cost, stand there too."""
+    o = data.offers
+    short = o["minq"].to_numpy(float) > o["cap"].to_numpy(float)
+    if not short.any():
+        return data
+    out = copy.copy(data)
+    out.offers = o.assign(minq=np.minimum(o["minq"].to_numpy(float), o["cap"].to_numpy(float)))
+    return out
+
+
+# ModelData.idle kind -> (first-stage binary, block copy, cost category)
+IDLE = {"offer": ("use", "idle_use", "offer_fixed"), "process": ("on", "idle_on", "process_fixed")}
+
+
+def _idle(m, blk, data) -> pd.DataFrame:
+    """Committed rows that exist in this scenario but have no decision in it (no capacity,
+    or a process none of whose feed can reach it): a copy of the first-stage binary in the
+    block, linked to it, and its fixed cost as cost-table rows of the block."""
+    parts = []
+    idle = data.idle
+    for kind, (first_var, var, category) in IDLE.items():
+        part = idle[(idle["kind"] == kind).to_numpy()]
+        committed = getattr(m, first_var)
+        part = part[[k in committed for k in zip(part["id"], part["period"])]]
+        if part.empty:
+            continue
+        keys = list(zip(part["id"], part["period"]))
+        copy_ = variables.declare(blk, var, keys)
+        add_constraint(blk, f"link_{var}", {k: (0.0, [(1.0, copy_[k]), (-1.0, committed[k])], 0.0)
+                                           for k in keys},
+                       "a commitment stands where the row exists but cannot deliver or run")
+        parts.append(pd.DataFrame({"var": var, "key": keys, "category": category,
+                                   "period": part["period"].to_numpy(),
+                                   "coef": part["fixed"].to_numpy(float),
+                                   "discount": part["period"].map(data.delta).to_numpy(float)}))
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
+
+
+def _link(m, blk, reserved) -> None:
     add_constraint(blk, "link_use", {k: (0.0, [(1.0, blk.use_offer[k]), (-1.0, m.use[k])], 0.0)
-                                     for k in blk.use_offer if usable.get(k, True)},
+                                     for k in blk.use_offer},
                    "use as decided in the first stage")
     add_constraint(blk, "link_on", {k: (0.0, [(1.0, blk.run_on[k]), (-1.0, m.on[k])], 0.0)
                                     for k in blk.run_on}, "on as decided in the first stage")
@@ -323,25 +377,17 @@ class RiskResult:
         return out[(out["cost"].abs() > 1e-9)].reset_index(drop=True)
 
     def arrivals_by_country(self) -> pd.DataFrame:
+        """Arrivals at demand sites by origin country in each scenario (model.results.arrivals)."""
         frames = []
         for i, (sid, data) in enumerate(zip(self.ext.ids, self.ext.datas)):
             a = data.arrivals
-            if a.empty:
-                continue
-            x = np.array([self.value(i, v, k) for v, k in zip(a["var"], a["key"])])
-            frames.append(pd.DataFrame({"scenario": sid, "material": a["material"],
-                                        "period": a["period"], "country": a["country"],
-                                        "arrivals_t": a["coef"] * x}))
+            values = [self.value(i, v, k) for v, k in zip(a["var"], a["key"])]
+            frames.append(arrivals.by_country(arrivals.detail(data, values)))
+        frames = [f.assign(scenario=sid) for sid, f in zip(self.ext.ids, frames) if len(f)]
         if not frames:
-            return pd.DataFrame(columns=["scenario", "material", "period", "country", "arrivals_t",
-                                         "share"])
-        keys = ["scenario", "material", "period"]
-        out = pd.concat(frames, ignore_index=True).groupby(
-            [*keys, "country"], sort=False, as_index=False)["arrivals_t"].sum()
-        total = out.groupby(keys, sort=False)["arrivals_t"].transform("sum")
-        out["arrivals_t"] = out["arrivals_t"].round(7)
-        out["share"] = np.where(total > 1e-9, out["arrivals_t"] / total.where(total > 1e-9, 1), 0.0)
-        return out[out["arrivals_t"] > 0].reset_index(drop=True)
+            return pd.DataFrame(columns=["scenario", *arrivals.BY_COUNTRY_COLUMNS])
+        out = pd.concat(frames, ignore_index=True)
+        return out[["scenario", *arrivals.BY_COUNTRY_COLUMNS]]
 
     def demand_table(self) -> pd.DataFrame:
         frames = []

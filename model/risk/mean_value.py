@@ -172,6 +172,8 @@ def mean_value_data(datas, probs, workbooks=None) -> ModelData:
     data = ModelData(list(first.periods), delta, dict(first.settings), first.sites, materials,
                      offers, processes, recipe, ship, _lane_caps(datas, probs), stock, balance,
                      demand, limits, cover, _policy_rows(datas, probs), arrivals, Problems())
+    data.demand_sites = pd.concat([d.demand_sites for d in datas]).drop_duplicates().sort_values(
+        ["site", "material"]).reset_index(drop=True)
     if any(d.provenance is not None for d in datas):
         if workbooks is not None:
             data.provenance = prepare_provenance(_rules_workbook(workbooks, probs), data, Problems())

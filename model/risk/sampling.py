@@ -14,12 +14,14 @@ describing one outage do not count twice).
 A scenario is a list of ((kind, id, period), factor) with kind offer, process
 or lane, applied to the prepared data of the workbook (``apply_factors``):
 
-    cap[o,p] *= f;  min_quantity[o] = min(min_quantity[o], cap[o,p])   offers
+    cap[o,p] *= f                                                      offers
     cap[q,p] *= f                                                      processes
     cap[l,p] *= f   (an uncapped lane is shut by f = 0, untouched by f > 0)   lanes
 
 A committed offer (first-stage use = 1) must still take its minimum, or what
-the supplier can still deliver if that is less.
+the supplier can still deliver if that is less: the two-stage model clips
+min_quantity to the capacity in every scenario, sampled or from the workbook
+(``model.risk.extensive.deliverable``).
 
 Random numbers: ``numpy.random.default_rng(seed).random((n, events, periods))``,
 one draw per scenario, event and horizon period, in Events row order, whether
@@ -162,7 +164,6 @@ def apply_factors(data, factors):
         o = data.offers.copy()
         f = np.array([by["offer"].get(k, 1.0) for k in zip(o["offer"], o["period"])], dtype=float)
         o["cap"] = o["cap"].to_numpy(float) * f
-        o["minq"] = np.minimum(o["minq"].to_numpy(float), o["cap"].to_numpy(float))
         out.offers = o
     if by["process"]:
         q = data.processes.copy()

@@ -47,7 +47,7 @@ def _unmet_by_period(session: Session, x) -> pd.Series:
 
 def home_countries(data) -> list[str]:
     """Countries of the sites that have demand: the buyer's own."""
-    return sorted(set(data.demand["site"].map(data.sites["country"])))
+    return sorted(set(data.demand_sites["site"].map(data.sites["country"])))
 
 
 def stress(workbook, by: str = "country", periods=None, scenario: str | None = None,
