@@ -9,12 +9,12 @@ docs/verification.md "Tolerances").
 from __future__ import annotations
 
 import shutil
-import textwrap
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from conftest import REPO, solve_cli, write_workbook
+from conftest import REPO, solve_cli, with_cn
 from model.cli import main
 from model.read.from_csv import csv_folder_to_workbook
 from model.verify import verify_tables
@@ -22,7 +22,7 @@ from model.verify import verify_tables
 EXAMPLE_CSV = REPO / "inputs" / "example"
 
 
-def example_with(tmp_path, name: str, edit) -> "Path":  # noqa: F821
+def example_with(tmp_path, name: str, edit) -> Path:
     """The example's CSV folder copied to tmp_path, one sheet edited by
     ``edit(sheet_name, text) -> text``, turned into a workbook."""
     src = tmp_path / f"csv_{name}"
@@ -51,6 +51,14 @@ def run_cli(capsys, *argv: str) -> tuple[int, str]:
     return rc, out.out + out.err
 
 
+def refused(capsys, wb, *args: str) -> str:
+    """`sourcing solve` on wb: exit 2, no traceback; the printed text."""
+    rc, text = run_cli(capsys, "solve", str(wb), "-o", str(wb.with_name("r.xlsx")), "-q", *args)
+    assert rc == 2, text
+    assert "Traceback" not in text
+    return text
+
+
 # ----------------------------------------------------------------- case 1
 
 @pytest.mark.regression
@@ -73,6 +81,11 @@ def test_case1_huge_cost_plan_keeps_the_optimum(tmp_path):
     assert huge.table("Purchases").query("offer_id == 'MP_CONC'")["quantity_t"].sum() == 0
     assert huge.summary["unmet_demand_t"] == pytest.approx(off.summary["unmet_demand_t"], abs=1e-4)
     assert huge.summary["verification_ok"] is True
+    # ... and the report says the number is suspicious, naming the cell
+    warnings = huge.table("Warnings")
+    hit = warnings[(warnings["sheet"] == "Supply") & (warnings["row"] == 2)
+                   & (warnings["column"] == "unit_cost")]
+    assert len(hit) == 1 and float(hit["value"].iloc[0]) == 1e17
 
 
 @pytest.mark.unit
@@ -134,3 +147,159 @@ def test_case1_canonical_check_rejects_a_costlier_or_broken_plan():
     # of the 30 t: the demand row is broken by 9.9 t, 9.9 / 30 = 0.33 relative
     short = np.array([0.0, 20.0, 0.1])
     assert "breaks a row or bound by 0.33 (relative)" in departure(lp, short, 300.0, first)
+
+
+# ----------------------------------------------------------------- case 12
+
+@pytest.mark.unit
+def test_case12_huge_demand_quantity_names_the_cell(make_workbook, capsys):
+    """Demand quantity 1e308: HiGHS reads any bound of 1e20 or more as
+    infinite, so this row cannot be solved as written. Exit 2, naming the
+    cell (Demand row 2, quantity), no traceback."""
+    wb = make_workbook({"Demand": """
+        demand_id,site_id,material_id,period,quantity
+        D1,BUYER,OX,2025,1e308
+    """})
+    assert "Demand row 2, quantity 1e+308" in refused(capsys, wb)
+
+
+@pytest.mark.unit
+def test_case12_scale_of_1e12_names_the_cell(make_workbook, capsys):
+    """A scenario scaling the capacity 50,000 of Supply row 2 (an offer with a
+    minimum quantity, so its capacity is a coefficient of `buy <= cap * use`)
+    by 1e12 gives 5e16 t: HiGHS refuses coefficients of 1e15 or more. Exit 2,
+    naming the cell and the scenario, no traceback."""
+    wb = make_workbook({
+        "Supply": """
+            offer_id,site_id,material_id,capacity,unit_cost,min_quantity
+            MINE_OX,MINE,OX,50000,10,5
+        """,
+        "Scenarios": """
+            scenario_id,description
+            BIG,capacity x 1e12
+        """,
+        "ScenarioChanges": """
+            scenario_id,sheet,id,column,op,value
+            BIG,Supply,MINE_OX,capacity,scale,1e12
+        """,
+    })
+    text = refused(capsys, wb, "--scenario", "BIG")
+    assert "Supply row 2, capacity 5e+16" in text and 'scenario "BIG"' in text
+
+
+# ------------------------------------------- the same class: numbers HiGHS cannot take
+
+@pytest.mark.unit
+@pytest.mark.parametrize("price", ["1e20", "1e308"])
+def test_a_cost_highs_reads_as_infinite_is_refused(make_workbook, capsys, price):
+    """HiGHS reads a cost of 1e20 or more as infinite (it fixed MP_CONC at 0 and
+    the canonical pass then returned a plan 8.4e9 over the optimum). Refused,
+    naming the cell, with the way to rule an offer out."""
+    wb = make_workbook({"Supply": f"""
+        offer_id,site_id,material_id,capacity,unit_cost
+        MINE_OX,MINE,OX,100,10
+        GOLD_OX,MINE,OX,100,{price}
+    """})
+    text = refused(capsys, wb)
+    assert f"Supply row 3, unit_cost {float(price):g}" in text
+    assert "enabled to FALSE" in text
+
+
+@pytest.mark.unit
+def test_a_tariff_made_of_two_cells_is_screened(make_workbook, capsys):
+    """tariff_rate 1e12 (a fraction of reference_price) on a lane carrying OX,
+    whose reference_price is 1e9: 1e12 x 1e9 = 1e21 per t, beyond 1e20. Each
+    cell alone is only a warning; together they are refused, naming both."""
+    wb = make_workbook({
+        "Materials": """
+            material_id,name,reference_price,disposal_cost
+            OX,oxide,1e9,0
+        """,
+        "Lanes": """
+            lane_id,from_site,to_site,material_id,unit_cost,tariff_rate
+            L1,MINE,BUYER,OX,5,1e12
+        """,
+    })
+    text = refused(capsys, wb)
+    assert "Lanes row 2, tariff_rate 1000000000000: times the reference_price 1e+09 of OX " \
+           "(Materials row 2) plus the freight 5 makes 1e+21 per t" in text
+
+
+@pytest.mark.unit
+def test_a_price_plus_a_reservation_cost_is_screened(make_workbook, capsys):
+    """unit_cost 6e19 + reservation_cost 6e19 = 1.2e20 per t (a deterministic
+    solve charges both). Before: HiGHS read it as infinite and, with a stock
+    floor that forces a purchase, ended "HiGHS: Unknown", exit 1."""
+    wb = make_workbook({
+        "Supply": """
+            offer_id,site_id,material_id,capacity,unit_cost,reservation_cost
+            MINE_OX,MINE,OX,100,6e19,6e19
+        """,
+        "Inventory": """
+            site_id,material_id,min_stock
+            MINE,OX,10
+        """,
+    })
+    text = refused(capsys, wb)
+    assert "Supply row 2, unit_cost 6e+19: plus the reservation_cost 6e+19 makes 1.2e+20 per t" \
+        in text
+
+
+@pytest.mark.unit
+def test_what_only_the_model_adds_up_is_named_before_highs_sees_it(make_workbook, capsys):
+    """conftest.CN: CNX in China sells OX; lane L2 to BUYER. Freight 6e19 on L2 plus a Chinese export tariff of 1 x
+    the reference_price 6e19: 1.2e20 per t on the shipment, read as infinite by
+    HiGHS. Each cell is only a warning and the sum depends on which rules
+    cover which lane, so the last check before HiGHS names the decision."""
+    wb = make_workbook(with_cn(
+        Materials="""
+            material_id,name,reference_price,disposal_cost
+            OX,oxide,6e19,0
+        """,
+        Lanes="""
+            lane_id,from_site,to_site,material_id,unit_cost
+            L1,MINE,BUYER,OX,5
+            L2,CNX,BUYER,,6e19
+        """,
+        ExportControls="""
+            rule_id,exporter,material_id,importer,measure,value
+            T,CN,OX,US,tariff,1
+        """))
+    rc, text = run_cli(capsys, "solve", str(wb), "-o", str(wb.with_name("r.xlsx")))
+    assert rc == 1, text
+    assert "cost 1.2e+20 of ship[L2, OX, 2025]" in text
+    assert "Traceback" not in text
+
+
+@pytest.mark.unit
+def test_a_discount_rate_that_overflows_is_refused(make_workbook, capsys):
+    """discount_rate 1e12 over 2025-2060: (1 + 1e12)^35 = 1e420 overflows a
+    double (before: OverflowError, exit 1). Refused, naming the setting."""
+    wb = make_workbook({"Settings": """
+        key,value
+        first_period,2025
+        last_period,2060
+        unmet_penalty,1000
+        discount_rate,1e12
+    """})
+    text = refused(capsys, wb)
+    assert "Settings row 5, value 1000000000000: discount_rate makes the discount factor of " \
+           "2060 smaller than a double can hold" in text
+
+
+@pytest.mark.unit
+def test_a_discount_factor_below_1e_9_is_a_warning(make_workbook, capsys):
+    """discount_rate 100 over 2025-2030: 1 / 101^5 = 9.5e-11, so a cost in
+    2030 weighs 1e10 times less than in 2025: a warning, and the workbook is
+    still valid."""
+    wb = make_workbook({"Settings": """
+        key,value
+        first_period,2025
+        last_period,2030
+        unmet_penalty,1000
+        discount_rate,100
+    """})
+    rc, text = run_cli(capsys, "validate", str(wb))
+    assert rc == 0, text
+    assert "warning: Settings row 5, value 100: discount_rate makes the discount factor of " \
+           "2030 9.51e-11" in text

@@ -22,6 +22,7 @@ import highspy
 import numpy as np
 
 from model.solve.handover import INF, Compiled
+from model.solve.limits import beyond_limits
 from model.solve.plan_check import departure
 
 log = logging.getLogger(__name__)
@@ -93,6 +94,9 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
     start = time.perf_counter()
     try:
         h = new_highs(options)
+        beyond = beyond_limits(compiled)
+        if beyond:
+            raise ValueError(beyond)
         if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
             raise ValueError("HiGHS refused the model")
         h.run()
