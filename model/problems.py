@@ -46,6 +46,8 @@ class Problem:
 def _show(value: object) -> str:
     if isinstance(value, str):
         return f'"{value}"'
+    if isinstance(value, float) and abs(value) >= 1e15:
+        return f"{value:.15g}"      # 1e+17, not 100000000000000000
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

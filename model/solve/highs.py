@@ -14,6 +14,7 @@ at their optimal values (a second, warm-started solve).
 
 from __future__ import annotations
 
+import logging
 import time
 from dataclasses import dataclass, field
 
@@ -21,7 +22,10 @@ import highspy
 import numpy as np
 
 from model.solve.handover import INF, Compiled
+from model.solve.limits import beyond_limits
+from model.solve.plan_check import departure
 
+log = logging.getLogger(__name__)
 THREADS = 1
 SEED = 0
 MS = highspy.HighsModelStatus
@@ -90,6 +94,9 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
     start = time.perf_counter()
     try:
         h = new_highs(options)
+        beyond = beyond_limits(compiled)
+        if beyond:
+            raise ValueError(beyond)
         if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
             raise ValueError("HiGHS refused the model")
         h.run()
@@ -186,8 +193,11 @@ def _canonical(h, compiled: Compiled, sol: Solution) -> None:
     every optimal solution keeps a column with a nonzero reduced cost at its
     bound and a row with a nonzero dual at its limit, so those are fixed
     (HiGHS's presolve then removes most of the model). A row c.x <= optimum
-    (+ 1e-12 relative) guards the cost; the objective becomes sum_j w_j x_j.
-    Afterwards the model is restored.
+    (+ 1e-12 relative) over the columns left free guards the cost; the
+    objective becomes sum_j w_j x_j. The canonical plan is kept only if it
+    still costs the optimum and holds the model (``plan_check.departure``);
+    otherwise the first plan stays, and the reason is logged and kept in
+    ``sol.extra["canonical_discarded"]``. Afterwards the model is restored.
     """
     lp = compiled.lp
     n, m = lp.num_col_, lp.num_row_
@@ -210,26 +220,47 @@ def _canonical(h, compiled: Compiled, sol: Solution) -> None:
         tight = np.flatnonzero(np.abs(np.asarray(s.row_dual)) > tau).astype(np.int32)
         if len(tight):
             h.changeRowsBounds(len(tight), tight, act[tight], act[tight])
-    nz = np.flatnonzero(cost)
-    slack = 1e-12 * max(1.0, abs(optimum)) + 1e-9
-    h.addRow(-INF, optimum + slack, len(nz), nz.astype(np.int32), cost[nz])
+    else:
+        fix = np.zeros(0, dtype=np.int32)
+    constant = np.union1d(fix, np.flatnonzero(col_lo == col_hi))   # with the integers fixed
+    nz, rhs = _guard_row(cost, x, constant, optimum)
+    h.addRow(-INF, rhs, len(nz), nz, cost[nz])
     h.changeColsCost(n, cols, canonical_weights(compiled))
     h.run()
+    sol.extra["canonical"] = False
     if h.getModelStatus() == MS.kOptimal:
         s = h.getSolution()
-        sol.x = np.asarray(s.col_value, dtype=float)
-        sol.row_activity = np.asarray(s.row_value, dtype=float)[:m]
-        # the objective stays the optimum found; the canonical decisions cost at
-        # most 1e-12 (relative) more
-        sol.extra["canonical"] = True
-    else:
-        sol.extra["canonical"] = False
+        canon = np.asarray(s.col_value, dtype=float)
+        why = departure(lp, canon, optimum, x)
+        if why:
+            log.warning("canonical pass discarded, the first optimal plan is kept: %s", why)
+            sol.extra["canonical_discarded"] = why
+        else:
+            sol.x = canon
+            sol.row_activity = np.asarray(s.row_value, dtype=float)[:m]
+            # the objective stays the optimum found; the canonical decisions cost at
+            # most 1e-12 (relative) more
+            sol.extra["canonical"] = True
     h.deleteRows(1, np.array([m], dtype=np.int32))
     h.changeColsCost(n, cols, cost)
     h.changeColsBounds(n, cols, col_lo, col_hi)
     if m:
         h.changeRowsBounds(m, np.arange(m, dtype=np.int32), row_lo, row_hi)
     h.run()
+
+
+def _guard_row(cost: np.ndarray, x: np.ndarray, fixed: np.ndarray, optimum: float):
+    """The row that holds cost at the optimum: sum_j c_j x_j <= rhs over the
+    columns with a cost that are not fixed (at their bound by a nonzero reduced
+    cost, or integers fixed); the fixed ones are constants and go to the
+    right-hand side. A cost far larger than the others (1e17 per t on an
+    offer never used) then stays out of the row, whose scaling would otherwise
+    let HiGHS treat an excess of billions as within its tolerance."""
+    free = np.ones(len(cost), dtype=bool)
+    free[fixed] = False
+    nz = np.flatnonzero((cost != 0) & free).astype(np.int32)
+    slack = 1e-12 * max(1.0, abs(optimum)) + 1e-9
+    return nz, optimum - float(cost[~free] @ x[~free]) + slack
 
 
 def relaxation_values(sol: Solution, compiled: Compiled, rows, step: float = 1.0,

@@ -161,8 +161,12 @@ class Checker:
         self.slack += abs(coef) * self.inp.delta.get(p, 1.0) * self.tol.report_rounding / 2
 
     def money_tol(self) -> float:
+        """objective_rel x max(1, |objective|), plus the report's rounding
+        allowance capped at as much again: a cost coefficient, however large,
+        never widens the tolerance beyond twice the relative one."""
         scale = max([1.0] + [abs(v) for v in (self.objective, self.reported) if v is not None])
-        return self.tol.objective_rel * scale + self.slack
+        relative = self.tol.objective_rel * scale
+        return relative + min(self.slack, relative)
 
     def same(self, rec: dict, sheet: str, col: str, want, source: str, money: bool = False,
              label: str | None = None) -> None:

@@ -20,7 +20,9 @@ class Tolerance:
     constraint (its right-hand side or largest side). ``objective_rel``: money
     agrees when it differs by at most ``objective_rel * max(1, |objective|)``,
     plus half of ``report_rounding`` times every (discounted) cost coefficient
-    of the recomputation, since the report rounds quantities to that step."""
+    of the recomputation, since the report rounds quantities to that step; that
+    allowance is capped at ``objective_rel * max(1, |objective|)``, so no cost
+    coefficient can widen the money tolerance beyond twice the relative one."""
     quantity_abs: float = QUANTITY_ABS
     objective_rel: float = OBJECTIVE_REL
     report_rounding: float = REPORT_ROUNDING
