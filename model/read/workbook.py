@@ -47,9 +47,9 @@ def sha256_of(path: Path) -> str:
 def read_workbook(path: str | Path) -> Workbook:
     path = Path(path)
     safety.check_file(path)
-    known = {s.name.lower() for s in SHEETS}
+    known = {fold(s.name) for s in SHEETS}
     try:   # before any spreadsheet parser: defusedxml refuses entities and external references
-        findings, states = scan(path, lambda name: name.strip().lower() in known)
+        findings, states = scan(path, lambda name: fold(name) in known)
     except Exception as exc:
         raise input_error(path.name, f"unsafe or damaged workbook XML ({type(exc).__name__}: {exc})"
                           ) from None
@@ -58,19 +58,23 @@ def read_workbook(path: str | Path) -> Workbook:
     except Exception as exc:  # calamine raises its own error types
         raise input_error(path.name, f"cannot read the workbook: {exc}") from None
     problems = Problems()
-    present = {name.strip().lower(): name for name in book.sheet_names}
-    for lower, name in present.items():
-        if lower not in known and lower not in HELPER_SHEETS:
+    present, clashes = by_folded_name(book.sheet_names)
+    for name in book.sheet_names:
+        folded = fold(name)
+        if folded not in known and folded not in HELPER_SHEETS:
             problems.warn(name, None, None, None, "unknown sheet, ignored")
-    for lower, name in present.items():
-        if lower in known and states.get(name, "visible") != "visible":
+        elif folded in known and states.get(name, "visible") != "visible":
             problems.warn(name, None, None, None, "sheet is hidden in Excel; it is read all the same")
     flagged = {}
     for f in findings:
         flagged.setdefault(f.sheet, []).append(f)
     tables: dict[str, pd.DataFrame] = {}
     for sheet in SHEETS:
-        actual = present.get(sheet.name.lower())
+        if fold(sheet.name) in clashes:
+            problems.error(sheet.name, None, None, None, same_name(clashes[fold(sheet.name)]))
+            tables[sheet.name] = _empty(sheet)
+            continue
+        actual = present.get(fold(sheet.name))
         if actual is None:
             if sheet.required:
                 problems.error(sheet.name, None, None, None, "required sheet is missing"
@@ -88,6 +92,28 @@ def read_workbook(path: str | Path) -> Workbook:
     tables["Settings"] = _empty(next(s for s in SHEETS if s.name == "Settings"))
     problems.raise_if_errors()
     return Workbook(path, sha256_of(path), tables, settings, setting_rows, problems)
+
+
+def fold(name) -> str:
+    """A sheet name as the contract matches it: trimmed, case ignored."""
+    return str(name).strip().casefold()
+
+
+def by_folded_name(names) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({folded name: name} for the names no other name folds to,
+    {folded name: [names in tab order]} for the names that clash)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(fold(name), []).append(name)
+    unique = {k: v[0] for k, v in groups.items() if len(v) == 1}
+    return unique, {k: v for k, v in groups.items() if len(v) > 1}
+
+
+def same_name(names: list[str]) -> str:
+    """The message for sheets that are one sheet once trimmed and case-folded."""
+    shown = " and ".join(f'"{n}"' for n in names)
+    return (f"sheets {shown} have the same name once spaces are trimmed and case is ignored: "
+            "it is not clear which one to read; rename or delete all but one")
 
 
 def _empty(sheet: Sheet) -> pd.DataFrame:
