@@ -6,7 +6,7 @@ import openpyxl
 import pytest
 
 from conftest import BASE_SHEETS, write_workbook
-from model.cli import EXIT_INPUT, EXIT_OK, main
+from model.cli import EXIT_INPUT, EXIT_OK, EXIT_VERIFY_FAILED, main
 
 
 def _cli(capsys, *argv) -> tuple[int, str]:
@@ -31,6 +31,15 @@ def _solved_report(tmp_path, capsys, sheets=None):
     rc, out = _solve(wb, capsys)
     assert rc == EXIT_OK, out
     return wb, _report_of(wb)
+
+
+def _set_cell(report, sheet: str, row: int, column: str, value) -> None:
+    """Edit one cell of a report sheet, found by its header, as an analyst would."""
+    book = openpyxl.load_workbook(report)
+    ws = book[sheet]
+    header = [c.value for c in ws[1]]
+    ws.cell(row, header.index(column) + 1).value = value
+    book.save(report)
 
 
 # -- case 7: two sheets that are one sheet after trimming and case-folding ----
@@ -78,13 +87,136 @@ def test_report_summary_key_given_twice_cannot_be_verified(tmp_path, capsys):
 
 
 @pytest.mark.component
-def test_report_column_given_twice_cannot_be_verified(tmp_path, capsys):
+@pytest.mark.parametrize("row,column,value,code,expected", [
+    # a second quantity_t column: which one holds the plan?
+    (1, "capacity_t", "quantity_t", EXIT_INPUT, "Purchases sheet of the report {report} has "
+                                                "two columns named quantity_t"),
+    # the plan buys 30 t; "3_0" is not read as 30 t (Python's float() would take it)
+    (2, "quantity_t", "3_0", EXIT_VERIFY_FAILED, 'Purchases row 2: quantity_t "3_0" is not a '
+                                                 'number'),
+])
+def test_edited_report_cells_are_not_guessed(tmp_path, capsys, row, column, value, code,
+                                             expected):
     wb, report = _solved_report(tmp_path, capsys)
-    book = openpyxl.load_workbook(report)
-    ws = book["Purchases"]
-    header = [c.value for c in ws[1]]
-    ws.cell(1, header.index("capacity_t") + 1).value = "quantity_t"
-    book.save(report)
+    _set_cell(report, "Purchases", row, column, value)
     rc, out = _cli(capsys, "verify", wb, report)
+    assert rc == code, out
+    assert expected.format(report=report) in out
+
+
+# -- case 9: NaN, infinity and commas in numbers --------------------------------
+
+@pytest.mark.unit
+def test_case9_guessed_numbers_are_refused_or_reported(tmp_path, capsys):
+    # Written as CSV and turned into a workbook by `sourcing from-csv`, as the
+    # example is. Before: NaN was written as an empty number cell and read as
+    # the default cost 0, "6,6" was read as 66 t and "0,6" as 6 t.
+    sheets = dict(BASE_SHEETS)
+    sheets["Supply"] = """
+        offer_id,site_id,material_id,capacity,unit_cost
+        MINE_OX,MINE,OX,100,NaN
+        A,MINE,OX,"6,6",10
+        B,MINE,OX,"0,6",10
+        C,MINE,OX,inf,10
+        D,MINE,OX,"1,234",10
+        E,MINE,OX,"1.234,5",10
+    """
+    wb = write_workbook(tmp_path, sheets)
+    rc, out = _solve(wb, capsys)
     assert rc == EXIT_INPUT, out
-    assert "Purchases sheet of the report" in out and "two columns named quantity_t" in out
+    for text in ('Supply row 2, unit_cost "NaN": is not a number (NaN)',
+                 'Supply row 3, capacity "6,6": has a decimal comma: write 6.6 if that is meant',
+                 'Supply row 4, capacity "0,6": has a decimal comma: write 0.6 if that is meant',
+                 'Supply row 5, capacity "inf": is not a finite number',
+                 'Supply row 6, capacity "1,234": is ambiguous: 1234 with a thousands separator '
+                 'or 1.234 with a decimal comma',
+                 'Supply row 7, capacity "1.234,5": has a decimal comma: write 1234.5'):
+        assert text in out, f"{text!r} not in:\n{out}"
+    assert "Traceback" not in out
+
+
+@pytest.mark.component
+def test_case9_a_number_read_from_text_is_reported_with_the_value_used(tmp_path, capsys):
+    # "1,250.5" can only be 1250.5 (a point after three-digit groups), and
+    # "1,000,000" only a million: read, and the warning says the value used.
+    # Demand 30 t of OX: 30 x (unit_cost 10 + freight 5) = 450.
+    sheets = dict(BASE_SHEETS)
+    sheets["Supply"] = """
+        offer_id,site_id,material_id,capacity,unit_cost
+        MINE_OX,MINE,OX,"1,250.5",10
+    """
+    sheets["Settings"] = """
+        key,value
+        first_period,2025
+        last_period,2025
+        unmet_penalty,"1,000,000"
+    """
+    wb = write_workbook(tmp_path, sheets)
+    rc, out = _solve(wb, capsys)
+    assert rc == EXIT_OK, out
+    assert 'Supply row 2, capacity "1,250.5": is a number stored as text (read as 1250.5)' in out
+    assert ('Settings row 4, value "1,000,000": unmet_penalty: is a number stored as text '
+            '(read as 1000000)') in out
+    assert "optimal: objective 450.00" in out
+
+
+def _with_cell_xml(path, cell: str, xml: str) -> None:
+    """Rewrite one cell of the Supply sheet's XML in place, as another program
+    would have written it (openpyxl cannot write these)."""
+    import re
+    import zipfile
+    from model.read.scan import sheet_paths
+    with zipfile.ZipFile(path) as z:
+        member = sheet_paths(z)["Supply"][0]
+        parts = {i.filename: z.read(i.filename) for i in z.infolist()}
+    text = parts[member].decode()
+    text, n = re.subn(rf'<c r="{cell}"[^>]*?(/>|>.*?</c>)', xml, text, count=1)
+    assert n == 1
+    parts[member] = text.encode()
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("xml,expected", [
+    # a number cell holding NaN: python-calamine reads it as float NaN
+    ('<c r="E2"><v>NaN</v></c>', "Supply row 2, unit_cost nan: is not a number (NaN)"),
+    ('<c r="E2" t="n"><v>-inf</v></c>', "Supply row 2, unit_cost -inf: is not a finite number"),
+    # what openpyxl writes for float('nan'): a number cell with an empty value
+    ('<c r="E2" t="n"><v /></c>', "Supply row 2, unit_cost: is a number cell with no value"),
+])
+def test_case9_nan_number_cells_are_refused(tmp_path, capsys, xml, expected):
+    wb = write_workbook(tmp_path, BASE_SHEETS)
+    _with_cell_xml(wb, "E2", xml)
+    rc, out = _solve(wb, capsys)
+    assert rc == EXIT_INPUT, out
+    assert expected in out
+
+
+SCENARIOS = {
+    "Scenarios": """
+        scenario_id,description
+        UP,freight up
+        MORE,more capacity
+    """,
+}
+
+
+@pytest.mark.unit
+def test_scenario_values_are_read_by_the_same_rule(tmp_path, capsys):
+    # Before: the factor "1,5" scaled freight by 15, and "1,250.5" was used
+    # without a word.
+    sheets = dict(BASE_SHEETS, **SCENARIOS)
+    sheets["ScenarioChanges"] = """
+        scenario_id,sheet,id,column,op,value
+        UP,Lanes,L1,unit_cost,scale,"1,5"
+        MORE,Supply,MINE_OX,capacity,set,"1,250.5"
+    """
+    wb = write_workbook(tmp_path, sheets)
+    rc, out = _cli(capsys, "validate", wb)
+    assert rc == EXIT_INPUT, out
+    assert ('ScenarioChanges row 2, value "1,5": scale factor has a decimal comma: '
+            'write 1.5 if that is meant') in out
+    assert ('ScenarioChanges row 3, value "1,250.5": for Supply.capacity: is a number stored '
+            'as text (read as 1250.5)') in out

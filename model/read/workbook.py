@@ -124,6 +124,8 @@ FINDING_TEXT = {
     "error": "is an Excel error value; fix the formula or type the value",
     "formula_no_value": ("is a formula with no saved value (the file was written by a program "
                          "and never recalculated): open and save it in Excel, or type the value"),
+    "number_no_value": ("is a number cell with no value (a program wrote NaN or an infinity "
+                        "here): type the value, or clear the cell for the default"),
 }
 
 
@@ -217,6 +219,8 @@ def _settings(frame: pd.DataFrame, problems: Problems):
         if error:
             problems.error("Settings", row, "value", value, f"{spec.key}: {error}")
             continue
+        if warn:
+            problems.warn("Settings", row, "value", value, f"{spec.key}: {warn}")
         if spec.nonnegative and typed < 0:
             problems.error("Settings", row, "value", value, f"{spec.key} must be >= 0")
             continue
