@@ -220,3 +220,84 @@ def test_scenario_values_are_read_by_the_same_rule(tmp_path, capsys):
             'write 1.5 if that is meant') in out
     assert ('ScenarioChanges row 3, value "1,250.5": for Supply.capacity: is a number stored '
             'as text (read as 1250.5)') in out
+
+
+# -- case 10: every problem at once, each once ----------------------------------
+
+FIVE_ERRORS = dict(BASE_SHEETS, **SCENARIOS)
+FIVE_ERRORS.update({
+    "Settings": """
+        key,value
+        first_period,2025
+        last_period,2025
+        discount_rate,-0.05
+    """,
+    "Supply": """
+        offer_id,site_id,material_id,capacity,unit_cost
+        MINE_OX,MINE,OX,100,-10
+        SPARE,MINE,OX,lots,10
+    """,
+    "Lanes": """
+        lane_id,from_site,to_site,material_id,unit_cost
+        L1,MINE,BUYER,OX,-5
+        L2,MINE,NOWHERE,OX,5
+    """,
+    "ScenarioChanges": """
+        scenario_id,sheet,id,column,op,value
+        UP,Lanes,L9,unit_cost,scale,2
+        MORE,Supply,SPARE,capacity,set,200
+    """,
+})
+# read stage: discount_rate, capacity "lots"; checks: two negative costs and
+# an unknown site; scenarios: a change that addresses no row.
+SIX_PROBLEMS = (
+    "Settings row 4, value -0.05: discount_rate must be >= 0",
+    'Supply row 3, capacity "lots": expected a number',
+    "Supply row 2, unit_cost -10: must not be negative",
+    "Lanes row 2, unit_cost -5: must not be negative",
+    'Lanes row 3, to_site "NOWHERE": no such site in Sites',
+    'ScenarioChanges row 2, id "L9": addresses no row of Lanes',
+)
+
+
+@pytest.mark.unit
+def test_case10_every_problem_at_once(tmp_path, capsys):
+    wb = write_workbook(tmp_path, FIVE_ERRORS)
+    rc, out = _solve(wb, capsys)
+    assert rc == EXIT_INPUT, out
+    assert "6 problems in the input" in out
+    for text in SIX_PROBLEMS:
+        assert text in out, f"{text!r} not in:\n{out}"
+
+
+@pytest.mark.unit
+def test_case10_a_problem_of_every_scenario_is_reported_once(tmp_path, capsys):
+    # Before: each check's problem once per scenario. UP cannot be applied
+    # (L9), so base and MORE are checked; the read and scenario problems
+    # belong to the file and name no scenario.
+    wb = write_workbook(tmp_path, FIVE_ERRORS)
+    rc, out = _cli(capsys, "validate", wb)
+    assert rc == EXIT_INPUT, out
+    assert "6 problems in the input" in out
+    for text in SIX_PROBLEMS[2:5]:
+        assert out.count(text) == 1, out
+        assert f'{text} [every scenario: "base", "MORE"]' in out
+    for text in SIX_PROBLEMS[:2] + SIX_PROBLEMS[5:]:
+        assert out.count(text) == 1, out
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("command", [("compare", "--all", "-o", "cmp.xlsx"),
+                                     ("solve", "--risk", "-o", "risk.xlsx")])
+def test_every_command_lists_every_problem_once(tmp_path, capsys, command):
+    # compare used to stop at the reader, then print each check's problem once
+    # per scenario solved; the risk solve stopped at the reader, then at the
+    # checks of the workbook as it stands.
+    wb = write_workbook(tmp_path, FIVE_ERRORS)
+    name, *rest = command
+    rc, out = _cli(capsys, name, wb, *[str(tmp_path / a) if a.endswith(".xlsx") else a
+                                      for a in rest])
+    assert rc == EXIT_INPUT, out
+    for text in SIX_PROBLEMS:
+        assert out.count(text) == 1, f"{text!r} not once in:\n{out}"
+

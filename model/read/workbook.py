@@ -44,7 +44,11 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_workbook(path: str | Path) -> Workbook:
+def read_workbook(path: str | Path, raise_errors: bool = True) -> Workbook:
+    """``raise_errors=False``: keep the errors in ``Workbook.problems`` (a cell
+    that could not be typed reads as None), so that later checks
+    can add theirs and every problem is reported at once. A file that cannot
+    be opened at all raises all the same."""
     path = Path(path)
     safety.check_file(path)
     known = {fold(s.name) for s in SHEETS}
@@ -90,7 +94,8 @@ def read_workbook(path: str | Path) -> Workbook:
         tables[sheet.name] = _read_table(sheet, rows, problems, flagged.get(actual, []))
     settings, setting_rows = _settings(tables.pop("Settings"), problems)
     tables["Settings"] = _empty(next(s for s in SHEETS if s.name == "Settings"))
-    problems.raise_if_errors()
+    if raise_errors:
+        problems.raise_if_errors()
     return Workbook(path, sha256_of(path), tables, settings, setting_rows, problems)
 
 
