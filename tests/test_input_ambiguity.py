@@ -301,3 +301,25 @@ def test_every_command_lists_every_problem_once(tmp_path, capsys, command):
     for text in SIX_PROBLEMS:
         assert out.count(text) == 1, f"{text!r} not once in:\n{out}"
 
+
+# -- case 11: verify what the report holds, whatever its status says -----------
+
+@pytest.mark.component
+@pytest.mark.parametrize("status", ["infeasible", "error", "unbounded"])
+def test_case11_verify_checks_the_plan_whatever_the_status_says(tmp_path, capsys, status):
+    # The base plan buys 30 t (capacity 100). Its Summary status is edited to
+    # say there is no solution, and the purchase to 150 t: the verifier used to
+    # print "no solution to check" and exit 0.
+    wb, report = _solved_report(tmp_path, capsys)
+    book = openpyxl.load_workbook(report)
+    ws = book["Summary"]
+    row = next(r for r in ws.iter_rows(min_row=2) if r[0].value == "status")
+    row[1].value = status
+    book.save(report)
+    _set_cell(report, "Purchases", 2, "quantity_t", 150)
+    rc, out = _cli(capsys, "verify", wb, report)
+    assert rc == EXIT_VERIFY_FAILED, out
+    assert (f'Summary status "{status}" says there is no solution, but the report holds a plan '
+            "(Purchases 1 row, Shipments 1 row, Demand 1 row): the plan is checked") in out
+    assert "bought 150 t > capacity 100 t" in out
+    assert "no solution to check" not in out
