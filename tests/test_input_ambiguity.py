@@ -323,3 +323,90 @@ def test_case11_verify_checks_the_plan_whatever_the_status_says(tmp_path, capsys
             "(Purchases 1 row, Shipments 1 row, Demand 1 row): the plan is checked") in out
     assert "bought 150 t > capacity 100 t" in out
     assert "no solution to check" not in out
+
+
+# -- case 5: a recipe loop that creates material ----------------------------------
+
+LOOP = {
+    "Materials": """
+        material_id,name,reference_price,disposal_cost
+        OX,oxide,1000,0
+        SB2S3,antimony trisulfide,1000,0
+    """,
+    "Processes": """
+        process_id,site_id,capacity,unit_cost
+        DOUBLE,BUYER,1000,1
+        BACK,BUYER,1000,1
+    """,
+    # DOUBLE turns 1 t OX into 2 t SB2S3, BACK 1 t SB2S3 back into 1 t OX
+    "Recipes": """
+        process_id,material_id,input,output
+        DOUBLE,OX,1,
+        DOUBLE,SB2S3,,2
+        BACK,SB2S3,1,
+        BACK,OX,,1
+    """,
+}
+
+
+@pytest.mark.component
+def test_case5_mass_creating_recipe_loop_is_warned(tmp_path, capsys):
+    # Without the loop the 30 t of OX cost 30 x (10 + 5) = 450. With it, D
+    # runs of DOUBLE and B of BACK at BUYER need B = D + 30 (OX) and 2D >= B
+    # (SB2S3), so D >= 30 with nothing bought: cost D + B = 2D + 30, least at
+    # D = 30: 90. The loop makes 30 t of OX from nothing; the solve goes on
+    # (legal input) but says so, naming the rows.
+    wb = write_workbook(tmp_path, dict(BASE_SHEETS, **LOOP))
+    rc, out = _solve(wb, capsys)
+    assert rc == EXIT_OK, out
+    assert "optimal: objective 90.00" in out
+    warning = ("Recipes row 2: recipe loop creates material: OX -> SB2S3 (DOUBLE: 2 t per t), "
+               "SB2S3 -> OX (BACK: 1 t per t); 1 t of OX comes back as 2 t (Recipes rows "
+               "2, 3, 4, 5; processes DOUBLE, BACK)")
+    assert warning in out
+    report = openpyxl.load_workbook(_report_of(wb))["Warnings"]
+    assert any(warning.split(": ", 1)[1] in str(c.value) for r in report.iter_rows() for c in r)
+
+
+def _recipe_warnings(tmp_path, recipes: str, processes: str | None = None,
+                     about: str = "recipe loop") -> list[str]:
+    from model.read.workbook import read_workbook
+    from model.validate import validate
+    sheets = dict(BASE_SHEETS, **LOOP)
+    sheets["Materials"] = LOOP["Materials"] + "    LACE,La/Ce oxide,0,0\n"
+    sheets["Recipes"] = "process_id,material_id,input,output\n" + recipes
+    if processes:
+        sheets["Processes"] = "process_id,site_id,capacity,unit_cost,enabled\n" + processes
+    return [str(p) for p in validate(read_workbook(write_workbook(tmp_path, sheets))).warnings
+            if about in p.message]
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("recipes,processes,gains", [
+    # a loop that gives back what it takes (1 x 1), or less (0.9 x 1): no warning
+    ("DOUBLE,OX,1,\nDOUBLE,SB2S3,,1\nBACK,SB2S3,1,\nBACK,OX,,1", None, []),
+    ("DOUBLE,OX,1.111,\nDOUBLE,SB2S3,,1\nBACK,SB2S3,1,\nBACK,OX,,1.111", None, []),
+    ("DOUBLE,OX,1,\nDOUBLE,SB2S3,,0.9\nBACK,SB2S3,1,\nBACK,OX,,1", None, []),
+    # 1 t OX -> 0.5 t SB2S3 -> (x 2.5) 1.25 t OX: gain 1.25
+    ("DOUBLE,OX,2,\nDOUBLE,SB2S3,,1\nBACK,SB2S3,0.4,\nBACK,OX,,1", None, ["1.25"]),
+    # through a co-product: DOUBLE's second output LACE is not on the loop
+    ("DOUBLE,OX,1,\nDOUBLE,SB2S3,,1.5\nDOUBLE,LACE,,3\nBACK,SB2S3,1,\nBACK,OX,,1", None,
+     ["1.5"]),
+    # the loop is broken when BACK is disabled
+    ("DOUBLE,OX,1,\nDOUBLE,SB2S3,,2\nBACK,SB2S3,1,\nBACK,OX,,1",
+     "DOUBLE,BUYER,1000,1,TRUE\nBACK,BUYER,1000,1,FALSE", []),
+    # three steps: 1 t OX -> 1 t SB2S3 -> 1 t LACE -> 1.2 t OX
+    ("DOUBLE,OX,1,\nDOUBLE,SB2S3,,1\nBACK,SB2S3,1,\nBACK,LACE,,1\nTHIRD,LACE,1,\nTHIRD,OX,,1.2",
+     "DOUBLE,BUYER,10,1,TRUE\nBACK,BUYER,10,1,TRUE\nTHIRD,BUYER,10,1,TRUE", ["1.2"]),
+])
+def test_case5_loop_gain_rule(tmp_path, recipes, processes, gains):
+    found = _recipe_warnings(tmp_path, recipes, processes)
+    assert [w.split("comes back as ")[1].split(" t")[0] for w in found] == gains, found
+
+
+@pytest.mark.unit
+def test_process_without_input_is_warned(tmp_path):
+    # BACK makes OX out of nothing: a loop of unbounded gain on its own.
+    found = _recipe_warnings(tmp_path, "DOUBLE,OX,1,\nDOUBLE,SB2S3,,1\nBACK,OX,,1", about="no input")
+    assert found == ["Recipes row 4, input: process BACK has outputs but no input (Recipes rows 4):"
+                     " each run makes material from nothing; primary production is a Supply offer"]

@@ -13,6 +13,7 @@ import pandas as pd
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
 from model.schema import CHAIN_KINDS, NUMBER, SHEETS
+from model.validate.recipes import edges_of, gaining_loops, without_input
 
 
 def split_list(text) -> list[str]:
@@ -104,6 +105,13 @@ def validate(wb: Workbook, context: str = "") -> Problems:
         elif rec["process_id"] not in outputs:
             err("Processes", rec[ROW], "process_id", rec["process_id"],
                 "recipe has no output (every process must produce something)")
+    running = set(processes["process_id"])
+    for loop in gaining_loops(edges_of(recipes, running)):
+        warn("Recipes", loop.rows[0], None, None, loop.describe())
+    for q, rows in without_input(recipes, running).items():
+        warn("Recipes", rows[0], "input", None,
+             f"process {q} has outputs but no input (Recipes rows {', '.join(map(str, rows))}): "
+             "each run makes material from nothing; primary production is a Supply offer")
 
     targets = set(t["Supply"]["offer_id"]) | set(t["Processes"]["process_id"]) | set(t["Lanes"]["lane_id"])
     for rec in t["CapacityProfile"].to_dict("records"):
