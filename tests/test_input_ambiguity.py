@@ -410,3 +410,16 @@ def test_process_without_input_is_warned(tmp_path):
     found = _recipe_warnings(tmp_path, "DOUBLE,OX,1,\nDOUBLE,SB2S3,,1\nBACK,OX,,1", about="no input")
     assert found == ["Recipes row 4, input: process BACK has outputs but no input (Recipes rows 4):"
                      " each run makes material from nothing; primary production is a Supply offer"]
+
+
+@pytest.mark.unit
+def test_capacity_profile_id_of_two_rows_is_refused(tmp_path, capsys):
+    # Offer X and lane X share an id: the profile used to cut both to 10 t.
+    sheets = dict(BASE_SHEETS,
+                  Supply="offer_id,site_id,material_id,capacity,unit_cost\nX,MINE,OX,100,10",
+                  Lanes="lane_id,from_site,to_site,material_id,unit_cost\nX,MINE,BUYER,OX,5",
+                  CapacityProfile="id,period,capacity\nX,2025,10")
+    rc, out = _solve(write_workbook(tmp_path, sheets), capsys)
+    assert rc == EXIT_INPUT, out
+    assert ('CapacityProfile row 2, id "X": names Supply row 2 and Lanes row 2: it is not clear '
+            'whose capacity it overrides') in out

@@ -113,11 +113,18 @@ def validate(wb: Workbook, context: str = "") -> Problems:
              f"process {q} has outputs but no input (Recipes rows {', '.join(map(str, rows))}): "
              "each run makes material from nothing; primary production is a Supply offer")
 
-    targets = set(t["Supply"]["offer_id"]) | set(t["Processes"]["process_id"]) | set(t["Lanes"]["lane_id"])
+    owners: dict[str, list[str]] = {}      # an id -> the rows it names (one, or ambiguous)
+    for name, col in (("Supply", "offer_id"), ("Processes", "process_id"), ("Lanes", "lane_id")):
+        for ident, row in zip(t[name][col], t[name][ROW]):
+            owners.setdefault(ident, []).append(f"{name} row {row}")
     for rec in t["CapacityProfile"].to_dict("records"):
-        if rec["id"] is not None and rec["id"] not in targets:
+        if rec["id"] is not None and rec["id"] not in owners:
             err("CapacityProfile", rec[ROW], "id", rec["id"], "no such offer, process or lane"
-                + did_you_mean(rec["id"], targets))
+                + did_you_mean(rec["id"], owners))
+        elif len(owners.get(rec["id"], ())) > 1:
+            err("CapacityProfile", rec[ROW], "id", rec["id"],
+                f"names {' and '.join(owners[rec['id']])}: it is not clear whose capacity it "
+                "overrides; give them different ids")
         if horizon_ok and rec["period"] is not None and not first <= rec["period"] <= last:
             warn("CapacityProfile", rec[ROW], "period", rec["period"], "outside the horizon; ignored")
 
