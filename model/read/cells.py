@@ -4,13 +4,13 @@
 one of the messages is set. Blank cells (None, empty or whitespace-only text)
 become the column default.
 
-A number is never guessed (docs/extensions.md, "Reading the workbook"): a
-cell holding NaN or an infinity is an error, whatever the column; text in a
-number column is read only when it spells one number, with "." as the
-decimal point ("42", "-1.5", "2e3", or with thousands separators that cannot
-be a decimal comma: "1,250.5", "1,000,000"), and the warning says the value
-used. A decimal comma ("6,6", "1.234,5") and "1,234" (1234 or 1.234?) are
-errors.
+A number is never guessed (docs/extensions.md, "Reading and checking the
+workbook"): a cell holding NaN or an infinity is an error, whatever the
+column; text in a number column is read only when it spells one number, with
+"." as the decimal point ("42", "-1.5", "2e3", or with thousands separators
+that cannot be a decimal comma: "1,250.5", "1,000,000"), and the warning
+says the value used. A decimal comma ("6,6", "1.234,5") and "1,234" (1234 or
+1.234?) are errors.
 """
 
 from __future__ import annotations
