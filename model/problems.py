@@ -9,7 +9,7 @@ the console and the report and the run goes on.
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 ERROR, WARNING = "error", "warning"
 
@@ -94,6 +94,32 @@ class Problems:
     def raise_if_errors(self):
         if self.errors:
             raise InputError(self.errors, self.warnings)
+
+
+def merge_scenarios(by_scenario: dict[str, "Problems"]) -> "Problems":
+    """The problems of the same checks run on several scenarios, each once:
+    its context names the scenarios it was found in ('every scenario: "base",
+    "UP"' when all). With one scenario alone, no context."""
+    found: dict[Problem, list[str]] = {}
+    for sid, problems in by_scenario.items():
+        for p in problems.items:
+            where = found.setdefault(replace(p, context=""), [])
+            if sid not in where:
+                where.append(sid)
+    everyone = list(by_scenario)
+    out = Problems()
+    for p, sids in found.items():
+        out.items.append(replace(p, context=_scenarios(sids, everyone)))
+    return out
+
+
+def _scenarios(sids: list[str], everyone: list[str]) -> str:
+    if len(everyone) == 1:
+        return ""
+    names = ", ".join(f'"{s}"' for s in sids)
+    if sids == everyone:
+        return f"every scenario: {names}"
+    return f"scenario{'s' if len(sids) > 1 else ''} {names}"
 
 
 class InputError(Exception):

@@ -50,8 +50,10 @@ class Run:
 
 def load(path, scenario: str | None = None, enable=(), disable=()):
     """Read, apply the scenario and toggles, validate: (workbook, changes, warnings)."""
-    wb = read_workbook(path)
-    problems = scen.check_all_scenarios(wb)     # a broken scenario makes the workbook invalid
+    wb = read_workbook(path, raise_errors=False)    # every problem at once: raised below
+    problems = Problems()
+    problems.extend(wb.problems.errors)
+    problems.extend(scen.check_all_scenarios(wb))   # a broken scenario makes the workbook invalid
     changed, changes, applied = scen.apply(wb, scenario, enable, disable)
     problems.extend([p for p in applied.items if p not in problems.items])
     problems.extend(validate(changed, context=f'scenario "{scenario}"' if scenario else ""))

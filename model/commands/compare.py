@@ -14,12 +14,13 @@ from model.data.scenario import BASE, scenario_ids
 from model.problems import InputError
 from model.read.workbook import read_workbook
 from model.report.workbook import save_atomic, write_frame
+from model.validate.scenarios import check_workbook
 from model.whatif.batch import solve_many
 from model.whatif.compare import compare_results
 
 
 def chosen_scenarios(path, names: str | None, all_: bool) -> list[str]:
-    known = scenario_ids(read_workbook(path))
+    known = scenario_ids(read_workbook(path, raise_errors=False))
     wanted = known if all_ else [n.strip() for n in (names or "").split(",") if n.strip()]
     unknown = [n for n in wanted if n != BASE and n not in known]
     if unknown:
@@ -58,6 +59,7 @@ def compare_command(args) -> int:
         return EXIT_INPUT
     try:
         scenarios = chosen_scenarios(src, args.scenarios, args.all)
+        check_workbook(src, scenarios)[1].raise_if_errors()   # every problem once, not per solve
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT

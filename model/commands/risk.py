@@ -135,7 +135,7 @@ def risk_command(args) -> int:
         options = None
         if _arg(args, "time_limit") is not None or _arg(args, "solver_log"):
             from model.read.workbook import read_workbook
-            options = _options(args, read_workbook(src).settings)
+            options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_risk(src, options, with_value=not _arg(args, "no_value", False))
 
     def render(run):
@@ -183,7 +183,7 @@ def frontier_command(args) -> int:
         options = None
         if _arg(args, "time_limit") is not None or _arg(args, "solver_log"):
             from model.read.workbook import read_workbook
-            options = _options(args, read_workbook(src).settings)
+            options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_frontier(src, points, options)
 
     def render(run):
@@ -223,7 +223,7 @@ def sample_command(args) -> int:
         options = None
         if _arg(args, "time_limit") is not None or _arg(args, "solver_log"):
             from model.read.workbook import read_workbook
-            options = _options(args, read_workbook(src).settings)
+            options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_sample(src, n, seed, None if n_out is None else int(n_out), workers,
                           _arg(args, "dask"), options, _arg(args, "scenario"))
 

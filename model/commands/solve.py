@@ -48,7 +48,7 @@ def solve_command(args) -> int:
     try:
         if args.time_limit is not None or args.solver_log:
             from model.read.workbook import read_workbook
-            settings = read_workbook(src).settings
+            settings = read_workbook(src, raise_errors=False).settings   # run() reports its errors
             options = SolveOptions(mip_gap=settings["mip_gap"],
                                    time_limit_s=args.time_limit or settings.get("time_limit_s"),
                                    log_file=args.solver_log)

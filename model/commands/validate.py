@@ -1,5 +1,7 @@
 """``sourcing validate WORKBOOK``: the checks made before every solve, for the
-workbook as it stands and for every scenario in it, all problems at once."""
+workbook as it stands and for every scenario in it, all problems at once; a
+problem found in several scenarios is listed once with the scenarios it
+affects."""
 
 from __future__ import annotations
 
@@ -8,28 +10,18 @@ import sys
 from model.cli import EXIT_INPUT, EXIT_OK
 from model.data import scenario as scen
 from model.data.model_data import prepare
-from model.problems import InputError, Problems
-from model.read.workbook import read_workbook
-from model.validate import validate
+from model.problems import InputError
+from model.validate.scenarios import check_workbook
 
 
 def validate_command(args) -> int:
     try:
-        wb = read_workbook(args.workbook)
+        wb, problems = check_workbook(args.workbook)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT
-    problems = Problems()
-    problems.extend(wb.problems)
-    base = validate(wb)
-    problems.extend(base)
-    problems.extend(scen.check_all_scenarios(wb))
-    if not base.errors:
+    if not problems.errors:
         problems.extend(prepare(wb).problems)
-    for sid in scen.scenario_ids(wb):
-        changed, _, applied = scen.apply(wb, sid)
-        if not applied.errors:
-            problems.extend(validate(changed, context=f'scenario "{sid}"').errors)
     for w in problems.warnings:
         print(f"warning: {w}")
     if problems.errors:

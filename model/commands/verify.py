@@ -1,9 +1,10 @@
 """``sourcing verify INPUT.xlsx REPORT.xlsx [--tolerance T]``: check a report's
 solution against its input, independently of the model (docs/verification.md).
 
-Exit codes: 0 the solution holds (or the report has no solution to check),
-4 it does not (every violation is printed), 2 the input or the report cannot
-be read.
+Exit codes: 0 the solution holds (or the report has no solution and no
+decision rows to check), 4 it does not (every violation is printed; a status
+that says "no solution" over a plan is one), 2 the input or the report
+cannot be read.
 """
 
 from __future__ import annotations

@@ -117,18 +117,20 @@ def _apply_change(wb: Workbook, rec: dict, source: str, problems: Problems) -> l
         if col.type != NUMBER:
             problems.error(*where, "column", column_name, "scale needs a numeric column")
             return []
-        factor, error, _ = convert(value, NUMBER) if not is_blank(value) else (None, "is blank", None)
-        if error:
-            problems.error(*where, "value", value, f"scale factor {error}")
+        if is_blank(value):
+            problems.error(*where, "value", value, "scale factor is blank")
+            return []
+        factor, ok = _convert(value, NUMBER, (), where, "scale factor ", problems)
+        if not ok:
             return []
         new_of = lambda old: None if old is None else old * factor  # noqa: E731
     else:
         if is_blank(value):
             typed = col.default
         else:
-            typed, error, _ = convert(value, col.type, col.choices)
-            if error:
-                problems.error(*where, "value", value, f"for {sheet.name}.{col.name}: {error}")
+            typed, ok = _convert(value, col.type, col.choices, where,
+                                 f"for {sheet.name}.{col.name}: ", problems)
+            if not ok:
                 return []
         new_of = lambda old: typed  # noqa: E731
     idx = frame.index[mask]
@@ -151,18 +153,33 @@ def _change_setting(wb, rec, ident, column_name, op, source, problems):
         return []
     old, value = wb.settings.get(spec.key), rec["value"]
     if op == "scale":
-        factor, error, _ = convert(value, NUMBER)
-        if error or spec.type != NUMBER:
+        if spec.type != NUMBER or is_blank(value):
             problems.error(*where, "value", value, "scale needs a numeric setting and factor")
             return []
+        factor, ok = _convert(value, NUMBER, (), where, "scale factor ", problems)
+        if not ok:
+            return []
         new = None if old is None else old * factor
+    elif is_blank(value):
+        new = spec.default
     else:
-        new, error, _ = convert(value, spec.type) if not is_blank(value) else (spec.default, None, None)
-        if error:
-            problems.error(*where, "value", value, f"{spec.key}: {error}")
+        new, ok = _convert(value, spec.type, (), where, f"{spec.key}: ", problems)
+        if not ok:
             return []
     wb.settings[spec.key] = new
     return [Change(source, "Settings", wb.setting_rows.get(spec.key), spec.key, "value", op, old, new)]
+
+
+def _convert(value, ctype, choices, where, label: str, problems: Problems):
+    """A ScenarioChanges value typed like the cell it changes: (typed, ok); the
+    reader's errors and warnings (e.g. the number read from text) go to problems."""
+    typed, error, warn = convert(value, ctype, choices)
+    if error:
+        problems.error(*where, "value", value, label + error)
+        return None, False
+    if warn:
+        problems.warn(*where, "value", value, label + warn)
+    return typed, True
 
 
 def _address(frame: pd.DataFrame, sheet, ident: str):

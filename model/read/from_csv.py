@@ -3,7 +3,9 @@
 Test fixtures and the example are kept as text (``inputs/example/*.csv``);
 this turns them into the workbook analysts open. The file name (without
 ``.csv``) is the sheet name; sheets are written in schema order. Cells that
-read as numbers or TRUE/FALSE are written as such, the rest as text.
+that spell a plain finite number ("42", "-1.5", "2e3") or TRUE/FALSE are
+written as such, the rest as text: "NaN", "inf" or "6,6" stay text, so that
+the reader names them (openpyxl would write NaN as an empty number cell).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from model.read.cells import plain_number
 from model.schema import SHEETS
 
 
@@ -22,9 +25,8 @@ def _typed(text: str):
     up = text.strip().upper()
     if up in ("TRUE", "FALSE"):
         return up == "TRUE"
-    try:
-        number = float(text)
-    except ValueError:
+    number = plain_number(text)
+    if number is None:        # NaN, inf, "6,6": kept as text, for the reader to name
         return text
     return int(number) if number.is_integer() and "." not in text and "e" not in text.lower() else number
 

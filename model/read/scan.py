@@ -1,6 +1,7 @@
 """A cheap scan of the sheet XML for what a value reader would read silently
 as blank: formula cells with no cached value (a file written by a program
-and never opened in Excel), error cells (#N/A, #REF!) and merged cells.
+and never opened in Excel), number cells with an empty value (what openpyxl
+writes for NaN or an infinity), error cells (#N/A, #REF!) and merged cells.
 
 Parsing goes through defusedxml (no entity expansion, no external entities);
 a sheet whose raw XML contains none of the markers is not parsed at all.
@@ -25,7 +26,7 @@ class Finding:
     sheet: str
     row: int
     col: int            # 0-based column index
-    kind: str           # "formula_no_value", "error", "merged"
+    kind: str           # "formula_no_value", "number_no_value", "error", "merged"
     text: str = ""      # the error value, or the merged range
 
 
@@ -49,6 +50,22 @@ def sheet_paths(archive: zipfile.ZipFile) -> dict[str, tuple[str, str]]:
     return out
 
 
+# a sheet whose XML holds none of these is not parsed
+_MARKERS = (b't="e"', b"<f", b"<mergeCell ", b"<v/>", b"<v />", b"<v></v>")
+
+
+def _kind(t, f, v) -> str | None:
+    """What a value reader would read silently as blank, or None."""
+    if t == "e":
+        return "error"
+    empty = v is None or not (v.text or "").strip()
+    if f is not None:
+        return "formula_no_value" if empty else None
+    if v is not None and empty and t in (None, "n"):
+        return "number_no_value"      # what openpyxl writes for NaN or an infinity
+    return None
+
+
 def scan(path, wanted) -> tuple[list[Finding], dict[str, str]]:
     """Findings in the sheets whose name ``wanted(name)`` accepts, and the
     visibility state of every sheet."""
@@ -67,22 +84,22 @@ def scan(path, wanted) -> tuple[list[Finding], dict[str, str]]:
             if member is None or member not in archive.namelist():
                 continue
             raw = archive.read(member)
-            if b't="e"' not in raw and b"<f" not in raw and b"<mergeCell " not in raw:
+            if not any(marker in raw for marker in _MARKERS):
                 continue
             root = SafeET.fromstring(raw)
             for c in root.iter(f"{NS}c"):
                 f, v = c.find(f"{NS}f"), c.find(f"{NS}v")
-                is_error = c.get("t") == "e"
-                if not is_error and (f is None or (v is not None and v.text is not None)):
+                kind = _kind(c.get("t"), f, v)
+                if kind is None:
                     continue
                 m = _REF.match(c.get("r") or "")
                 if not m:
                     continue
                 row, col = int(m.group(2)), _col_index(m.group(1))
-                if is_error:
+                if kind == "error":
                     findings.append(Finding(name, row, col, "error", v.text if v is not None else "#ERROR"))
                 else:
-                    findings.append(Finding(name, row, col, "formula_no_value", f.text or ""))
+                    findings.append(Finding(name, row, col, kind, "" if f is None else f.text or ""))
             for mc in root.iter(f"{NS}mergeCell"):
                 ref = mc.get("ref") or ""
                 m = _REF.match(ref)

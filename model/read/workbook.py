@@ -44,12 +44,16 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def read_workbook(path: str | Path) -> Workbook:
+def read_workbook(path: str | Path, raise_errors: bool = True) -> Workbook:
+    """``raise_errors=False``: keep the errors in ``Workbook.problems`` (a cell
+    that could not be typed reads as None), so that later checks
+    can add theirs and every problem is reported at once. A file that cannot
+    be opened at all raises all the same."""
     path = Path(path)
     safety.check_file(path)
-    known = {s.name.lower() for s in SHEETS}
+    known = {fold(s.name) for s in SHEETS}
     try:   # before any spreadsheet parser: defusedxml refuses entities and external references
-        findings, states = scan(path, lambda name: name.strip().lower() in known)
+        findings, states = scan(path, lambda name: fold(name) in known)
     except Exception as exc:
         raise input_error(path.name, f"unsafe or damaged workbook XML ({type(exc).__name__}: {exc})"
                           ) from None
@@ -58,19 +62,23 @@ def read_workbook(path: str | Path) -> Workbook:
     except Exception as exc:  # calamine raises its own error types
         raise input_error(path.name, f"cannot read the workbook: {exc}") from None
     problems = Problems()
-    present = {name.strip().lower(): name for name in book.sheet_names}
-    for lower, name in present.items():
-        if lower not in known and lower not in HELPER_SHEETS:
+    present, clashes = by_folded_name(book.sheet_names)
+    for name in book.sheet_names:
+        folded = fold(name)
+        if folded not in known and folded not in HELPER_SHEETS:
             problems.warn(name, None, None, None, "unknown sheet, ignored")
-    for lower, name in present.items():
-        if lower in known and states.get(name, "visible") != "visible":
+        elif folded in known and states.get(name, "visible") != "visible":
             problems.warn(name, None, None, None, "sheet is hidden in Excel; it is read all the same")
     flagged = {}
     for f in findings:
         flagged.setdefault(f.sheet, []).append(f)
     tables: dict[str, pd.DataFrame] = {}
     for sheet in SHEETS:
-        actual = present.get(sheet.name.lower())
+        if fold(sheet.name) in clashes:
+            problems.error(sheet.name, None, None, None, same_name(clashes[fold(sheet.name)]))
+            tables[sheet.name] = _empty(sheet)
+            continue
+        actual = present.get(fold(sheet.name))
         if actual is None:
             if sheet.required:
                 problems.error(sheet.name, None, None, None, "required sheet is missing"
@@ -86,8 +94,31 @@ def read_workbook(path: str | Path) -> Workbook:
         tables[sheet.name] = _read_table(sheet, rows, problems, flagged.get(actual, []))
     settings, setting_rows = _settings(tables.pop("Settings"), problems)
     tables["Settings"] = _empty(next(s for s in SHEETS if s.name == "Settings"))
-    problems.raise_if_errors()
+    if raise_errors:
+        problems.raise_if_errors()
     return Workbook(path, sha256_of(path), tables, settings, setting_rows, problems)
+
+
+def fold(name) -> str:
+    """A sheet name as the contract matches it: trimmed, case ignored."""
+    return str(name).strip().casefold()
+
+
+def by_folded_name(names) -> tuple[dict[str, str], dict[str, list[str]]]:
+    """({folded name: name} for the names no other name folds to,
+    {folded name: [names in tab order]} for the names that clash)."""
+    groups: dict[str, list[str]] = {}
+    for name in names:
+        groups.setdefault(fold(name), []).append(name)
+    unique = {k: v[0] for k, v in groups.items() if len(v) == 1}
+    return unique, {k: v for k, v in groups.items() if len(v) > 1}
+
+
+def same_name(names: list[str]) -> str:
+    """The message for sheets that are one sheet once trimmed and case-folded."""
+    shown = " and ".join(f'"{n}"' for n in names)
+    return (f"sheets {shown} have the same name once spaces are trimmed and case is ignored: "
+            "it is not clear which one to read; rename or delete all but one")
 
 
 def _empty(sheet: Sheet) -> pd.DataFrame:
@@ -98,6 +129,8 @@ FINDING_TEXT = {
     "error": "is an Excel error value; fix the formula or type the value",
     "formula_no_value": ("is a formula with no saved value (the file was written by a program "
                          "and never recalculated): open and save it in Excel, or type the value"),
+    "number_no_value": ("is a number cell with no value (a program wrote NaN or an infinity "
+                        "here): type the value, or clear the cell for the default"),
 }
 
 
@@ -191,6 +224,8 @@ def _settings(frame: pd.DataFrame, problems: Problems):
         if error:
             problems.error("Settings", row, "value", value, f"{spec.key}: {error}")
             continue
+        if warn:
+            problems.warn("Settings", row, "value", value, f"{spec.key}: {warn}")
         if spec.nonnegative and typed < 0:
             problems.error("Settings", row, "value", value, f"{spec.key} must be >= 0")
             continue

@@ -30,7 +30,7 @@ from model.data import scenario as scen
 from model.data.model_data import ModelData, prepare
 from model.problems import Problem, Problems
 from model.read.workbook import ROW, Workbook, read_workbook
-from model.validate import validate
+from model.validate.scenarios import validate_scenarios
 
 TOLERANCE = 1e-6
 FIRST_STAGE_SETTINGS = ("base_probability", "risk_weight", "cvar_alpha")
@@ -138,21 +138,19 @@ def load_problem(path) -> RiskProblem:
     """Read, apply and validate every scenario of the risk solve; prepare their data.
 
     Raises InputError (exit code 2) listing every problem found."""
-    wb = read_workbook(path)
+    wb = read_workbook(path, raise_errors=False)    # every problem at once: raised below
     problems = Problems()
+    problems.extend(wb.problems.errors)
     problems.extend(scen.check_all_scenarios(wb))
-    problems.extend(validate(wb))
-    problems.extend(wb.problems.warnings)
     weight, alpha = check_risk_settings(wb, problems)
     plan, left_out = probability_plan(wb, problems)
+    checked, applied = validate_scenarios(wb, [sid for sid, _, _ in plan])
+    problems.extend(checked)
+    problems.extend(wb.problems.warnings)
     problems.raise_if_errors()
     scenarios = []
     for sid, p, row in plan:
-        changed, changes, applied = scen.apply(wb, sid)
-        problems.extend([q for q in applied.items if q not in problems.items])
-        seen = {(q.sheet, q.row, q.column, q.message) for q in problems.items}
-        problems.extend([q for q in validate(changed, context=f'scenario "{sid}"').items
-                         if (q.sheet, q.row, q.column, q.message) not in seen])
+        changed, changes = applied[sid]
         for c in changes:
             if (c.sheet == "Supply" and c.column == "reservation_cost") or (
                     c.sheet == "Settings" and c.id in FIRST_STAGE_SETTINGS):

@@ -13,6 +13,7 @@ import pandas as pd
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
 from model.schema import CHAIN_KINDS, NUMBER, SHEETS
+from model.validate.recipes import edges_of, gaining_loops, without_input
 
 
 def split_list(text) -> list[str]:
@@ -104,12 +105,26 @@ def validate(wb: Workbook, context: str = "") -> Problems:
         elif rec["process_id"] not in outputs:
             err("Processes", rec[ROW], "process_id", rec["process_id"],
                 "recipe has no output (every process must produce something)")
+    running = set(processes["process_id"])
+    for loop in gaining_loops(edges_of(recipes, running)):
+        warn("Recipes", loop.rows[0], None, None, loop.describe())
+    for q, rows in without_input(recipes, running).items():
+        warn("Recipes", rows[0], "input", None,
+             f"process {q} has outputs but no input (Recipes rows {', '.join(map(str, rows))}): "
+             "each run makes material from nothing; primary production is a Supply offer")
 
-    targets = set(t["Supply"]["offer_id"]) | set(t["Processes"]["process_id"]) | set(t["Lanes"]["lane_id"])
+    owners: dict[str, list[str]] = {}      # an id -> the rows it names (one, or ambiguous)
+    for name, col in (("Supply", "offer_id"), ("Processes", "process_id"), ("Lanes", "lane_id")):
+        for ident, row in zip(t[name][col], t[name][ROW]):
+            owners.setdefault(ident, []).append(f"{name} row {row}")
     for rec in t["CapacityProfile"].to_dict("records"):
-        if rec["id"] is not None and rec["id"] not in targets:
+        if rec["id"] is not None and rec["id"] not in owners:
             err("CapacityProfile", rec[ROW], "id", rec["id"], "no such offer, process or lane"
-                + did_you_mean(rec["id"], targets))
+                + did_you_mean(rec["id"], owners))
+        elif len(owners.get(rec["id"], ())) > 1:
+            err("CapacityProfile", rec[ROW], "id", rec["id"],
+                f"names {' and '.join(owners[rec['id']])}: it is not clear whose capacity it "
+                "overrides; give them different ids")
         if horizon_ok and rec["period"] is not None and not first <= rec["period"] <= last:
             warn("CapacityProfile", rec[ROW], "period", rec["period"], "outside the horizon; ignored")
 

@@ -9,7 +9,7 @@ from model.data.scenario import BASE, apply
 from model.problems import InputError
 from model.read.workbook import read_workbook
 from model.verify.checks import Checker
-from model.verify.decisions import as_id, as_number, decisions_of
+from model.verify.decisions import DECISION_SHEETS, as_id, as_number, decisions_of
 from model.verify.inputs import inputs_of
 from model.verify.report import read_report
 from model.verify.verdict import CannotVerify, Tolerance, Verdict
@@ -42,8 +42,9 @@ def verify_tables(workbook_path, tables: dict, summary: dict, scenario: str | No
     against the input workbook at ``workbook_path`` with the scenario and
     toggles applied. Raises CannotVerify when the input cannot be used."""
     tol = _tolerance(tolerance)
-    if not has_solution(summary):
-        status = summary.get("status") or "unknown"
+    plan = plan_rows(tables)
+    status = summary.get("status") or "unknown"
+    if not has_solution(summary) and not plan:
         return Verdict(True, [], 0, tol, has_solution=False,
                        message=f"status {status}: {NO_SOLUTION}")
     path = Path(workbook_path)
@@ -71,12 +72,26 @@ def verify_tables(workbook_path, tables: dict, summary: dict, scenario: str | No
                      f"scenario and toggles gives {len(changes)}")
     inp = inputs_of(changed)
     problems_found: list[str] = []
+    if not has_solution(summary):     # what is there is checked, and the status is wrong
+        held = ", ".join(f"{sheet} {n} row{'s' if n != 1 else ''}" for sheet, n in plan.items())
+        problems_found.append(f'Summary status "{status}" says there is no solution, but the '
+                              f"report holds a plan ({held}): the plan is checked")
     dec = decisions_of(tables, problems_found)
     checker = Checker(inp, dec, tol)
     checker.run(summary, problems_found)
     return Verdict(not checker.violations, checker.violations, checker.checks, tol,
                    has_solution=True, objective_reported=checker.reported,
                    objective_recomputed=checker.objective, notes=notes)
+
+
+def plan_rows(tables: dict) -> dict[str, int]:
+    """{decision sheet: number of rows} for the decision sheets that hold any."""
+    out = {}
+    for sheet in DECISION_SHEETS:
+        frame = tables.get(sheet)
+        if frame is not None and len(frame):
+            out[sheet] = len(frame)
+    return out
 
 
 def toggles_of(changes) -> tuple[list[str], list[str]]:
@@ -99,8 +114,6 @@ def verify_report(workbook_path, report_path,
     """Read a report workbook and check it against its input (one code path
     with ``verify_tables``)."""
     summary, tables = read_report(report_path)
-    if not has_solution(summary):
-        return verify_tables(workbook_path, tables, summary, None, tolerance=tolerance)
     enable, disable = toggles_of(tables.get("Changes"))
     scenario = as_id(summary.get("scenario"))
     return verify_tables(workbook_path, tables, summary, scenario, enable, disable, tolerance)

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from model.read.cells import plain_number
 from model.verify.verdict import CannotVerify
 
 REPORT_ROW = "_report_row"
@@ -68,9 +69,12 @@ def as_id(v) -> str | None:
 
 
 def as_number(v) -> float | None:
-    """A finite float, or None when the cell is not a number."""
+    """A finite float, or None when the cell is not a number (text only in
+    plain notation: '1,5' or '1_000' is not read as 15 or 1000)."""
     if is_blank(v) or isinstance(v, bool):
         return None
+    if isinstance(v, str):
+        return plain_number(v)
     try:
         f = float(v)
     except (TypeError, ValueError):
