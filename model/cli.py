@@ -3,8 +3,9 @@
 Exit codes: 0 a solution was found (or the check passed), 2 invalid input,
 3 no solution (infeasible, unbounded, or none within the time limit),
 4 the independent verifier found a violated constraint (solve and verify),
-5 regression drift (regress), 1 anything unexpected (the report still says
-what happened).
+5 regression drift (regress), 6 an elastic plan that bends rules
+(``solve --elastic``: status ``elastic``), 1 anything unexpected (the report
+still says what happened).
 """
 
 from __future__ import annotations
@@ -16,14 +17,25 @@ import traceback
 from pathlib import Path
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
+EXIT_ELASTIC = 6
+EXIT_CODES = """exit codes:
+  0  a solution was found (or the check passed)
+  1  anything unexpected (the report still says what happened)
+  2  invalid input: every problem listed, naming sheet, Excel row, column and value
+  3  no solution: infeasible, unbounded, or none within the time limit
+  4  the independent verifier found a violated constraint
+  5  regression drift (regress)
+  6  --elastic bent at least one rule: the plan (status elastic) breaks them, sheet Elastic"""
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sourcing", description=(
-        "Secure sourcing of critical minerals: solve a workbook, validate it, build one from CSV."))
+        "Secure sourcing of critical minerals: solve a workbook, validate it, build one from CSV."),
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("solve", help="solve a workbook and write a report workbook")
+    s = sub.add_parser("solve", help="solve a workbook and write a report workbook",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("workbook")
     s.add_argument("-o", "--output", required=True, help="report workbook to write (.xlsx)")
     s.add_argument("--summary-json", help="also write the summary as JSON")
@@ -47,7 +59,8 @@ def _parser() -> argparse.ArgumentParser:
                         "and report what each costs (sheet RulePrices)")
     s.add_argument("--elastic", action="store_true",
                    help="make hard constraints soft with penalised slack, solve, and report how "
-                        "far each had to bend (sheet Elastic); the report shows the bent plan")
+                        "far each had to bend (sheet Elastic); the report shows the bent plan, "
+                        "with status elastic and exit code 6 when anything bent")
     s.add_argument("--elastic-relax", metavar="FAMILIES",
                    help="with --elastic: comma-separated, from stock_floor, stock_ceiling, policy, "
                         "export_limit, lane_capacity, offer_capacity, process_capacity, "

@@ -5,7 +5,8 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED, EXIT_VERIFY_FAILED
+from model.cli import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
+                       EXIT_VERIFY_FAILED)
 from model.problems import InputError
 from model.report.summary import summary, write_json
 from model.report.workbook import ReportWriteError, build_workbook, save_atomic
@@ -105,11 +106,18 @@ def solve_command(args) -> int:
         except OSError as exc:
             print(f"cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
             return EXIT_UNEXPECTED
+    bent = result.status == "elastic"
     if not args.quiet:
         obj = info["objective"]
-        print(f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"
-              if obj is not None else f"{info['status']}: {info['message']}")
+        line = (f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"
+                if obj is not None else f"{info['status']}: {info['message']}")
+        if bent:
+            line += (f" - a bent plan: {info['elastic_bends']} constraint(s) bent, it breaks "
+                     "them (sheet Elastic)")
+        print(line)
         print(f"report: {out}")
+    if bent:
+        return EXIT_ELASTIC
     if result.solution.has_solution:
         if verdict is not None and not verdict.ok:
             print(f"verification FAILED: {verdict.headline()} (see the Verification sheet)",

@@ -85,7 +85,8 @@ WARNING_COLUMNS = ["severity", "sheet", "row", "column", "value", "message", "co
 MONEY_WORDS = ("cost", "penalty", "marginal", "objective", "bound", "price", "value")
 
 SUMMARY_MEANING = {
-    "status": "optimal, feasible, infeasible, unbounded, time_limit or error",
+    "status": "optimal, feasible, infeasible, unbounded, time_limit or error; elastic: a plan "
+              "that bends rules (--elastic, sheet Elastic)",
     "objective": "total discounted cost, the objective (currency)",
     "bound": "best bound the solver proved (currency)",
     "mip_gap": "relative gap between objective and bound",
@@ -218,6 +219,8 @@ def _highlights(name: str, frame: pd.DataFrame) -> list[tuple[str, object]]:
     if has("status"):
         out.append((col("status"), CellIsRule(operator="equal", formula=['"at floor"'],
                                               fill=st.AMBER_FILL)))
+        for broken in ('"below floor"', '"above ceiling"'):      # a bent plan (elastic)
+            out.append((col("status"), CellIsRule(operator="equal", formula=[broken], **red)))
     if name == "Stock" and has("stock_t", "min_stock_t"):
         s, f = L["stock_t"], L["min_stock_t"]
         out.append((col("stock_t"), FormulaRule(formula=[f"AND(${f}2>0,${s}2<=${f}2+0.000001)"],
