@@ -18,7 +18,7 @@ from pathlib import Path
 
 from model import __version__
 from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
-from model.commands.solve import same_file
+from model.commands.outputs import refusals
 from model.problems import InputError
 from model.report.summary import write_json
 from model.report.workbook import ReportWriteError, save_atomic
@@ -32,11 +32,9 @@ def _arg(args, name, default=None):
 
 def _paths(args):
     src, out = Path(args.workbook), Path(args.output)
-    if same_file(src, out):
-        return src, out, f"refusing to write the report over the input workbook {src}"
-    js = _arg(args, "summary_json")
-    if js and same_file(src, Path(js)):
-        return src, out, f"refusing to write the summary over the input workbook {src}"
+    refused = refusals(src, args)
+    if refused:
+        return src, out, "\n".join(refused)
     if out.suffix.lower() != ".xlsx":
         return src, out, f"the report must be an .xlsx file, got {out}"
     return src, out, None

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from model.cli import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
                        EXIT_VERIFY_FAILED)
+from model.commands.outputs import refused
 from model.problems import InputError
 from model.report.summary import summary, write_json
 from model.report.workbook import ReportWriteError, build_workbook, save_atomic
@@ -14,23 +15,9 @@ from model.run import run
 from model.solve.highs import SolveOptions
 
 
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
-    except OSError:
-        return False
-
-
 def solve_command(args) -> int:
     src, out = Path(args.workbook), Path(args.output)
-    if same_file(src, out):
-        print(f"refusing to write the report over the input workbook {src}", file=sys.stderr)
-        return EXIT_INPUT
-    if args.summary_json and same_file(src, Path(args.summary_json)):
-        print(f"refusing to write the summary over the input workbook {src}", file=sys.stderr)
-        return EXIT_INPUT
-    if getattr(args, "html", None) and same_file(src, Path(args.html)):
-        print(f"refusing to write the web page over the input workbook {src}", file=sys.stderr)
+    if refused(src, args):
         return EXIT_INPUT
     if out.suffix.lower() != ".xlsx":
         print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
