@@ -16,6 +16,8 @@ import sys
 import traceback
 from pathlib import Path
 
+from model.files import OutputError
+
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
 EXIT_ELASTIC = 6
 EXIT_CODES = """exit codes:
@@ -187,6 +189,9 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_OK
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
+        return EXIT_UNEXPECTED
+    except OutputError as exc:   # a file that could not be written (disk full): one line
+        print(str(exc), file=sys.stderr)
         return EXIT_UNEXPECTED
     except Exception as exc:  # the last line of defence: no traceback for analysts
         print(f"unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)

@@ -81,3 +81,119 @@ def test_case8_other_commands_share_the_guard(command, make_workbook, tmp_path, 
     rc = main([command[0], str(wb), *command[1:], "-o", str(link)])
     assert rc == EXIT_INPUT and _sha(wb) == before
     assert "input workbook" in capsys.readouterr().err
+
+
+# ------------------------------------------------------------------ case 14: output errors
+
+def _no_traceback(err: str) -> None:
+    assert "Traceback" not in err and "Exception ignored" not in err
+    assert "unexpected error" not in err
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("where", ["missing folder", "under a regular file"])
+def test_case14_summary_json_into_a_bad_folder_is_exit_2(where, make_workbook, tmp_path, capsys):
+    # (as root a read-only folder is writable: a path under a regular file stands for it)
+    wb = make_workbook()
+    (tmp_path / "afile").write_text("x")
+    folder = tmp_path / ("missing" if where == "missing folder" else "afile")
+    js = folder / "s.json"
+    rc = main(["solve", str(wb), "-o", str(tmp_path / "r.xlsx"), "--summary-json", str(js)])
+    err = capsys.readouterr().err
+    assert rc == EXIT_INPUT
+    _no_traceback(err)
+    assert "--summary-json" in err and str(js) in err
+    assert ("does not exist" if where == "missing folder" else "is not a folder") in err
+
+
+@pytest.mark.unit
+def test_case14_invalid_input_and_a_missing_output_folder_is_exit_2(make_workbook, tmp_path,
+                                                                      capsys):
+    # Demand row 2 asks for -5 t (invalid) and the report's folder does not exist:
+    # both problems are listed, and the exit code is 2 (invalid input), not 1
+    wb = make_workbook({"Demand": """
+        demand_id,site_id,material_id,period,quantity
+        D1,BUYER,OX,2025,-5
+    """})
+    rc = main(["solve", str(wb), "-o", str(tmp_path / "nowhere" / "r.xlsx")])
+    err = capsys.readouterr().err
+    assert rc == EXIT_INPUT
+    _no_traceback(err)
+    assert "nowhere" in err and "does not exist" in err
+    assert "Demand row 2" in err and "quantity" in err and "-5" in err
+
+
+@pytest.mark.component
+def test_case14_disk_full_is_a_clear_message(make_workbook, tmp_path, capsys):
+    # /dev/full fails every write with ENOSPC: a report (through a link) and a summary
+    # written there stand for a full disk. Nothing half-written is left beside them.
+    if not os.path.exists("/dev/full"):
+        pytest.fail("this test needs /dev/full (Linux)")
+    wb = make_workbook()
+    report = tmp_path / "r.xlsx"
+    os.symlink("/dev/full", report)
+    js = tmp_path / "s.json"
+    rc = main(["solve", str(wb), "-o", str(report), "--summary-json", str(js), "-q"])
+    err = capsys.readouterr().err
+    assert rc == 1
+    _no_traceback(err)
+    assert f"cannot write {report}: No space left on device" in err
+    # the summary still says what happened (objective: 30 t at 10 + 5 = 450)
+    import json
+    info = json.loads(js.read_text())
+    assert info["status"] == "optimal" and info["objective"] == pytest.approx(450)
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []
+
+    report2, js2 = tmp_path / "r2.xlsx", tmp_path / "s2.json"
+    os.symlink("/dev/full", js2)
+    rc = main(["solve", str(wb), "-o", str(report2), "--summary-json", str(js2), "-q"])
+    err = capsys.readouterr().err
+    assert rc == 1
+    _no_traceback(err)
+    assert f"cannot write {js2}: No space left on device" in err
+    assert report2.exists()
+    assert js2.is_symlink() and not os.path.isfile("/dev/full")     # written into, never replaced
+
+
+@pytest.mark.component
+def test_case14_every_output_gets_the_same_file_mode(make_workbook, tmp_path):
+    wb = make_workbook()
+    old = os.umask(0o022)
+    try:
+        outs = [tmp_path / "r.xlsx", tmp_path / "s.json", tmp_path / "p.html"]
+        rc = main(["solve", str(wb), "-o", str(outs[0]), "--summary-json", str(outs[1]),
+                   "--html", str(outs[2]), "-q"])
+    finally:
+        os.umask(old)
+    assert rc == 0
+    # an ordinary file: 0666 less the umask 022 = 0644, for every output alike
+    assert [oct(p.stat().st_mode & 0o777) for p in outs] == ["0o644"] * 3
+
+
+@pytest.mark.component
+@pytest.mark.parametrize("limit", [3_000, 12_000])
+def test_case14_a_write_cut_short_leaves_no_traceback_and_no_temp_file(limit, make_workbook,
+                                                                        tmp_path):
+    # The file-size limit (RLIMIT_FSIZE) makes every write past `limit` bytes fail, as
+    # a full disk does, here in a real `sourcing solve` process: the report (about 20 kB)
+    # is cut short at two places (openpyxl's part, the streamed rows), the JSON summary
+    # (about 1 kB) still fits.
+    import json
+    import resource
+    import subprocess
+    import sys
+    wb = make_workbook()
+    report, js = tmp_path / "out" / "r.xlsx", tmp_path / "out" / "s.json"
+    report.parent.mkdir()
+
+    def cap():
+        resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))
+
+    proc = subprocess.run([sys.executable, "-m", "model", "solve", str(wb), "-o", str(report),
+                           "--summary-json", str(js), "-q"], preexec_fn=cap,
+                          capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 1, proc.stderr
+    _no_traceback(proc.stderr)
+    assert proc.stderr.strip() == f"cannot write {report}: File too large"
+    assert json.loads(js.read_text())["status"] == "optimal"
+    assert sorted(p.name for p in report.parent.iterdir()) == ["s.json"]   # no .tmp, no report

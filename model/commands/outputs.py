@@ -1,10 +1,16 @@
-"""Every path a command writes, checked once before anything runs.
+"""Every path a command writes, checked once before anything runs, and
+written together at the end.
 
 ``refusals(src, args)`` looks at every output argument a command has (the
 report ``-o``, ``--summary-json``, ``--html``, ``--solver-log``): none may be
 the input workbook (under any spelling: a relative path, a detour through
-``..``, a link), and no two may be the same file. The commands print every
-refusal at once and exit 2 before reading or solving anything.
+``..``, a link), no two may be the same file, and each must be writable (its
+folder exists, is a folder and may be written: ``model.files.problem``). The
+commands print every refusal at once and exit 2 before solving anything.
+
+``write_all(writes)`` runs the writes of a command's outputs, each even when
+another failed (a full disk that refuses the report may still take the
+summary), printing one line per failure; False when any failed.
 """
 
 from __future__ import annotations
@@ -12,6 +18,9 @@ from __future__ import annotations
 import sys
 from itertools import combinations
 from pathlib import Path
+from typing import Callable
+
+from model.files import OutputError, problem
 
 OUTPUTS = (("output", "the report", "-o"), ("summary_json", "the summary", "--summary-json"),
            ("html", "the web page", "--html"), ("solver_log", "the solver log", "--solver-log"))
@@ -39,6 +48,10 @@ def refusals(src, args) -> list[str]:
     for (la, fa, a), (lb, fb, b) in combinations(outs, 2):
         if same_file(a, b):
             out.append(f"refusing to write {la} ({fa}) and {lb} ({fb}) to the same file {a}")
+    for label, flag, path in outs:
+        why = problem(path)
+        if why:
+            out.append(f"cannot write {label} ({flag} {path}): {why}")
     return out
 
 
@@ -48,3 +61,15 @@ def refused(src, args) -> bool:
     if out:
         print("\n".join(out), file=sys.stderr)
     return bool(out)
+
+
+def write_all(writes: list[Callable[[], None]]) -> bool:
+    """Run every write; print each failure (one line); True when all succeeded."""
+    ok = True
+    for write in writes:
+        try:
+            write()
+        except OutputError as exc:
+            print(str(exc), file=sys.stderr)
+            ok = False
+    return ok

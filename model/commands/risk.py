@@ -18,10 +18,10 @@ from pathlib import Path
 
 from model import __version__
 from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
-from model.commands.outputs import refusals
+from model.commands.outputs import refusals, write_all
 from model.problems import InputError
 from model.report.summary import write_json
-from model.report.workbook import ReportWriteError, save_atomic
+from model.report.workbook import save_atomic
 from model.risk import report
 from model.solve.highs import highs_version
 
@@ -57,16 +57,10 @@ def _finish(args, info, workbook, out, problems=()) -> int | None:
     for w in problems:
         if not quiet:
             print(f"warning: {w}", file=sys.stderr)
-    try:
-        save_atomic(workbook, out)
-    except ReportWriteError as exc:
-        print(str(exc), file=sys.stderr)
-        if _arg(args, "summary_json"):
-            write_json(info, _arg(args, "summary_json"))
-        return EXIT_UNEXPECTED
+    writes = [lambda: save_atomic(workbook, out)]
     if _arg(args, "summary_json"):
-        write_json(info, _arg(args, "summary_json"))
-    return None
+        writes.append(lambda: write_json(info, _arg(args, "summary_json")))
+    return None if write_all(writes) else EXIT_UNEXPECTED
 
 
 def _run(command, args, flow, render, build):

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
 from model.cli import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
                        EXIT_VERIFY_FAILED)
-from model.commands.outputs import refused
+from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
-from model.report.workbook import ReportWriteError, build_workbook, save_atomic
+from model.report.workbook import build_workbook, save_atomic
 from model.run import run
 from model.solve.highs import SolveOptions
+
+log = logging.getLogger(__name__)
 
 
 def solve_command(args) -> int:
     src, out = Path(args.workbook), Path(args.output)
     if refused(src, args):
+        _input_problems(src, args)      # every problem at once: the input's own too
         return EXIT_INPUT
     if out.suffix.lower() != ".xlsx":
         print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
@@ -62,10 +66,7 @@ def solve_command(args) -> int:
         print(message, file=sys.stderr)
         info = summary(status="error", message=message, input_path=src,
                        scenario=args.scenario or "base")
-        try:
-            _write(info, None, (), out, args.summary_json)
-        except Exception:
-            pass
+        _write(info, None, (), out, args.summary_json)
         return EXIT_UNEXPECTED
     info = summary(result)
     if "Infeasibility" in result.tables:
@@ -81,18 +82,8 @@ def solve_command(args) -> int:
     for w in result.warnings:
         if not args.quiet:
             print(f"warning: {w}", file=sys.stderr)
-    try:
-        _write(info, result, (), out, args.summary_json)
-    except ReportWriteError as exc:
-        print(str(exc), file=sys.stderr)
+    if not _write(info, result, (), out, args.summary_json, getattr(args, "html", None)):
         return EXIT_UNEXPECTED
-    if getattr(args, "html", None):
-        from model.report.html import write_html
-        try:
-            write_html(result, args.html, summary=info)
-        except OSError as exc:
-            print(f"cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_UNEXPECTED
     bent = result.status == "elastic"
     if not args.quiet:
         obj = info["objective"]
@@ -155,12 +146,24 @@ def _analyses(args, result, options) -> dict:
     return tables
 
 
-def _write(info, result, problems, out, json_path):
-    try:
-        save_atomic(build_workbook(info, result, problems), out)
-    except ReportWriteError:
-        if json_path:
-            write_json(info, json_path)
-        raise
+def _write(info, result, problems, out, json_path, html_path=None) -> bool:
+    """The report, then the JSON summary and the web page, each tried even when
+    another fails; every failure is printed. True when all were written."""
+    writes = [lambda: save_atomic(build_workbook(info, result, problems), out)]
     if json_path:
-        write_json(info, json_path)
+        writes.append(lambda: write_json(info, json_path))
+    if html_path and result is not None:
+        from model.report.html import write_html
+        writes.append(lambda: write_html(result, html_path, summary=info))
+    return write_all(writes)
+
+
+def _input_problems(src, args) -> None:
+    """Print the input's own problems (scenario and toggles applied), if any."""
+    from model.run import load
+    try:
+        load(src, args.scenario, args.enable, args.disable)
+    except InputError as exc:
+        print(exc.render(), file=sys.stderr)
+    except Exception as exc:  # the refusal above is the answer; this is only a courtesy
+        log.debug("input not checked after the refusal: %s", exc)

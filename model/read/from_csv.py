@@ -13,6 +13,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from model.files import write_file
+from model.report import bulk
 from model.schema import SHEETS
 
 
@@ -42,7 +44,5 @@ def csv_folder_to_workbook(folder: str | Path, out: str | Path) -> list[str]:
         with open(files[name], newline="", encoding="utf-8-sig") as handle:
             for i, row in enumerate(csv.reader(handle)):
                 ws.append(row if i == 0 else [_typed(c) for c in row])
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
+    write_file(out, lambda handle: bulk.save(wb, handle))
     return order

@@ -330,31 +330,12 @@ def page(summary: dict, run) -> str:
 
 
 def write_html(run, path, summary: dict | None = None) -> None:
-    """Write the page to ``path`` (UTF-8), atomically."""
-    import os
-    import tempfile
+    """Write the page to ``path`` (UTF-8), atomically (``model.files``)."""
+    from model.files import write_text
     if summary is None:
         from model.report.summary import summary as make
         summary = make(run)
-    text = page(summary, run)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _readable(path) -> None:
-    """mkstemp makes 0600 files; give the usual permissions (0666 less the umask)."""
-    import os
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    write_text(path, page(summary, run))
 
 
 def _wrap(title: str, body: str, links: str, colours: str, info: str, feeds: str) -> str:

@@ -24,9 +24,7 @@ interrupted run never leaves a half-written report.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +35,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from model.files import write_file
 from model.report import bulk
 from model.report import styles as st
 
@@ -111,10 +110,6 @@ SUMMARY_MEANING = {
 SUMMARY_FORMATS = {"objective": st.MONEY, "bound": st.MONEY, "mip_gap": "0.0000%",
                    "solve_seconds": "0.000", "unmet_demand_t": st.TONNES, "demand_t": st.TONNES,
                    "changes_applied": "0", "warnings": "0"}
-
-
-class ReportWriteError(Exception):
-    """The report path cannot be written (locked, read-only, missing folder)."""
 
 
 def _cell(v):
@@ -424,23 +419,6 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
 
 
 def save_atomic(wb: Workbook, path: str | Path) -> None:
-    path = Path(path)
-    if not path.parent.exists():
-        raise ReportWriteError(f"cannot write {path}: folder {path.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx.tmp")
-    except OSError as exc:
-        raise ReportWriteError(f"cannot write in {path.parent}: {exc.strerror}") from None
-    os.close(fd)
-    try:
-        bulk.save(wb, tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)      # mkstemp made it 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the workbook to ``path`` through ``model.files.write_file``:
+    never half-written; ``OutputError`` with a one-line reason on failure."""
+    write_file(path, lambda handle: bulk.save(wb, handle))
