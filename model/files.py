@@ -8,7 +8,10 @@ the JSON summary, the web page, the template, baselines, workbooks from CSV).
 A new or regular file is written to a temporary file beside it,
 ``.NAME.PID.XXXXXXXX.tmp``, flushed to disk and then renamed over the target,
 so a reader never sees a half-written file; on any error or interrupt the
-temporary file is removed. The file gets the mode of any new file (0666 less
+temporary file is removed (``model.stop`` turns Ctrl-C and SIGTERM into an
+exception, so a signal removes it too), and the temporary files a killed run
+(SIGKILL) left are removed by the next write of the same file
+(``remove_stale``). The file gets the mode of any new file (0666 less
 the umask): a report, a summary and a web page alike. A target that exists
 and is not a regular file (a device such as ``/dev/stdout``, a pipe) is
 written in place: renaming over it would replace the device itself.
@@ -20,6 +23,7 @@ the file and the reason (``cannot write r.xlsx: No space left on device``).
 from __future__ import annotations
 
 import gc
+import glob
 import logging
 import os
 import stat
@@ -108,6 +112,35 @@ def write_file(path, fill: Callable[[BinaryIO], None]) -> None:
     log.debug("wrote %s", path)
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:            # another user's process: alive
+        return True
+    return True
+
+
+def remove_stale(path: Path) -> list[Path]:
+    """Remove the temporary files of ``path`` left by runs that were killed
+    (SIGKILL, a power cut): named for a process that no longer exists. A
+    temporary file of a run still going is left alone."""
+    removed = []
+    for tmp in path.parent.glob(f".{glob.escape(path.name)}.*.tmp"):
+        pid = tmp.name[len(path.name) + 2:].split(".", 1)[0]
+        if not pid.isdigit() or int(pid) == os.getpid() or _alive(int(pid)):
+            continue
+        try:
+            tmp.unlink()
+        except OSError:
+            continue
+        removed.append(tmp)
+        log.warning("removed %s, left by an earlier run that was killed while writing %s",
+                    tmp, path.name)
+    return removed
+
+
 def _write(path: Path, fill) -> None:
     try:
         if _in_place(path):
@@ -116,6 +149,7 @@ def _write(path: Path, fill) -> None:
             return
         if not path.parent.is_dir():
             raise OutputError(f"cannot write {path}: {problem(path)}")
+        remove_stale(path)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=temp_prefix(path), suffix=".tmp")
     except OSError as exc:
         raise OutputError(f"cannot write {path}: {exc.strerror or exc}") from None

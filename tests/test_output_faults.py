@@ -197,3 +197,142 @@ def test_case14_a_write_cut_short_leaves_no_traceback_and_no_temp_file(limit, ma
     assert proc.stderr.strip() == f"cannot write {report}: File too large"
     assert json.loads(js.read_text())["status"] == "optimal"
     assert sorted(p.name for p in report.parent.iterdir()) == ["s.json"]   # no .tmp, no report
+
+
+# ------------------------------------------------------------------ case 13: signals
+
+def _big_sheets(n: int = 300, periods: int = 20) -> dict[str, str]:
+    """n mines in AU, each selling 10 t of OX a year and holding a 1 t floor, one
+    lane each to BUYER, who wants 8 n t a year: a plan of some 3 n x periods rows
+    (Purchases, Shipments, Stock), so the report takes a while to write."""
+    last = 2025 + periods - 1
+    return {
+        "Settings": f"key,value\nfirst_period,2025\nlast_period,{last}\nunmet_penalty,1000\n",
+        "Sites": "site_id,name,company,country,kind\nBUYER,Buyer,BuyCo,US,customer\n"
+                 + "".join(f"M{i},Mine {i},Co{i % 50},AU,mine\n" for i in range(n)),
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost\n"
+                  + "".join(f"O{i},M{i},OX,10,{10 + i % 97}\n" for i in range(n)),
+        "Lanes": "lane_id,from_site,to_site,material_id,unit_cost\n"
+                 + "".join(f"L{i},M{i},BUYER,OX,{1 + i % 13}\n" for i in range(n)),
+        "Inventory": "site_id,material_id,initial_stock,holding_cost,min_stock,max_stock\n"
+                     + "".join(f"M{i},OX,0,1,1,\n" for i in range(n)),
+        "Demand": "demand_id,site_id,material_id,period,quantity\n"
+                  + "".join(f"D{p},BUYER,OX,{p},{8 * n}\n" for p in range(2025, last + 1)),
+    }
+
+
+def _start(wb, out_dir, *extra):
+    import subprocess
+    import sys
+    return subprocess.Popen([sys.executable, "-m", "model", "solve", str(wb),
+                             "-o", str(out_dir / "r.xlsx"), "--summary-json",
+                             str(out_dir / "s.json"), *extra],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _temps(folder) -> list[str]:
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+def _when(proc, ready, seconds: float = 240) -> bool:
+    """Poll (5 ms) until ready() or the process ends; True when ready first."""
+    import time
+    end = time.monotonic() + seconds
+    while time.monotonic() < end:
+        if ready():
+            return True
+        if proc.poll() is not None:
+            return False
+        time.sleep(0.005)
+    return False
+
+
+def _summary_status(report) -> str:
+    import openpyxl
+    book = openpyxl.load_workbook(report, read_only=True)
+    return {r[0]: r[1] for r in book["Summary"].iter_rows(min_row=2, values_only=True)}["status"]
+
+
+@pytest.mark.component
+@pytest.mark.parametrize("signame", ["SIGTERM", "SIGINT"])
+def test_case13_sigterm_mid_write_leaves_no_temp_file_and_says_so(signame, make_workbook,
+                                                                  tmp_path):
+    # SIGINT is what Ctrl-C sends
+    import signal
+    signum = getattr(signal, signame)
+    wb = make_workbook(_big_sheets())
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = _start(wb, out, "-q")
+    caught = _when(proc, lambda: bool(_temps(out)))        # the report is being written
+    assert caught, "the run ended before its report was written: make the workbook bigger"
+    proc.send_signal(signum)
+    _, err = proc.communicate(timeout=240)
+    assert proc.returncode == 128 + signum                 # 143 / 130, documented in the README
+    assert f"interrupted by {'SIGTERM' if signame == 'SIGTERM' else 'Ctrl-C (SIGINT)'}" in err
+    assert "Traceback" not in err
+    assert _temps(out) == []                               # removed on the signal
+    # the README's promise holds: a report is written, and it says what happened
+    assert _summary_status(out / "r.xlsx") == "interrupted"
+    import json
+    assert json.loads((out / "s.json").read_text())["status"] == "interrupted"
+
+
+@pytest.mark.component
+def test_case13_sigterm_mid_solve_stops_highs_at_once(make_workbook, tmp_path):
+    import signal
+    wb = make_workbook(_big_sheets())
+    out = tmp_path / "out"
+    out.mkdir()
+    log = out / "highs.log"
+    proc = _start(wb, out, "-q", "--solver-log", str(log))
+    # HiGHS writes its log as it goes: the iteration table means the simplex is running
+    started = _when(proc, lambda: log.exists() and "Iteration" in log.read_text())
+    assert started, "the run ended before HiGHS started its iterations"
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=240)
+    assert proc.returncode == 143 and "interrupted by SIGTERM" in err
+    # HiGHS was stopped by the request, not waited out to the optimum
+    status = [line for line in log.read_text().splitlines() if line.startswith("Model status")]
+    assert status == ["Model status        : Interrupted by user"]
+    assert _temps(out) == [] and _summary_status(out / "r.xlsx") == "interrupted"
+
+
+@pytest.mark.component
+def test_case13_temp_files_of_a_killed_run_are_removed_by_the_next(make_workbook, tmp_path,
+                                                                   caplog):
+    import signal
+    wb = make_workbook(_big_sheets())
+    out = tmp_path / "out"
+    out.mkdir()
+    proc = _start(wb, out, "-q")
+    assert _when(proc, lambda: bool(_temps(out))), "the run ended before its report was written"
+    proc.send_signal(signal.SIGKILL)                       # no handler can run
+    proc.communicate(timeout=60)
+    left = _temps(out)
+    assert left, "SIGKILL left nothing behind: nothing to clean"
+    # the next run writing there removes what the killed one left, and says so
+    small = make_workbook(name="small.xlsx")
+    rc = main(["solve", str(small), "-o", str(out / "r.xlsx"), "--summary-json",
+               str(out / "s.json"), "-q"])
+    assert rc == 0
+    assert _temps(out) == []
+    assert "left by an earlier run that was killed" in caplog.text      # logged (a warning)
+    assert _summary_status(out / "r.xlsx") == "optimal"
+
+
+@pytest.mark.unit
+def test_case13_a_signal_while_held_is_raised_at_the_check():
+    # inside HiGHS (or while a command loads) a signal must not raise: it is recorded
+    # and raised at the next check, with its own exit code
+    import signal
+    from model import stop
+    with stop.handling():
+        with stop.holding():
+            os.kill(os.getpid(), signal.SIGTERM)
+            for _ in range(1000):          # give the handler its bytecodes
+                pass
+        with pytest.raises(stop.Stopped) as caught:
+            stop.check()
+    assert caught.value.signum == signal.SIGTERM and stop.exit_code(caught.value) == 143
+    stop.check()                           # handling() over: nothing pending any more

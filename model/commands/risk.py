@@ -16,7 +16,7 @@ import math
 import sys
 from pathlib import Path
 
-from model import __version__
+from model import __version__, stop
 from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
 from model.commands.outputs import refusals, write_all
 from model.problems import InputError
@@ -70,7 +70,17 @@ def _run(command, args, flow, render, build):
         print(refusal, file=sys.stderr)
         return EXIT_INPUT
     try:
+        stop.check()                       # a stop while the command loaded
         result = flow(src)
+        info, warnings, status_ok = render(result)
+        code = _finish(args, info, build(info, warnings, result), out, warnings)
+    except KeyboardInterrupt as exc:       # Ctrl-C or SIGTERM (model.stop): say so in a report
+        message = f"interrupted by {stop.describe(exc)} before the run finished: no result"
+        print(message, file=sys.stderr)
+        info = _base_summary(command, "interrupted", src, message=message)
+        info["reason"] = "interrupted"
+        _finish(args, info, build(info, (), None), out)
+        return stop.exit_code(exc)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         info = _base_summary(command, "error", src, message=exc.render())
@@ -86,8 +96,6 @@ def _run(command, args, flow, render, build):
         except Exception:
             pass
         return EXIT_UNEXPECTED
-    info, warnings, status_ok = render(result)
-    code = _finish(args, info, build(info, warnings, result), out, warnings)
     if code is not None:
         return code
     if not _arg(args, "quiet", False):

@@ -1,4 +1,8 @@
-"""``sourcing solve WORKBOOK -o REPORT.xlsx [--summary-json PATH]``."""
+"""``sourcing solve WORKBOOK -o REPORT.xlsx [--summary-json PATH]``.
+
+The report is always written: with the plan, or with why there is none
+(invalid input, no solution, an unexpected error, or a run stopped by Ctrl-C
+or SIGTERM: status ``interrupted``)."""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ from pathlib import Path
 
 from model.cli import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
                        EXIT_VERIFY_FAILED)
+from model import stop
 from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
@@ -36,6 +41,20 @@ def solve_command(args) -> int:
             print(f"--elastic-relax: unknown {', '.join(unknown)}; choose from "
                   f"{', '.join(FAMILIES)}", file=sys.stderr)
             return EXIT_INPUT
+    try:
+        stop.check()                       # a stop while the command loaded
+        return _solve(args, src, out, relax)
+    except KeyboardInterrupt as exc:       # Ctrl-C or SIGTERM (model.stop): say so in a report
+        message = f"interrupted by {stop.describe(exc)} before the run finished: no plan"
+        print(message, file=sys.stderr)
+        info = summary(status="interrupted", message=message, input_path=src,
+                       scenario=args.scenario or "base")
+        info["reason"] = "interrupted"
+        _write(info, None, (), out, args.summary_json)
+        return stop.exit_code(exc)
+
+
+def _solve(args, src: Path, out: Path, relax) -> int:
     options = None
     try:
         if args.time_limit is not None or args.solver_log:

@@ -399,6 +399,8 @@ def _no_solution(cv: Canvas, summary: dict, run, problems) -> None:
         "unbounded": "The cost can fall without limit: a cost or a capacity is missing.",
         "time_limit": "The solver stopped at its time limit before finding a plan.",
         "error": "The run stopped before solving.",
+        "interrupted": "The run was stopped (Ctrl-C or SIGTERM) before it finished: there is no "
+                       "plan. Run it again to get one.",
     }.get(status, f"Status {status}.")
     if summary.get("reason") == "invalid_input":
         what = "The workbook has errors: nothing was solved. Each is listed below and on Warnings."

@@ -85,7 +85,8 @@ MONEY_WORDS = ("cost", "penalty", "marginal", "objective", "bound", "price", "va
 
 SUMMARY_MEANING = {
     "status": "optimal, feasible, infeasible, unbounded, time_limit or error; elastic: a plan "
-              "that bends rules (--elastic, sheet Elastic)",
+              "that bends rules (--elastic, sheet Elastic); interrupted: stopped by Ctrl-C or "
+              "SIGTERM before it finished",
     "objective": "total discounted cost, the objective (currency)",
     "bound": "best bound the solver proved (currency)",
     "mip_gap": "relative gap between objective and bound",
