@@ -336,3 +336,74 @@ def test_case13_a_signal_while_held_is_raised_at_the_check():
             stop.check()
     assert caught.value.signum == signal.SIGTERM and stop.exit_code(caught.value) == 143
     stop.check()                           # handling() over: nothing pending any more
+
+
+# ------------------------------------------------------------------ case 15: a family another needs
+
+def _magnets(**extra):
+    from test_provenance import DFARS, OXIDE_BUY, case
+    return case(**OXIDE_BUY, Policies=DFARS, **extra)
+
+
+CONTENT_TARIFF = """
+    rule_id,exporter,material_id,importer,measure,value,scope
+    CN_MAG_T,CN,MAG,US,tariff,0.1,content
+"""
+
+
+@pytest.mark.component
+def test_case15_skipping_a_family_another_needs_is_refused(make_workbook, tmp_path, capsys):
+    import json
+    wb = make_workbook(_magnets())
+    js = tmp_path / "s.json"
+    rc = main(["solve", str(wb), "-o", str(tmp_path / "r.xlsx"), "--summary-json", str(js),
+               "--skip-family", "provenance"])
+    err = capsys.readouterr().err
+    assert rc == EXIT_INPUT
+    assert "unexpected error" not in err and "AttributeError" not in err
+    assert ('--skip-family: chain_rules needs provenance' in err
+            and "--skip-family chain_rules" in err)
+    info = json.loads(js.read_text())                          # the report says so too
+    assert (info["status"], info["reason"]) == ("error", "invalid_input")
+    assert "chain_rules needs provenance" in info["message"]
+
+
+@pytest.mark.component
+def test_case15_skipping_both_solves_the_v1_model_and_says_what_is_lost(make_workbook, tmp_path,
+                                                                       capsys):
+    # Magnets for a US defense buyer (test_provenance): Chinese oxide costs 10 + 5 = 15
+    # per t of magnet, Australian 50 + 5 = 55. DFARS (clean_chain) and a 10% content
+    # tariff on Chinese-touched magnets (0.1 x 1,000 = 100 per t) both follow the
+    # material. With provenance and chain_rules left out, neither is modelled: 10 t of
+    # Chinese-chain magnets, 150; the plan breaks DFARS, so the verifier fails it (4).
+    import json
+    wb = make_workbook(_magnets(ExportControls=CONTENT_TARIFF))
+    js = tmp_path / "s.json"
+    rc = main(["solve", str(wb), "-o", str(tmp_path / "r.xlsx"), "--summary-json", str(js),
+               "--skip-family", "provenance", "--skip-family", "chain_rules"])
+    err = capsys.readouterr().err
+    info = json.loads(js.read_text())
+    assert rc == 4 and info["status"] == "optimal"
+    assert info["objective"] == pytest.approx(150)
+    assert info["skipped_families"] == "provenance, chain_rules"
+    assert "content-scope tariff" in err and "not charged" in err     # said, not silent
+    assert info["warnings"] >= 1
+
+
+@pytest.mark.unit
+def test_case15_an_unknown_family_is_an_input_error(make_workbook, tmp_path, capsys):
+    wb = make_workbook()
+    rc = main(["solve", str(wb), "-o", str(tmp_path / "r.xlsx"), "--skip-family", "provenence"])
+    err = capsys.readouterr().err
+    assert rc == EXIT_INPUT and "unexpected error" not in err
+    assert 'did you mean "provenance"' in err
+
+
+@pytest.mark.unit
+def test_case15_every_family_declares_what_it_needs():
+    from model.build import FAMILIES, requires
+    order = list(FAMILIES)
+    assert requires("chain_rules") == ("provenance",)
+    for name in FAMILIES:
+        for need in requires(name):
+            assert order.index(need) < order.index(name)          # built before it

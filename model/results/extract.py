@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.build import modelled
 from model.build.costs import CATEGORIES
 from model.build.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
@@ -67,6 +68,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     where ranging cannot tell) or "dual" (no re-solves: the dual rate where
     ranging cannot tell); see ``rule_marginals``. bent: the rows an elastic
     solve bent (``rule_marginals``)."""
+    data, _ = modelled(data, built.skipped)      # as the model saw it (--skip-family)
     val = Values(compiled, solution.x, built.model)
     take = val.take
     sites = data.sites
