@@ -407,3 +407,51 @@ def test_case15_every_family_declares_what_it_needs():
     for name in FAMILIES:
         for need in requires(name):
             assert order.index(need) < order.index(name)          # built before it
+
+
+# ------------------------------------------------------------------ the same classes elsewhere
+
+@pytest.mark.unit
+def test_from_csv_never_writes_over_its_own_csv_input(tmp_path, capsys):
+    # case 8's class: `sourcing from-csv F F/Settings.csv` wrote a workbook over an input
+    folder = tmp_path / "csv"
+    folder.mkdir()
+    settings = folder / "Settings.csv"
+    settings.write_text("key,value\nfirst_period,2025\nlast_period,2025\n")
+    before = settings.read_bytes()
+    rc = main(["from-csv", str(folder), str(settings)])
+    assert rc == EXIT_INPUT and settings.read_bytes() == before
+    assert "must be an .xlsx file" in capsys.readouterr().err
+    # case 14's class: a missing folder of CSVs is bad input (2), not 'unexpected' (1)
+    rc = main(["from-csv", str(tmp_path / "none"), str(tmp_path / "wb.xlsx")])
+    err = capsys.readouterr().err
+    assert rc == EXIT_INPUT and "no such folder" in err and "unexpected" not in err
+
+
+@pytest.mark.unit
+@pytest.mark.parametrize("argv", [["template", "{out}"], ["compare", "{wb}", "--all", "-o", "{out}"],
+                                  ["stress", "{wb}", "-o", "{out}"]])
+def test_other_commands_refuse_a_missing_output_folder_with_exit_2(argv, make_workbook,
+                                                                  tmp_path, capsys):
+    # case 14's class in the commands beside solve: before anything runs, exit 2
+    wb = make_workbook()
+    out = tmp_path / "missing" / "o.xlsx"
+    rc = main([a.format(wb=wb, out=out) for a in argv])
+    err = capsys.readouterr().err
+    assert rc == EXIT_INPUT and "does not exist" in err and "unexpected" not in err
+
+
+@pytest.mark.component
+def test_verify_checks_a_bent_plan_and_fails_it(make_workbook, tmp_path, capsys):
+    # case 6's class: `sourcing verify` read status 'elastic' as 'no solution to check'
+    # (exit 0). A bent plan is checked like any other and fails on its bend: the floor
+    # of 500 t at BUYER holds 100 t (test_infeasibility's FLOOR_500).
+    from test_infeasibility import FLOOR_500
+    wb = make_workbook(FLOOR_500)
+    report = tmp_path / "bent.xlsx"
+    assert main(["solve", str(wb), "-o", str(report), "--elastic", "-q"]) == 6
+    capsys.readouterr()
+    rc = main(["verify", str(wb), str(report)])
+    out = capsys.readouterr().out
+    assert rc == 4 and "no solution to check" not in out
+    assert "Inventory row 2" in out
