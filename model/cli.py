@@ -15,7 +15,6 @@ import argparse
 import logging
 import sys
 import traceback
-from pathlib import Path
 
 from model import stop
 from model.files import OutputError
