@@ -3,8 +3,10 @@
 Exit codes: 0 a solution was found (or the check passed), 2 invalid input,
 3 no solution (infeasible, unbounded, or none within the time limit),
 4 the independent verifier found a violated constraint (solve and verify),
-5 regression drift (regress), 1 anything unexpected (the report still says
-what happened).
+5 regression drift (regress), 6 an elastic plan that bends rules
+(``solve --elastic``: status ``elastic``), 130 / 143 stopped by Ctrl-C /
+SIGTERM (``model.stop``; ``solve`` still writes a report, status
+``interrupted``), 1 anything unexpected (the report still says what happened).
 """
 
 from __future__ import annotations
@@ -13,17 +15,32 @@ import argparse
 import logging
 import sys
 import traceback
-from pathlib import Path
+
+from model import stop
+from model.files import OutputError
 
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
+EXIT_ELASTIC = 6
+EXIT_CODES = """exit codes:
+  0         a solution was found (or the check passed)
+  1         anything unexpected, or an output that could not be written (disk full)
+  2         invalid input: every problem listed, naming sheet, Excel row, column and
+            value; or an output path refused (the input itself, a missing folder)
+  3         no solution: infeasible, unbounded, or none within the time limit
+  4         the independent verifier found a violated constraint
+  5         regression drift (regress)
+  6         --elastic bent at least one rule: the plan (status elastic) breaks them
+  130, 143  stopped by Ctrl-C / SIGTERM: solve still writes a report (status interrupted)"""
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sourcing", description=(
-        "Secure sourcing of critical minerals: solve a workbook, validate it, build one from CSV."))
+        "Secure sourcing of critical minerals: solve a workbook, validate it, build one from CSV."),
+        epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = p.add_subparsers(dest="command", required=True)
 
-    s = sub.add_parser("solve", help="solve a workbook and write a report workbook")
+    s = sub.add_parser("solve", help="solve a workbook and write a report workbook",
+                       epilog=EXIT_CODES, formatter_class=argparse.RawDescriptionHelpFormatter)
     s.add_argument("workbook")
     s.add_argument("-o", "--output", required=True, help="report workbook to write (.xlsx)")
     s.add_argument("--summary-json", help="also write the summary as JSON")
@@ -47,7 +64,8 @@ def _parser() -> argparse.ArgumentParser:
                         "and report what each costs (sheet RulePrices)")
     s.add_argument("--elastic", action="store_true",
                    help="make hard constraints soft with penalised slack, solve, and report how "
-                        "far each had to bend (sheet Elastic); the report shows the bent plan")
+                        "far each had to bend (sheet Elastic); the report shows the bent plan, "
+                        "with status elastic and exit code 6 when anything bent")
     s.add_argument("--elastic-relax", metavar="FAMILIES",
                    help="with --elastic: comma-separated, from stock_floor, stock_ceiling, policy, "
                         "export_limit, lane_capacity, offer_capacity, process_capacity, "
@@ -136,51 +154,49 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.WARNING, format="%(message)s")
+    with stop.handling():          # Ctrl-C and SIGTERM raise stop.Stopped: files get cleaned up
+        return _command(args)
+
+
+# command -> (module, function); the module is imported only when asked for
+COMMANDS = {
+    "solve": ("model.commands.solve", "solve_command"),
+    "solve --risk": ("model.commands.risk", "risk_command"),
+    "frontier": ("model.commands.risk", "frontier_command"),
+    "sample": ("model.commands.risk", "sample_command"),
+    "validate": ("model.commands.validate", "validate_command"),
+    "verify": ("model.commands.verify", "verify_command"),
+    "regress": ("model.commands.regress", "regress_command"),
+    "compare": ("model.commands.compare", "compare_command"),
+    "stress": ("model.commands.stress", "stress_command"),
+    "template": ("model.commands.template", "template_command"),
+    "from-csv": ("model.commands.from_csv", "from_csv_command"),
+}
+# these write a report saying 'interrupted' when stopped (they call stop.check() themselves)
+REPORT_WHEN_STOPPED = ("solve", "solve --risk", "frontier", "sample")
+
+
+def _command(args) -> int:
+    import importlib
+    name = "solve --risk" if args.command == "solve" and args.risk else args.command
     try:
-        if args.command == "solve":
-            if args.risk:
-                from model.commands.risk import risk_command
-                return risk_command(args)
-            from model.commands.solve import solve_command
-            return solve_command(args)
-        if args.command == "frontier":
-            from model.commands.risk import frontier_command
-            return frontier_command(args)
-        if args.command == "sample":
-            from model.commands.risk import sample_command
-            return sample_command(args)
-        if args.command == "validate":
-            from model.commands.validate import validate_command
-            return validate_command(args)
-        if args.command == "verify":
-            from model.commands.verify import verify_command
-            return verify_command(args)
-        if args.command == "regress":
-            from model.commands.regress import regress_command
-            return regress_command(args)
-        if args.command == "compare":
-            from model.commands.compare import compare_command
-            return compare_command(args)
-        if args.command == "stress":
-            from model.commands.stress import stress_command
-            return stress_command(args)
-        if args.command == "template":
-            from model.commands.template import template_command
-            return template_command(args)
-        if args.command == "from-csv":
-            from model.read.from_csv import csv_folder_to_workbook
-            sheets = csv_folder_to_workbook(args.folder, args.workbook)
-            print(f"wrote {args.workbook} ({', '.join(sheets)})")
-            return EXIT_OK
-    except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        with stop.holding():     # a signal while the command's modules load is raised below
+            module, function = COMMANDS[name]
+            command = getattr(importlib.import_module(module), function)
+        if name not in REPORT_WHEN_STOPPED:
+            stop.check()
+        return command(args)
+    except KeyboardInterrupt as exc:     # Ctrl-C or SIGTERM (model.stop)
+        print(f"interrupted by {stop.describe(exc)}", file=sys.stderr)
+        return stop.exit_code(exc)
+    except OutputError as exc:   # a file that could not be written (disk full): one line
+        print(str(exc), file=sys.stderr)
         return EXIT_UNEXPECTED
     except Exception as exc:  # the last line of defence: no traceback for analysts
         print(f"unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         if logging.getLogger().isEnabledFor(logging.DEBUG) or "SOURCING_DEBUG" in __import__("os").environ:
             traceback.print_exc()
         return EXIT_UNEXPECTED
-    return EXIT_UNEXPECTED
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model import __version__
-from model.build import Built, build
+from model.build import Built, build, skip_problems
 from model.data import scenario as scen
 from model.data.model_data import ModelData, prepare
 from model.problems import InputError, Problem, Problems
@@ -68,7 +68,13 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     (``model.results.extract.rule_marginals``)."""
     t = {}
     t0 = time.perf_counter()
-    wb, changes, warnings = load(path, scenario, enable, disable)
+    skip = skip_problems(skip_families)          # with the workbook's: every problem at once
+    try:
+        wb, changes, warnings = load(path, scenario, enable, disable)
+    except InputError as exc:
+        raise InputError(skip + exc.errors, exc.warnings) from None
+    if skip:
+        raise InputError(skip, warnings)
     t["read_validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     data = prepare(wb)
@@ -76,6 +82,7 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     t["prepare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     built = build(data, skip=tuple(skip_families))
+    warnings = warnings + built.warnings
     t["build"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     compiled = compile_model(built.model)

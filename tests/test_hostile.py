@@ -118,7 +118,7 @@ def test_report_never_overwrites_the_input(make_workbook, capsys):
 def test_unwritable_report_path_is_a_clear_message(make_workbook, capsys):
     path = make_workbook()
     rc = main(["solve", str(path), "-o", str(path.parent / "no_such_dir" / "r.xlsx")])
-    assert rc == 1
+    assert rc == 2                   # a bad argument, refused before the solve (issue 12, case 14)
     assert "does not exist" in capsys.readouterr().err
 
 

@@ -25,7 +25,11 @@ largest unmet-demand penalty (Demand rows and Settings), so meeting demand is
 always preferred to bending a rule, and bending is the last resort.
 
 The result is a ``Run`` whose tables are the usual report tables of the bent
-plan; its ``solution.objective`` is the plan's total cost as the contract
+plan. When anything bent, its status is ``elastic`` (not ``optimal``: the plan
+breaks the workbook's rules; ``sourcing solve`` exits 6) and RuleMarginals
+marks each bent rule ``change_from`` "bent", not binding, with the t that
+really go through it; when nothing had to bend it keeps the solver's status.
+Its ``solution.objective`` is the plan's total cost as the contract
 defines it, without the slack penalties (``solution.extra["elastic_penalty"]``
 holds those). The second value is the table of constraints that bent:
 workbook sheet and row, constraint, limit, what was achieved, the bend in t,
@@ -53,6 +57,7 @@ FAMILIES = ("stock_floor", "stock_ceiling", "policy", "export_limit", "lane_capa
 DEFAULT_RELAX = ("stock_floor", "policy", "export_limit")
 PENALTY_FACTOR = 10.0
 SLACK = "elastic_slack"
+STATUS = "elastic"        # the status of a plan that bent at least one constraint
 TOL = 1e-7
 PHASE1_MIP_GAP = 1e-6     # the penalties inflate the objective; keep the gap from hiding bends
 COLUMNS = ["family", "sheet", "excel_row", "id", "constraint", "period", "site", "material",
@@ -220,7 +225,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
         sol, fixed = first, aug
     result = replace(run, compiled=fixed, solution=sol, tables={}, timings=timings)
     t0 = time.perf_counter()
-    result.tables = extract(data, run.built, fixed, sol)
+    result.tables = extract(data, run.built, fixed, sol, bent=bent_rows(records, sol))
     timings["extract"] = time.perf_counter() - t0
     table = bends(run, records, sol, pen)
     paid = float(pen * bent.sum())
@@ -229,12 +234,24 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
                       "elastic_relaxed": list(relax)})
     cur = s.get("currency") or "USD"
     if len(table):
+        sol.status = STATUS       # a bent plan is not the workbook's optimum: say so
         sol.message = (f"elastic mode ({families} relaxed): {len(table)} constraint(s) bent by "
                        f"{tonnes(table['bend_t'].sum())} t in all; penalty {money(paid, cur)} "
                        f"is not in the objective. {sol.message}")
     else:
         sol.message = f"elastic mode ({families} relaxed): nothing had to bend. {sol.message}"
     return result, table
+
+
+def bent_rows(records, sol) -> dict[int, tuple[float, float]]:
+    """{row index: (bend, slack term in the row)} of every row whose slack is
+    positive: the row's activity less the term is what really goes through it."""
+    out = {}
+    for rec in records:
+        s = float(sol.x[rec["col"]])
+        if s > TOL:
+            out[int(rec["row"])] = (round(s, 7), rec["coef"] * s)
+    return out
 
 
 def _fix_slacks(aug: Compiled, n: int, values: np.ndarray) -> Compiled:

@@ -14,11 +14,17 @@ sources, and export controls of ``content`` scope.
 |---|---|---|
 | r | chain_limits.rule / content_limits.rule | Policies.rule_id / ExportControls.rule_id |
 | d covered | chain_cover | Demand.segment, material_id, period |
+
+Needs the family ``provenance``: its rows are written on the class flows
+(metc, shipc) that provenance declares.
 """
 
 from __future__ import annotations
 
 from model.build.expr import add_constraint, grouped
+
+REQUIRES = ("provenance",)
+WHY = "its rules are written on the provenance classes of the material"
 
 
 def add(m, data) -> int:

@@ -22,10 +22,28 @@ to their class splits, so every other family is unchanged.
 
 from __future__ import annotations
 
+from dataclasses import replace
 
 from model.build.expr import add_constraint, grouped
 from model.build.variables import declare
 from model.data.columns import keys
+from model.problems import WARNING, Problem
+
+
+def without(data):
+    """The data as the model sees it when this family is left out (--skip-family):
+    no provenance classes, so the rules that follow the material are not
+    modelled, and what that loses, as warnings."""
+    pv = data.provenance
+    if pv is None:
+        return data, []
+    lost = []
+    if not pv.content_tariff.empty:
+        lost.append(Problem("ExportControls", None, "scope", "content",
+                            "the content-scope tariffs are not charged: they are charged on the "
+                            "provenance classes that --skip-family provenance leaves out",
+                            WARNING))
+    return replace(data, provenance=None), lost
 
 
 def add(m, data) -> int:

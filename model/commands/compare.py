@@ -9,7 +9,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from model.cli import EXIT_INPUT, EXIT_OK
-from model.commands.solve import same_file
+from model.commands.outputs import refused
 from model.data.scenario import BASE, scenario_ids
 from model.problems import InputError
 from model.read.workbook import read_workbook
@@ -54,8 +54,7 @@ def comparison_workbook(sheets: dict) -> Workbook:
 
 def compare_command(args) -> int:
     src, out = Path(args.workbook), Path(args.output)
-    if same_file(src, out):
-        print(f"refusing to write over the input workbook {src}", file=sys.stderr)
+    if refused(src, args):
         return EXIT_INPUT
     try:
         scenarios = chosen_scenarios(src, args.scenarios, args.all)

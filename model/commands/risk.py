@@ -16,12 +16,12 @@ import math
 import sys
 from pathlib import Path
 
-from model import __version__
+from model import __version__, stop
 from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
-from model.commands.solve import same_file
+from model.commands.outputs import refusals, write_all
 from model.problems import InputError
 from model.report.summary import write_json
-from model.report.workbook import ReportWriteError, save_atomic
+from model.report.workbook import save_atomic
 from model.risk import report
 from model.solve.highs import highs_version
 
@@ -32,11 +32,9 @@ def _arg(args, name, default=None):
 
 def _paths(args):
     src, out = Path(args.workbook), Path(args.output)
-    if same_file(src, out):
-        return src, out, f"refusing to write the report over the input workbook {src}"
-    js = _arg(args, "summary_json")
-    if js and same_file(src, Path(js)):
-        return src, out, f"refusing to write the summary over the input workbook {src}"
+    refused = refusals(src, args)
+    if refused:
+        return src, out, "\n".join(refused)
     if out.suffix.lower() != ".xlsx":
         return src, out, f"the report must be an .xlsx file, got {out}"
     return src, out, None
@@ -59,16 +57,10 @@ def _finish(args, info, workbook, out, problems=()) -> int | None:
     for w in problems:
         if not quiet:
             print(f"warning: {w}", file=sys.stderr)
-    try:
-        save_atomic(workbook, out)
-    except ReportWriteError as exc:
-        print(str(exc), file=sys.stderr)
-        if _arg(args, "summary_json"):
-            write_json(info, _arg(args, "summary_json"))
-        return EXIT_UNEXPECTED
+    writes = [lambda: save_atomic(workbook, out)]
     if _arg(args, "summary_json"):
-        write_json(info, _arg(args, "summary_json"))
-    return None
+        writes.append(lambda: write_json(info, _arg(args, "summary_json")))
+    return None if write_all(writes) else EXIT_UNEXPECTED
 
 
 def _run(command, args, flow, render, build):
@@ -78,7 +70,17 @@ def _run(command, args, flow, render, build):
         print(refusal, file=sys.stderr)
         return EXIT_INPUT
     try:
+        stop.check()                       # a stop while the command loaded
         result = flow(src)
+        info, warnings, status_ok = render(result)
+        code = _finish(args, info, build(info, warnings, result), out, warnings)
+    except KeyboardInterrupt as exc:       # Ctrl-C or SIGTERM (model.stop): say so in a report
+        message = f"interrupted by {stop.describe(exc)} before the run finished: no result"
+        print(message, file=sys.stderr)
+        info = _base_summary(command, "interrupted", src, message=message)
+        info["reason"] = "interrupted"
+        _finish(args, info, build(info, (), None), out)
+        return stop.exit_code(exc)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         info = _base_summary(command, "error", src, message=exc.render())
@@ -94,8 +96,6 @@ def _run(command, args, flow, render, build):
         except Exception:
             pass
         return EXIT_UNEXPECTED
-    info, warnings, status_ok = render(result)
-    code = _finish(args, info, build(info, warnings, result), out, warnings)
     if code is not None:
         return code
     if not _arg(args, "quiet", False):

@@ -1,35 +1,32 @@
-"""``sourcing solve WORKBOOK -o REPORT.xlsx [--summary-json PATH]``."""
+"""``sourcing solve WORKBOOK -o REPORT.xlsx [--summary-json PATH]``.
+
+The report is always written: with the plan, or with why there is none
+(invalid input, no solution, an unexpected error, or a run stopped by Ctrl-C
+or SIGTERM: status ``interrupted``)."""
 
 from __future__ import annotations
 
+import logging
 import sys
 from pathlib import Path
 
-from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED, EXIT_VERIFY_FAILED
+from model.cli import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
+                       EXIT_VERIFY_FAILED)
+from model import stop
+from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
-from model.report.workbook import ReportWriteError, build_workbook, save_atomic
+from model.report.workbook import build_workbook, save_atomic
 from model.run import run
 from model.solve.highs import SolveOptions
 
-
-def same_file(a: Path, b: Path) -> bool:
-    try:
-        return a.resolve() == b.resolve() or (b.exists() and a.samefile(b))
-    except OSError:
-        return False
+log = logging.getLogger(__name__)
 
 
 def solve_command(args) -> int:
     src, out = Path(args.workbook), Path(args.output)
-    if same_file(src, out):
-        print(f"refusing to write the report over the input workbook {src}", file=sys.stderr)
-        return EXIT_INPUT
-    if args.summary_json and same_file(src, Path(args.summary_json)):
-        print(f"refusing to write the summary over the input workbook {src}", file=sys.stderr)
-        return EXIT_INPUT
-    if getattr(args, "html", None) and same_file(src, Path(args.html)):
-        print(f"refusing to write the web page over the input workbook {src}", file=sys.stderr)
+    if refused(src, args):
+        _input_problems(src, args)      # every problem at once: the input's own too
         return EXIT_INPUT
     if out.suffix.lower() != ".xlsx":
         print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
@@ -44,6 +41,20 @@ def solve_command(args) -> int:
             print(f"--elastic-relax: unknown {', '.join(unknown)}; choose from "
                   f"{', '.join(FAMILIES)}", file=sys.stderr)
             return EXIT_INPUT
+    try:
+        stop.check()                       # a stop while the command loaded
+        return _solve(args, src, out, relax)
+    except KeyboardInterrupt as exc:       # Ctrl-C or SIGTERM (model.stop): say so in a report
+        message = f"interrupted by {stop.describe(exc)} before the run finished: no plan"
+        print(message, file=sys.stderr)
+        info = summary(status="interrupted", message=message, input_path=src,
+                       scenario=args.scenario or "base")
+        info["reason"] = "interrupted"
+        _write(info, None, (), out, args.summary_json)
+        return stop.exit_code(exc)
+
+
+def _solve(args, src: Path, out: Path, relax) -> int:
     options = None
     try:
         if args.time_limit is not None or args.solver_log:
@@ -74,10 +85,7 @@ def solve_command(args) -> int:
         print(message, file=sys.stderr)
         info = summary(status="error", message=message, input_path=src,
                        scenario=args.scenario or "base")
-        try:
-            _write(info, None, (), out, args.summary_json)
-        except Exception:
-            pass
+        _write(info, None, (), out, args.summary_json)
         return EXIT_UNEXPECTED
     info = summary(result)
     if "Infeasibility" in result.tables:
@@ -93,23 +101,20 @@ def solve_command(args) -> int:
     for w in result.warnings:
         if not args.quiet:
             print(f"warning: {w}", file=sys.stderr)
-    try:
-        _write(info, result, (), out, args.summary_json)
-    except ReportWriteError as exc:
-        print(str(exc), file=sys.stderr)
+    if not _write(info, result, (), out, args.summary_json, getattr(args, "html", None)):
         return EXIT_UNEXPECTED
-    if getattr(args, "html", None):
-        from model.report.html import write_html
-        try:
-            write_html(result, args.html, summary=info)
-        except OSError as exc:
-            print(f"cannot write {args.html}: {exc.strerror or exc}", file=sys.stderr)
-            return EXIT_UNEXPECTED
+    bent = result.status == "elastic"
     if not args.quiet:
         obj = info["objective"]
-        print(f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"
-              if obj is not None else f"{info['status']}: {info['message']}")
+        line = (f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"
+                if obj is not None else f"{info['status']}: {info['message']}")
+        if bent:
+            line += (f" - a bent plan: {info['elastic_bends']} constraint(s) bent, it breaks "
+                     "them (sheet Elastic)")
+        print(line)
         print(f"report: {out}")
+    if bent:
+        return EXIT_ELASTIC
     if result.solution.has_solution:
         if verdict is not None and not verdict.ok:
             print(f"verification FAILED: {verdict.headline()} (see the Verification sheet)",
@@ -160,12 +165,24 @@ def _analyses(args, result, options) -> dict:
     return tables
 
 
-def _write(info, result, problems, out, json_path):
-    try:
-        save_atomic(build_workbook(info, result, problems), out)
-    except ReportWriteError:
-        if json_path:
-            write_json(info, json_path)
-        raise
+def _write(info, result, problems, out, json_path, html_path=None) -> bool:
+    """The report, then the JSON summary and the web page, each tried even when
+    another fails; every failure is printed. True when all were written."""
+    writes = [lambda: save_atomic(build_workbook(info, result, problems), out)]
     if json_path:
-        write_json(info, json_path)
+        writes.append(lambda: write_json(info, json_path))
+    if html_path and result is not None:
+        from model.report.html import write_html
+        writes.append(lambda: write_html(result, html_path, summary=info))
+    return write_all(writes)
+
+
+def _input_problems(src, args) -> None:
+    """Print the input's own problems (scenario and toggles applied), if any."""
+    from model.run import load
+    try:
+        load(src, args.scenario, args.enable, args.disable)
+    except InputError as exc:
+        print(exc.render(), file=sys.stderr)
+    except Exception as exc:  # the refusal above is the answer; this is only a courtesy
+        log.debug("input not checked after the refusal: %s", exc)

@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
 from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK
-from model.commands.solve import same_file
+from model.commands.outputs import refused
 from model.problems import InputError
 from model.report.workbook import write_frame, save_atomic
 from model.whatif.stress import stress
@@ -58,8 +58,7 @@ def stress_workbook(table: pd.DataFrame, source: Path) -> Workbook:
 
 def stress_command(args) -> int:
     src, out = Path(args.workbook), Path(args.output)
-    if same_file(src, out):
-        print(f"refusing to write over the input workbook {src}", file=sys.stderr)
+    if refused(src, args):
         return EXIT_INPUT
     try:
         periods = parse_periods(args.periods)

@@ -345,7 +345,8 @@ def _guide(ws, id_ranges: dict) -> None:
 
 def template_command(args) -> int:
     """Write the template to ``args.output`` (refuses to overwrite unless ``args.force``)."""
-    from model.report.workbook import ReportWriteError, save_atomic
+    from model.files import OutputError, problem
+    from model.report.workbook import save_atomic
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         print(f"the template must be an .xlsx file, got {out}", file=sys.stderr)
@@ -353,9 +354,13 @@ def template_command(args) -> int:
     if out.exists() and not getattr(args, "force", False):
         print(f"{out} exists; choose another name (or --force to overwrite)", file=sys.stderr)
         return 2
+    why = problem(out)
+    if why:
+        print(f"cannot write {out}: {why}", file=sys.stderr)
+        return 2
     try:
         save_atomic(build_template(), out)
-    except ReportWriteError as exc:
+    except OutputError as exc:
         print(str(exc), file=sys.stderr)
         return 1
     print(f"wrote {out}: sheets {', '.join(s.name for s in SHEETS)} (+ Guide, Lists)")

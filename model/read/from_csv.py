@@ -2,7 +2,7 @@
 
 Test fixtures and the example are kept as text (``inputs/example/*.csv``);
 this turns them into the workbook analysts open. The file name (without
-``.csv``) is the sheet name; sheets are written in schema order. Cells that
+``.csv``) is the sheet name; sheets are written in schema order. Cells
 that spell a plain finite number ("42", "-1.5", "2e3") or TRUE/FALSE are
 written as such, the rest as text: "NaN", "inf" or "6,6" stay text, so that
 the reader names them (openpyxl would write NaN as an empty number cell).
@@ -15,7 +15,9 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from model.files import write_file
 from model.read.cells import plain_number
+from model.report import bulk
 from model.schema import SHEETS
 
 
@@ -44,7 +46,5 @@ def csv_folder_to_workbook(folder: str | Path, out: str | Path) -> list[str]:
         with open(files[name], newline="", encoding="utf-8-sig") as handle:
             for i, row in enumerate(csv.reader(handle)):
                 ws.append(row if i == 0 else [_typed(c) for c in row])
-    tmp = out.with_name(f".{out.name}.tmp")
-    wb.save(tmp)
-    tmp.replace(out)
+    write_file(out, lambda handle: bulk.save(wb, handle))
     return order

@@ -1,5 +1,8 @@
 """The Dashboard sheet: the answers on one screen.
 
+    header              title; scenario, status, gap, horizon, versions; for a
+                        bent plan (status elastic) a red line naming what bent
+
     headline tiles      total cost, demand met, unmet demand and its penalty,
                         binding rules, worst concentration, warnings
     Where from          per demanded material over the horizon: arrivals, top
@@ -9,7 +12,7 @@
     What binds          binding export controls and policies, largest
                         |change_per_t| first, with their meaning in words
     What is at risk     unmet demand, concentration above 2,500, more than half
-                        from controlled countries, stock at its floor
+                        from controlled countries, stock below or at its floor
     two charts          arrivals by origin country (share), cost by category
 
 Everything shown is on a data sheet too (KPIs, CostByCategory,
@@ -163,6 +166,10 @@ def risks(kpis: dict) -> list[tuple[str, str, str, object, str]]:
                             float(c["controlled_share"].max()), st.SHARE))
     s = kpis.get("StockCheck")
     if s is not None and len(s):
+        below = s[s["status"] == "below floor"]
+        for (site, m), g in below.groupby(["site_id", "material_id"], sort=True):
+            out.append(("stock below its floor (t short)", f"{m} at {site}",
+                        periods_text(g["period"]), float(-g["above_floor_t"].min()), st.TONNES))
         at = s[s["status"] == "at floor"]
         for (site, m), g in at.groupby(["site_id", "material_id"], sort=True):
             out.append(("stock at its floor (t)", f"{m} at {site}", periods_text(g["period"]),
@@ -194,6 +201,9 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     if tables:
         bits.append("details: sheets About, KPIs, RuleMarginals")
     cv.put(2, LEFT, "  |  ".join(bits), font=st.SUBTITLE_FONT)
+    banner = bent_banner(summary, run)
+    if banner:
+        cv.put(3, LEFT, banner, font=st.RED_FONT, fill=st.RED_FILL)
 
     if not tables:
         _no_solution(cv, summary, run, problems)
@@ -346,6 +356,28 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     _setup(ws, end, 26 if blocks else 16)
 
 
+MAX_BENT_NAMED = 6
+
+
+def bent_banner(summary: dict, run) -> str | None:
+    """The warning a bent (elastic) plan carries at the top of the Dashboard and
+    the web page: what bent, by sheet row and id; None for any other plan."""
+    if summary.get("status") != "elastic":
+        return None
+    table = run.tables.get("Elastic") if run is not None and run.tables else None
+    named = []
+    if table is not None and len(table):
+        for rec in table.to_dict("records"):
+            what = f"{rec['sheet']} row {rec['excel_row']}" + (f" ({rec['id']})" if rec["id"] else "")
+            if what not in named:
+                named.append(what)
+    more = f" and {len(named) - MAX_BENT_NAMED} more" if len(named) > MAX_BENT_NAMED else ""
+    n = summary.get("elastic_bends") or (len(table) if table is not None else 0)
+    return (f"BENT PLAN (--elastic): not a plan that keeps every rule. {n} bend(s) in "
+            f"{len(named)} workbook row(s): {', '.join(named[:MAX_BENT_NAMED])}{more}. Sheet "
+            "Elastic says by how much; RuleMarginals marks them bent.")
+
+
 def _gt(v, limit) -> bool:
     try:
         return v is not None and v == v and float(v) > limit
@@ -367,6 +399,8 @@ def _no_solution(cv: Canvas, summary: dict, run, problems) -> None:
         "unbounded": "The cost can fall without limit: a cost or a capacity is missing.",
         "time_limit": "The solver stopped at its time limit before finding a plan.",
         "error": "The run stopped before solving.",
+        "interrupted": "The run was stopped (Ctrl-C or SIGTERM) before it finished: there is no "
+                       "plan. Run it again to get one.",
     }.get(status, f"Status {status}.")
     if summary.get("reason") == "invalid_input":
         what = "The workbook has errors: nothing was solved. Each is listed below and on Warnings."

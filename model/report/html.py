@@ -22,7 +22,6 @@ from __future__ import annotations
 import html
 import json
 import math
-from pathlib import Path
 
 import pandas as pd
 
@@ -175,6 +174,7 @@ def _svg_stacked(frame: pd.DataFrame, colours: dict, fmt: str = "{:,.0f}", width
 
 def page(summary: dict, run) -> str:
     """The HTML text."""
+    from model.report.dashboard import bent_banner
     from model.report.workbook import has_results
     data = run.data if run else None
     tables = run.tables if has_results(run) else {}
@@ -192,6 +192,9 @@ def page(summary: dict, run) -> str:
     sub.append(f"secure-sourcing {summary.get('software_version')}")
     body = [f"<h1>Sourcing report: {name}</h1>",
             f'<p class="sub">{html.escape("  |  ".join(sub))}</p>']
+    banner = bent_banner(summary, run)
+    if banner:
+        body.append(f'<p class="bent">{html.escape(banner)}</p>')
     if not tables:
         body.append(f"<h2>No solution</h2><p>{html.escape(str(summary.get('message') or ''))}</p>")
         if summary.get("infeasibility"):
@@ -326,31 +329,12 @@ def page(summary: dict, run) -> str:
 
 
 def write_html(run, path, summary: dict | None = None) -> None:
-    """Write the page to ``path`` (UTF-8), atomically."""
-    import os
-    import tempfile
+    """Write the page to ``path`` (UTF-8), atomically (``model.files``)."""
+    from model.files import write_text
     if summary is None:
         from model.report.summary import summary as make
         summary = make(run)
-    text = page(summary, run)
-    path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        _readable(tmp)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _readable(path) -> None:
-    """mkstemp makes 0600 files; give the usual permissions (0666 less the umask)."""
-    import os
-    mask = os.umask(0)
-    os.umask(mask)
-    os.chmod(path, 0o666 & ~mask)
+    write_text(path, page(summary, run))
 
 
 def _wrap(title: str, body: str, links: str, colours: str, info: str, feeds: str) -> str:
@@ -369,6 +353,7 @@ h1{color:#1F4E78;margin:0 0 4px;font-size:24px}
 h2{color:#1F4E78;font-size:16px;border-bottom:2px solid #1F4E78;margin:22px 0 6px;padding-bottom:2px}
 h3{color:#1F4E78;font-size:14px;margin:14px 0 4px}
 .sub{color:#595959;font-style:italic;margin:0 0 12px}
+.bent{background:#F8CBAD;color:#9C0006;font-weight:bold;padding:6px 10px;margin:0 0 12px}
 .tiles{display:flex;gap:10px;flex-wrap:wrap}
 .tile{background:#F2F2F2;padding:8px 14px;min-width:150px;text-align:center}
 .tile .label{font-size:12px;color:#595959}.tile .value{font-size:20px;font-weight:bold;color:#1F4E78}

@@ -144,10 +144,11 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("*", "controlled_countries"): ("text", "countries with an active export ban or quota on the material"),
     ("*", "domestic_t"): ("t", "arrivals from the demand site's own country"),
     ("*", "domestic_share"): ("share", "share of arrivals from the demand site's own country"),
-    ("*", "sites_at_floor"): ("count", "stock points at their floor at the end of the period"),
+    ("*", "sites_at_floor"): ("count", "stock points at (or, in a bent plan, below) their floor at the end of the period"),
     ("*", "above_floor_t"): ("t", "stock minus floor"),
     ("*", "floor_cover"): ("pct", "stock as a share of the floor"),
-    ("*", "status"): ("text", "at floor / above floor / at ceiling / no floor"),
+    ("*", "status"): ("text", "at floor / above floor / at ceiling / no floor; below floor / "
+                              "above ceiling: a bent plan (elastic mode) breaks it"),
     ("*", "origin_site"): ("text", "site the arrival comes from (shipping site, or the site itself)"),
     ("*", "via"): ("text", "purchase, process output or lane"),
     ("*", "key"): ("text", "name of the figure"),
@@ -167,7 +168,8 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("RuleMarginals", "limit"): ("limit", "the rule's limit"),
     ("RuleMarginals", "activity"): ("limit", "t through the rule (quotas, bans); for share rules the "
                                              "row's value, arrivals from who minus limit x all arrivals, in t"),
-    ("RuleMarginals", "binding"): ("text", "TRUE: the rule is at its limit"),
+    ("RuleMarginals", "binding"): ("text", "TRUE: the rule is at its limit (a rule an elastic plan "
+                                           "bent is FALSE, change_from bent)"),
     ("RuleMarginals", "dual"): ("money/t", "dual value of the constraint row"),
     ("RuleMarginals", "change_per_t"): ("money/t", "change in total cost if the limit were one t looser (negative: it would save)"),
     ("RuleMarginals", "meaning"): ("text", "the marginal in words"),

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
+
+from model.files import write_text
 
 
 def summary(run=None, *, status=None, message="", input_path=None, input_sha256=None,
@@ -52,13 +52,5 @@ def _json_safe(v):
 
 
 def write_json(data: dict, path: str | Path) -> None:
-    path = Path(path)
     text = json.dumps({k: _json_safe(v) for k, v in data.items()}, indent=2, default=str)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(text + "\n")
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_text(path, text + "\n")

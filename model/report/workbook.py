@@ -24,9 +24,7 @@ interrupted run never leaves a half-written report.
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from pathlib import Path
 
 import pandas as pd
@@ -37,6 +35,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
+from model.files import write_file
 from model.report import bulk
 from model.report import styles as st
 
@@ -85,7 +84,9 @@ WARNING_COLUMNS = ["severity", "sheet", "row", "column", "value", "message", "co
 MONEY_WORDS = ("cost", "penalty", "marginal", "objective", "bound", "price", "value")
 
 SUMMARY_MEANING = {
-    "status": "optimal, feasible, infeasible, unbounded, time_limit or error",
+    "status": "optimal, feasible, infeasible, unbounded, time_limit or error; elastic: a plan "
+              "that bends rules (--elastic, sheet Elastic); interrupted: stopped by Ctrl-C or "
+              "SIGTERM before it finished",
     "objective": "total discounted cost, the objective (currency)",
     "bound": "best bound the solver proved (currency)",
     "mip_gap": "relative gap between objective and bound",
@@ -110,10 +111,6 @@ SUMMARY_MEANING = {
 SUMMARY_FORMATS = {"objective": st.MONEY, "bound": st.MONEY, "mip_gap": "0.0000%",
                    "solve_seconds": "0.000", "unmet_demand_t": st.TONNES, "demand_t": st.TONNES,
                    "changes_applied": "0", "warnings": "0"}
-
-
-class ReportWriteError(Exception):
-    """The report path cannot be written (locked, read-only, missing folder)."""
 
 
 def _cell(v):
@@ -218,6 +215,8 @@ def _highlights(name: str, frame: pd.DataFrame) -> list[tuple[str, object]]:
     if has("status"):
         out.append((col("status"), CellIsRule(operator="equal", formula=['"at floor"'],
                                               fill=st.AMBER_FILL)))
+        for broken in ('"below floor"', '"above ceiling"'):      # a bent plan (elastic)
+            out.append((col("status"), CellIsRule(operator="equal", formula=[broken], **red)))
     if name == "Stock" and has("stock_t", "min_stock_t"):
         s, f = L["stock_t"], L["min_stock_t"]
         out.append((col("stock_t"), FormulaRule(formula=[f"AND(${f}2>0,${s}2<=${f}2+0.000001)"],
@@ -421,23 +420,6 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
 
 
 def save_atomic(wb: Workbook, path: str | Path) -> None:
-    path = Path(path)
-    if not path.parent.exists():
-        raise ReportWriteError(f"cannot write {path}: folder {path.parent} does not exist")
-    try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.stem}.", suffix=".xlsx.tmp")
-    except OSError as exc:
-        raise ReportWriteError(f"cannot write in {path.parent}: {exc.strerror}") from None
-    os.close(fd)
-    try:
-        bulk.save(wb, tmp)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(tmp, 0o666 & ~mask)      # mkstemp made it 0600; a report is an ordinary file
-        os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise ReportWriteError(f"cannot write {path}: {exc.strerror or exc}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    """Write the workbook to ``path`` through ``model.files.write_file``:
+    never half-written; ``OutputError`` with a one-line reason on failure."""
+    write_file(path, lambda handle: bulk.save(wb, handle))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model.build import modelled
 from model.build.costs import CATEGORIES
 from model.build.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
@@ -62,10 +63,13 @@ def clean(v: np.ndarray) -> np.ndarray:
     return np.where(np.abs(v) < TOL, 0.0, np.round(v, 7))
 
 
-def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[str, pd.DataFrame]:
+def extract(data, built, compiled, solution, marginals: str = "exact",
+            bent: dict | None = None) -> dict[str, pd.DataFrame]:
     """marginals: "exact" (every binding rule's one-tonne change, re-solving
     where ranging cannot tell) or "dual" (no re-solves: the dual rate where
-    ranging cannot tell); see ``rule_marginals``."""
+    ranging cannot tell); see ``rule_marginals``. bent: the rows an elastic
+    solve bent (``rule_marginals``)."""
+    data, _ = modelled(data, built.skipped)      # as the model saw it (--skip-family)
     val = Values(compiled, solution.x, built.model)
     take = val.take
     sites = data.sites
@@ -150,7 +154,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
     cost = cost.sort_values(["category", "period"]).reset_index(drop=True)
     cost["category"] = cost["category"].astype(str)
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
-    tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals)
+    tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent)
     tables.update(provenance_tables(data, val))
     return tables
 
@@ -158,7 +162,8 @@ def extract(data, built, compiled, solution, marginals: str = "exact") -> dict[s
 MARGINALS = ("exact", "dual")
 
 
-def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.DataFrame:
+def rule_marginals(data, compiled, solution, marginals: str = "exact",
+                   bent: dict | None = None) -> pd.DataFrame:
     """Every export-control and policy row: its activity, whether it binds, its
     dual, and the cost change of one more tonne, ``change_per_t``, with where
     it came from, ``change_from``: "ranging" (one tonne stays within the range
@@ -173,6 +178,12 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.Dat
     Elsewhere marginals="exact" re-solves with the limit one tonne looser, and
     marginals="dual" reports the slope (the one-tonne change is no larger in
     size, since the slope flattens as the limit loosens).
+
+    bent: {row index: (bend in t, slack term of the row)} of the rows an
+    elastic solve bent (``model.analysis.elastic``). Such a rule is broken,
+    not binding: its activity is what really goes through it (the row's
+    activity less the slack term), binding is FALSE, change_from "bent" and
+    change_per_t blank (no marginal: the limit was not kept).
     """
     from model.solve.highs import loosening_rate, relaxation_values
     if marginals not in MARGINALS:
@@ -186,8 +197,10 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.Dat
     idx = np.flatnonzero(np.isin(names, ["export_limit", "policy_share", "chain_rule",
                                          "content_limit"]))
     lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
+    bent = bent or {}
     act = solution.row_activity
-    at_limit = {int(i): min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
+    at_limit = {int(i): int(i) not in bent and
+                min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
     # The cost as a function of a row's limit is convex, and the duals are its
     # subgradients: where 0 is one of them the one-tonne change is exactly 0,
     # so only rows at their limit with a nonzero dual need a re-solve.
@@ -220,24 +233,38 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact") -> pd.Dat
         dual = float(solution.row_dual[i]) if solution.row_dual is not None else float("nan")
         delta = change.get(int(i), 0.0)
         how = source.get(int(i)) or ("zero dual" if at_limit[int(i)] else "slack")
+        bend, term = bent.get(int(i), (0.0, 0.0))
+        activity = float(act[i] - term)
+        if int(i) in bent:
+            delta, how = float("nan"), "bent"
+
+        if how == "bent":
+            dual = float("nan")       # the dual of a row held bent says nothing about the rule
+
+        def words(what, period, through):
+            if how == "bent":
+                return (f"{what} is bent by {bend:,.7g} t in {period}: the plan breaks it "
+                        "(elastic mode; sheet Elastic)")
+            return _words(what, period, through, delta, cur, how)
+
         if names[i] in ("export_limit", "content_limit"):
             r = (lim if names[i] == "export_limit" else content)[key]
             head = (r["measure"], "", key[1], "", float(r["limit"]))
-            rows.append(("ExportControls", key[0], int(r["row"]), *head, float(act[i]),
+            rows.append(("ExportControls", key[0], int(r["row"]), *head, activity,
                          binding[int(i)], dual, delta, how,
-                         _words(f"{r['measure']} {key[0]}", key[1], "through it", delta, cur, how)))
+                         words(f"{r['measure']} {key[0]}", key[1], "through it")))
         elif names[i] == "chain_rule":
             r = chain[key]
             rows.append(("Policies", key[0], int(r["row"]), r["kind"], "", key[1], "", 0.0,
-                         float(act[i]), binding[int(i)], dual, delta, how,
-                         _words(f"{r['kind']} {key[0]}", key[1], "of barred material", delta, cur, how)))
+                         activity, binding[int(i)], dual, delta, how,
+                         words(f"{r['kind']} {key[0]}", key[1], "of barred material")))
         else:
             r = pol[key]
             who = f"{r['who']}'s share of {r['material']}"
             rows.append(("Policies", r["rule"], int(r["row"]), r["kind"], r["material"],
-                         int(r["period"]), r["who"], float(r["value"]), float(act[i]),
+                         int(r["period"]), r["who"], float(r["value"]), activity,
                          binding[int(i)], dual, delta, how,
-                         _words(f"{r['rule']} ({who})", r["period"], "beyond the share", delta, cur, how)))
+                         words(f"{r['rule']} ({who})", r["period"], "beyond the share")))
     return pd.DataFrame(rows, columns=cols)
 
 

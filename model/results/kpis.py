@@ -36,7 +36,8 @@ Definitions (docs/report.md gives them with examples):
   cost (undiscounted, unmet-demand penalties excluded: they are shown
   separately). cost_per_t = allocated cost / t delivered.
 - *stock against floors*: end-of-period stock minus ``min_stock``; a stock
-  point is *at floor* when it is within 1e-6 t of a positive floor.
+  point is *at floor* when it is within 1e-6 t of a positive floor, *below
+  floor* (or *above ceiling*) when a bent plan (elastic mode) breaks it.
 """
 
 from __future__ import annotations
@@ -144,9 +145,10 @@ def stock_check(tables: dict) -> pd.DataFrame:
     out["above_floor_t"] = out["stock_t"] - lo
     out["floor_cover"] = (out["stock_t"] / lo).where(lo > 0)
     stock = out["stock_t"].astype(float)
-    out["status"] = np.select(
-        [(lo > 0) & (stock <= lo + TOL), hi.notna() & (stock >= hi - TOL), lo > 0],
-        ["at floor", "at ceiling", "above floor"], "no floor")
+    out["status"] = np.select(     # below / above: a bent plan (elastic mode) breaks them
+        [(lo > 0) & (stock < lo - TOL), hi.notna() & (stock > hi + TOL),
+         (lo > 0) & (stock <= lo + TOL), hi.notna() & (stock >= hi - TOL), lo > 0],
+        ["below floor", "above ceiling", "at floor", "at ceiling", "above floor"], "no floor")
     return out[cols].reset_index(drop=True)
 
 
@@ -394,7 +396,8 @@ def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
     st = stock_check(tables) if stock is None else stock
     stock = (st.groupby(["material_id", "period"]).agg(
         stock_t=("stock_t", "sum"), min_stock_t=("min_stock_t", "sum"),
-        sites_at_floor=("status", lambda s: int((s == "at floor").sum()))).to_dict("index")
+        sites_at_floor=("status", lambda s: int(s.isin(["at floor", "below floor"]).sum()))
+    ).to_dict("index")
         if len(st) else {})
     last = max(data.periods) if data.periods else None
     rows = []

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
+from model import stop
 from model.solve.handover import INF, Compiled
 from model.solve.limits import beyond_limits
 from model.solve.plan_check import departure
@@ -72,8 +73,25 @@ def highs_version() -> str:
         return "unknown"
 
 
+class Highs(highspy.Highs):
+    """highspy.Highs whose ``run`` can be stopped by Ctrl-C or SIGTERM
+    (``model.stop``): HiGHS's interrupt callbacks ask it to stop, and the stop
+    is raised as soon as it has returned."""
+
+    def __init__(self):
+        super().__init__()
+        for event in (self.cbSimplexInterrupt, self.cbIpmInterrupt, self.cbMipInterrupt):
+            event += stop.interrupt_callback
+
+    def run(self):
+        with stop.holding():
+            status = super().run()
+        stop.check()
+        return status
+
+
 def new_highs(options: SolveOptions) -> highspy.Highs:
-    h = highspy.Highs()
+    h = Highs()
     h.setOptionValue("output_flag", bool(options.log_file))
     if options.log_file:
         h.setOptionValue("log_file", options.log_file)

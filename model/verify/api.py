@@ -14,7 +14,7 @@ from model.verify.inputs import inputs_of
 from model.verify.report import read_report
 from model.verify.verdict import CannotVerify, Tolerance, Verdict
 
-WITH_SOLUTION = ("optimal", "feasible", "time_limit")
+WITH_SOLUTION = ("optimal", "feasible", "time_limit", "elastic")   # elastic: a bent plan, checked like any
 NO_SOLUTION = "no solution to check"
 
 
