@@ -62,6 +62,13 @@ def _parser() -> argparse.ArgumentParser:
     s.add_argument("--price-rules", action="store_true",
                    help="re-solve with each policy and export-control rule switched off in turn "
                         "and report what each costs (sheet RulePrices)")
+    s.add_argument("--robustness", action="store_true",
+                   help="force each offer and process out of the plan (or into it) by a warm "
+                        "re-solve and report what deciding otherwise costs; choices that cost "
+                        "less than --tie-threshold to undo are ties (sheet Robustness, Dashboard)")
+    s.add_argument("--tie-threshold", type=float, default=0.001, metavar="SHARE",
+                   help="with --robustness: a used choice whose removal costs less than this "
+                        "share of the objective is a tie (default 0.001, i.e. 0.1%%)")
     s.add_argument("--elastic", action="store_true",
                    help="make hard constraints soft with penalised slack, solve, and report how "
                         "far each had to bend (sheet Elastic); the report shows the bent plan, "

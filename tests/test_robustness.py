@@ -68,7 +68,7 @@ def test_cheap_supplier_is_a_finding_not_a_tie(tmp_path):
     assert t.loc["B_OX", "cost_change"] == pytest.approx(100)
     assert t.loc["B_OX", "alternatives"] == "C_OX"
     assert t.loc["C_OX", "cost_change"] == pytest.approx(10)
-    assert t.loc["A_OX", "change_pct"] == pytest.approx(200 / 550 * 100)
+    assert t.loc["A_OX", "change_share"] == pytest.approx(200 / 550)
     assert not t["interchangeable"].any()
     assert r.ties.empty
 
@@ -84,3 +84,28 @@ def test_forcing_in_respects_the_minimum_quantity(tmp_path):
     """)
     assert t.loc["C_OX", "test"] == "forced in (5 t)"
     assert t.loc["C_OX", "cost_change"] == pytest.approx(50)
+
+
+def test_solve_robustness_sheet_and_dashboard_say_tie(tmp_path):
+    import openpyxl
+
+    from model.cli import main
+    wb = write_workbook(tmp_path, {**BASE_SHEETS, "Sites": SITES, "Lanes": LANES, "Supply": """
+        offer_id,site_id,material_id,capacity,unit_cost
+        A_OX,A,OX,100,10
+        B_OX,B,OX,100,10
+    """})
+    out = tmp_path / "r.xlsx"
+    assert main(["solve", str(wb), "-o", str(out), "--robustness", "-q"]) == 0
+    book = openpyxl.load_workbook(out)
+    rows = list(book["Robustness"].values)
+    head = rows[0]
+    assert {r[head.index("id")] for r in rows[1:] if r[head.index("interchangeable")]} == \
+        {"A_OX", "B_OX"}
+    dash = [c for row in book["Dashboard"].values for c in row if isinstance(c, str)]
+    assert any(c.startswith("These choices are ties, not recommendations: 1 of the 1") for c in dash)
+    plain = tmp_path / "plain.xlsx"
+    assert main(["solve", str(wb), "-o", str(plain), "-q"]) == 0
+    dash = [c for row in openpyxl.load_workbook(plain)["Dashboard"].values for c in row
+            if isinstance(c, str)]
+    assert any("Run with --robustness" in c for c in dash)

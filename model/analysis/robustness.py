@@ -23,11 +23,12 @@ as a starting point), about 0.4 s each on the example.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
 
+from model.solve.highs import SolveOptions
 from model.whatif.session import Session
 
 ACTIVITY = {"offer": ("buy",), "process": ("run", "runc")}   # the columns that measure use
@@ -35,7 +36,7 @@ UNITS = {"offer": "t", "process": "runs"}
 THRESHOLD = 0.001        # relative to the objective: under 0.1 % to force out is a tie
 TIE_RTOL = 1e-9          # forced in at no more than this x the objective: an alternative optimum
 USED_EPS = 1e-6
-COLUMNS = ["kind", "id", "used", "activity", "unit", "test", "cost_change", "change_pct",
+COLUMNS = ["kind", "id", "used", "activity", "unit", "test", "cost_change", "change_share",
            "interchangeable", "alternatives", "status"]
 
 
@@ -67,6 +68,14 @@ def _min_quantity(session: Session, kind: str, ident: str) -> float:
     return float(offers.loc[offers["offer"] == ident, "minq"].max() or 0.0)
 
 
+def _materials(session: Session, decisions) -> dict[tuple[str, str], set]:
+    """What each decision makes: an offer's material, a process's outputs."""
+    offers, recipe = session.data.offers, session.data.recipe
+    sold = offers.groupby("offer")["material"].agg(set).to_dict()
+    made = recipe[recipe["output"] > 0].groupby("process")["material"].agg(set).to_dict()
+    return {(k, i): (sold if k == "offer" else made).get(i, set()) for k, i in decisions}
+
+
 def robustness(session: Session, threshold: float = THRESHOLD, ids=None, top: int = 3) -> Robustness:
     """Force each decision (or only ``ids``) out or in; ``session`` must be unchanged."""
     base = session.solve()
@@ -77,6 +86,7 @@ def robustness(session: Session, threshold: float = THRESHOLD, ids=None, top: in
                  and (ids is None or ident in ids)}
     decisions = {d: cols for d, cols in decisions.items() if len(cols)}
     before = _activities(session, base.x, decisions)
+    makes = _materials(session, decisions)
     scale = max(abs(base.objective), 1.0)
     rows = []
     for (kind, ident), cols in decisions.items():
@@ -99,13 +109,31 @@ def robustness(session: Session, threshold: float = THRESHOLD, ids=None, top: in
             after = _activities(session, sol.x, decisions)
             grew = sorted(((after[d] - before[d], d) for d in decisions if d != (kind, ident)),
                           reverse=True)
-            alternatives = ", ".join(d[1] for g, d in grew[:top] if g > USED_EPS)
+            # what makes the same material first; else whatever grew by 1 % of what was dropped
+            mine = makes[kind, ident]
+            alike = [d for g, d in grew if g > USED_EPS and makes[d] & mine]
+            other = [d for g, d in grew if g > 0.01 * before[kind, ident] and d not in alike]
+            alternatives = ", ".join(d[1] for d in (alike + other)[:top])
         rows.append({"kind": kind, "id": ident, "used": used, "activity": before[kind, ident],
                      "unit": UNITS[kind], "test": test, "cost_change": change,
-                     "change_pct": change / scale * 100 if np.isfinite(change) else np.inf,
+                     "change_share": change / scale if np.isfinite(change) else np.inf,
                      "interchangeable": bool(np.isfinite(change) and change < (
                                              threshold if used else TIE_RTOL) * scale),
                      "alternatives": alternatives, "status": sol.status})
     session.solution = None
     table = pd.DataFrame(rows, columns=COLUMNS)
     return Robustness(table, float(base.objective), threshold)
+
+
+def robustness_for(run, options: SolveOptions | None = None, threshold: float = THRESHOLD
+                   ) -> pd.DataFrame:
+    """The Robustness sheet for a solved run (its scenario and toggles), ties first."""
+    settings = run.workbook.settings
+    base = options or SolveOptions(mip_gap=settings["mip_gap"],
+                                   time_limit_s=settings.get("time_limit_s"))
+    session = Session.from_run(run, replace(base, want_duals=False, canonical=False, log_file=None))
+    table = robustness(session, threshold).table
+    table.attrs["threshold"] = threshold
+    order = (~table["interchangeable"]).astype(int) * 2 + (~table["used"]).astype(int)
+    return table.assign(_o=order).sort_values(["_o", "cost_change"], kind="stable").drop(
+        columns="_o").reset_index(drop=True)

@@ -146,7 +146,7 @@ def _verify(src, result, info, args):
 
 
 def _analyses(args, result, options) -> dict:
-    """Issue 4: the infeasibility explanation (automatic) and --price-rules."""
+    """The infeasibility explanation (automatic), --price-rules and --robustness."""
     tables = {}
     try:
         if result.status == "infeasible":
@@ -160,6 +160,9 @@ def _analyses(args, result, options) -> dict:
         if getattr(args, "price_rules", False):
             from model.analysis.price_rules import price_rules_for
             tables["RulePrices"] = price_rules_for(result, options=options)
+        if getattr(args, "robustness", False) and result.solution.has_solution:
+            from model.analysis.robustness import robustness_for
+            tables["Robustness"] = robustness_for(result, options, args.tie_threshold)
     except Exception as exc:   # an analysis never costs the analyst the report
         print(f"warning: analysis failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     return tables

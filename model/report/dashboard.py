@@ -336,7 +336,7 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     cv.put(end, LEFT, ("every row: sheet RuleMarginals" if more <= 0 else
                        f"{more} more: sheet RuleMarginals") + "; negative: one more t would save",
            font=st.LABEL_FONT)
-    end += 1
+    end = _ties(cv, ws, end + 1, tables.get("Robustness"), cur)
 
     # --- charts: right of the tables ------------------------------------------------------
     if blocks:
@@ -354,6 +354,45 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
             at += 16
         end = max(end, at)
     _setup(ws, end, 26 if blocks else 16)
+
+
+MAX_TIES = 8
+
+
+def _ties(cv: Canvas, ws, top: int, rob: pd.DataFrame | None, cur: str) -> int:
+    """Which choices are findings and which are ties (sheet Robustness, --robustness)."""
+    if rob is None:
+        cv.put(top, LEFT, "Which of these choices are ties? Run with --robustness: every offer and "
+               "process forced out or in, and what deciding otherwise costs.", font=st.LABEL_FONT)
+        return top + 1
+    used = rob[rob["used"]]
+    ties = used[used["interchangeable"]]
+    share = rob.attrs.get("threshold", 0.001)
+    r = cv.section(top, LEFT, f"These choices are ties, not recommendations: {len(ties)} of the "
+                   f"{len(used)} offers and processes used can be replaced for less than "
+                   f"{share:.1%} of the total cost", 15)
+    for c, h in ((LEFT, "choice"), (LEFT + 1, "kind"), (LEFT + 2, f"cost to drop ({cur})"),
+                 (LEFT + 3, "   what takes over")):
+        cv.put(r, c, h, font=st.SMALL_HEADER_FONT, fill=st.SMALL_HEADER_FILL,
+               align=Alignment(horizontal="right" if c == LEFT + 2 else "left"))
+    for j in range(LEFT, LEFT + 15):
+        ws.cell(row=r, column=j).fill = st.SMALL_HEADER_FILL
+    shown = ties.head(MAX_TIES).to_dict("records")
+    for i, t in enumerate(shown, start=1):
+        cv.put(r + i, LEFT, t["id"])
+        cv.put(r + i, LEFT + 1, t["kind"])
+        cv.put(r + i, LEFT + 2, t["cost_change"], fmt=st.MONEY, align=Alignment(horizontal="right"))
+        cv.put(r + i, LEFT + 3, "   " + (t["alternatives"] or "-"))
+    end = r + len(shown) + 1
+    if not shown:
+        cv.put(end, LEFT, "none: every choice used costs at least that much to undo",
+               font=st.LABEL_FONT)
+        end += 1
+    firm = used[~used["interchangeable"]].sort_values("cost_change", ascending=False).head(3)
+    findings = ", ".join(f"{t['id']} ({t['change_share']:.1%})" for t in firm.to_dict("records"))
+    cv.put(end, LEFT, (f"firmest findings (cost to drop, share of total): {findings}; " if findings
+                       else "") + "every choice: sheet Robustness", font=st.LABEL_FONT)
+    return end + 1
 
 
 MAX_BENT_NAMED = 6

@@ -173,6 +173,20 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("RuleMarginals", "dual"): ("money/t", "dual value of the constraint row"),
     ("RuleMarginals", "change_per_t"): ("money/t", "change in total cost if the limit were one t looser (negative: it would save)"),
     ("RuleMarginals", "meaning"): ("text", "the marginal in words"),
+    ("Robustness", "kind"): ("text", "offer (Supply) or process (Processes)"),
+    ("Robustness", "id"): ("text", "offer_id or process_id"),
+    ("Robustness", "used"): ("text", "TRUE: the plan buys from it or runs it in some period"),
+    ("Robustness", "activity"): ("number", "t bought (offer) or runs (process) over the horizon in the plan"),
+    ("Robustness", "unit"): ("text", "unit of activity"),
+    ("Robustness", "test"): ("text", "forced out (used: no activity at all) or forced in (unused: at least "
+                                     "this much over the horizon, the solver choosing when)"),
+    ("Robustness", "cost_change"): ("money", "total discounted cost of the re-solved plan minus the plan's "
+                                             "(exact: a re-solve; a MIP within its gap)"),
+    ("Robustness", "change_share"): ("pct", "cost_change as a share of the objective"),
+    ("Robustness", "interchangeable"): ("text", "TRUE: a tie, not a finding - undoing it costs less than "
+                                                "the tie threshold (used), or nothing (unused)"),
+    ("Robustness", "alternatives"): ("text", "what takes over when it is forced out (largest growth first)"),
+    ("Robustness", "status"): ("text", "solver status of the re-solve"),
     ("Changes", "row"): ("row", "Excel row of the changed record"),
     ("Warnings", "row"): ("row", "Excel row of the input workbook"),
 }

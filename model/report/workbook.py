@@ -75,7 +75,9 @@ DATA_ORDER = ["KPIs", "ArrivalsByCountry", "ArrivalsByCompany", "CostByCategory"
 DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
     ("Verification", "the solution checked against the input, independently of the model"),
-    ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms")])
+    ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms"),
+    ("Robustness", "what each offer and process costs to undo (forced out) or add (forced in); "
+                   "ties flagged")])
 BIG = 100_000          # rows above which a sheet gets no conditional formats
 CENTERED = Alignment(horizontal="center")
 INDENTED = Alignment(horizontal="left", indent=1)

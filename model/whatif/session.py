@@ -41,10 +41,24 @@ class NeedsRebuild(Exception):
 
 class Session:
     def __init__(self, workbook, scenario: str | None = None, options: SolveOptions | None = None):
-        self.wb, self.changes, self.warnings = load(workbook, scenario)
-        self.data = prepare(self.wb)
-        self.built = build(self.data)
-        self.compiled = c = compile_model(self.built.model)
+        wb, changes, warnings = load(workbook, scenario)
+        data = prepare(wb)
+        built = build(data)
+        self._start(wb, changes, warnings, data, built, compile_model(built.model), options)
+
+    @classmethod
+    def from_run(cls, run, options: SolveOptions | None = None) -> "Session":
+        """A session on the model a ``model.run.run`` built (its scenario, toggles and
+        skipped families included), without building it again."""
+        session = cls.__new__(cls)
+        session._start(run.workbook, run.changes, run.warnings, run.data, run.built, run.compiled,
+                       options)
+        return session
+
+    def _start(self, wb, changes, warnings, data, built, compiled, options) -> None:
+        self.wb, self.changes, self.warnings = wb, changes, warnings
+        self.data, self.built, self.compiled = data, built, compiled
+        c = compiled
         self.options = options or SolveOptions(mip_gap=self.wb.settings["mip_gap"],
                                                time_limit_s=self.wb.settings.get("time_limit_s"),
                                                want_duals=False, canonical=False)
