@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from model.read.workbook import ROW
-from model.solve.highs import SolveOptions, new_highs
+from model.solve.confirm import relaxed_highs
+from model.solve.highs import SolveOptions
 
 INF = highspy.kHighsInf
 IIS_STRATEGY = 6          # kIisStrategyFromLp (2) + kIisStrategyIrreducible (4)
@@ -396,20 +397,10 @@ class Describer:
 
 # ---------------------------------------------------------------- the IIS
 
-def _relaxed_highs(compiled, time_limit_s=None):
-    h = new_highs(SolveOptions(time_limit_s=time_limit_s))
-    h.passModel(compiled.lp)
-    if compiled.integer.any():
-        idx = np.flatnonzero(compiled.integer).astype(np.int32)
-        h.changeColsIntegrality(len(idx), idx,
-                                np.array([highspy.HighsVarType.kContinuous] * len(idx)))
-    return h
-
-
 def compute_iis(compiled, time_limit_s=None):
     """(status text, rows [(index, side)], cols [(index, side)]) of an IIS of the
     LP (relaxation). side is 'lower', 'upper' or 'boxed'/'free'."""
-    h = _relaxed_highs(compiled, time_limit_s)
+    h = relaxed_highs(compiled, SolveOptions(time_limit_s=time_limit_s))
     h.run()
     status = h.getModelStatus()
     MS = highspy.HighsModelStatus

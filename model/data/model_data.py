@@ -23,6 +23,15 @@ from model.schema import CHAIN_KINDS
 from model.validate.rules import active
 
 
+# Smallest Demand quantity (t) handed to the solver. HiGHS solves a MIP to an
+# absolute feasibility tolerance of 1e-6 (mip_feasibility_tolerance): a row of
+# a few 1e-7 t is within tolerance of zero, and such rows next to thousands of
+# tonnes made it report a solvable workbook infeasible (issue 12, case 2). Ten
+# times the tolerance leaves a margin; a smaller row is left unmet at its
+# penalty, with a warning (docs/model.md, "Demand").
+MIN_DEMAND_T = 1e-5
+
+
 @dataclass
 class ModelData:
     periods: list[int]
@@ -38,7 +47,8 @@ class ModelData:
     lane_caps: pd.DataFrame      # lane, period, cap (finite capacities only), row
     stock: pd.DataFrame          # site, material, period, holding, lo, hi, initial, row
     balance: pd.DataFrame        # site, material, period
-    demand: pd.DataFrame         # d, demand_id, site, material, period, quantity, penalty, segment, reachable, row
+    demand: pd.DataFrame         # d, demand_id, site, material, period, quantity, penalty, segment,
+                                 # reachable (has a met variable), row
     export_limits: pd.DataFrame  # rule, period, measure, limit, row
     export_cover: pd.DataFrame   # rule, period, lane, material (the covered shipments)
     policy_rows: pd.DataFrame    # key, rule, kind, material, period, who, value, row
@@ -195,12 +205,20 @@ def prepare(wb: Workbook) -> ModelData:
         "penalty": [default_penalty if v is None else v for v in dem["unmet_penalty"]],
         "segment": dem["segment"].tolist(), "row": dem[ROW].tolist()})
     demand = demand[(demand["quantity"] > 0) & demand["period"].isin(periods)].reset_index(drop=True)
-    demand["reachable"] = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
-                                    index=demand.index, dtype=bool)
+    can_reach = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
+                          index=demand.index, dtype=bool)
+    tiny = demand["quantity"] < MIN_DEMAND_T
+    # reachable: the row has a met variable (material can reach the site and the
+    # quantity is one the solve can resolve); otherwise it is unmet, at its penalty
+    demand["reachable"] = can_reach & ~tiny
     demand.insert(0, "d", range(len(demand)))
-    for rec in demand[~demand["reachable"]].to_dict("records"):
+    for rec in demand[~can_reach].to_dict("records"):
         problems.warn("Demand", rec["row"], "material_id", rec["material"],
                       f"no supply, process or lane can ever bring it to {rec['site']}")
+    for rec in demand[can_reach & tiny].to_dict("records"):
+        problems.warn("Demand", rec["row"], "quantity", rec["quantity"],
+                      f"below {MIN_DEMAND_T:g} t ({MIN_DEMAND_T * 1e6:g} g), finer than the solve "
+                      f"can resolve: left unmet at its penalty")
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
                                                          ref, problems)

@@ -10,12 +10,17 @@ Determinism: one thread and a fixed random seed on every run; options are set
 on a fresh ``Highs`` object each time, so nothing sticks between solves.
 For a MIP, marginal values come from the LP with the integer decisions fixed
 at their optimal values (a second, warm-started solve).
+
+What HiGHS claims is checked before it is reported (``model/solve/confirm.py``):
+``infeasible`` and ``unbounded`` are solved again along other paths first, the
+objective is the cost of the plan reported, and a bound that plan beats is
+not trusted.
 """
 
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import highspy
 import numpy as np
@@ -86,31 +91,45 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
 
 
 def solve(compiled: Compiled, options: SolveOptions) -> Solution:
+    from model.solve import confirm     # it uses new_highs and _read from here
     version = highs_version()
     start = time.perf_counter()
+    deadline = start + options.time_limit_s if options.time_limit_s else None
     try:
-        h = new_highs(options)
-        if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
-            raise ValueError("HiGHS refused the model")
-        h.run()
-        sol = _read(h, compiled, options)
-        if sol.status == "unbounded_or_infeasible":
-            h.setOptionValue("presolve", "off")
-            h.run()
-            sol = _read(h, compiled, options)
-            if sol.status == "unbounded_or_infeasible":
-                sol.status, sol.message = "infeasible", "HiGHS: infeasible or unbounded"
+        h, sol = _solve_fresh(compiled, options)
+        if sol.status in confirm.NO_SOLUTION:    # believed only once other paths agree
+            again, sol = confirm.confirm_no_solution(
+                sol, lambda extra: _solve_fresh(compiled, options, extra, deadline),
+                bool(compiled.integer.any()), deadline)
+            h = again or h
         if sol.has_solution and (options.want_duals or options.canonical):
             _fix_integers(h, compiled, sol)
             if options.canonical:
                 _canonical(h, compiled, sol)
             sol.highs = h
+        if sol.has_solution:
+            confirm.settle_objective(compiled, options, sol)
     except Exception as exc:  # the wrapper's promise: a status, never a traceback
         sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
     sol.seconds = time.perf_counter() - start
     sol.solver_version = version
     sol.is_mip = bool(compiled.integer.any())
     return sol
+
+
+def _solve_fresh(compiled: Compiled, options: SolveOptions, extra: dict | None = None,
+                 deadline: float | None = None):
+    """(Highs, Solution) of a fresh solve, with ``extra`` HiGHS options and at
+    most the time left before ``deadline``."""
+    if extra or deadline:
+        left = None if deadline is None else max(1e-3, deadline - time.perf_counter())
+        options = replace(options, highs_options={**options.highs_options, **(extra or {})},
+                          time_limit_s=left)
+    h = new_highs(options)
+    if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
+        raise ValueError("HiGHS refused the model")
+    h.run()
+    return h, _read(h, compiled, options)
 
 
 def _read(h, compiled: Compiled, options: SolveOptions) -> Solution:
