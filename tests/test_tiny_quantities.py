@@ -106,22 +106,27 @@ def test_case2_tiny_demand_rows_do_not_make_a_solvable_workbook_infeasible(tmp_p
     assert solved.summary["verification_ok"] is True
 
 
-@pytest.mark.regression
-def test_case2_an_infeasible_claim_is_confirmed_before_it_is_reported(tmp_path, monkeypatch):
-    # The four rows of the seeded set below 2e-6 t, handed to HiGHS as they are
-    # (the resolution threshold switched off): HiGHS's MIP says "infeasible"
-    # (the LP relaxation is feasible; presolve off, or a tighter MIP
-    # feasibility tolerance, finds a plan). The claim must be checked, and the
-    # plan found and verified instead.
+@pytest.fixture
+def unresolved_tiny_rows(tmp_path, monkeypatch):
+    """The example plus the four rows of the seeded set below 2e-6 t, handed to
+    HiGHS as they are (the resolution threshold switched off): HiGHS's MIP
+    then says "infeasible", though the LP relaxation is feasible and presolve
+    off, or a tighter MIP feasibility tolerance, finds a plan."""
     import model.data.model_data as model_data
+    monkeypatch.setattr(model_data, "MIN_DEMAND_T", 0.0, raising=False)
+    rows = [r for r in seeded_rows(1500, seed=3) if r[1] < 2e-6]
+    assert len(rows) == 4
+    return example_with_demand(tmp_path, rows), rows
+
+
+@pytest.mark.regression
+def test_case2_an_infeasible_claim_is_confirmed_before_it_is_reported(unresolved_tiny_rows):
+    # The claim must be checked, and the plan found and verified instead.
     from model.report.summary import summary
     from model.run import run
     from model.verify import verify_tables
 
-    monkeypatch.setattr(model_data, "MIN_DEMAND_T", 0.0, raising=False)
-    rows = [r for r in seeded_rows(1500, seed=3) if r[1] < 2e-6]
-    assert len(rows) == 4
-    path = example_with_demand(tmp_path, rows)
+    path, rows = unresolved_tiny_rows
     result = run(path)
     s = result.solution
     assert s.status == "optimal", s.message
@@ -132,6 +137,31 @@ def test_case2_an_infeasible_claim_is_confirmed_before_it_is_reported(tmp_path, 
     assert e * (1 - MIP_GAP) <= s.objective <= (e + penalty_if_unmet(rows)) / (1 - MIP_GAP)
     verdict = verify_tables(path, result.tables, summary(result), result.scenario)
     assert verdict.ok, verdict.violations
+
+
+@pytest.mark.regression
+def test_case2_what_if_sessions_confirm_an_infeasible_claim(unresolved_tiny_rows):
+    # Session keeps one HiGHS model alive for what-if re-solves; its first
+    # solve met the same false "infeasible" and reported it unchecked.
+    from model.whatif.session import Session
+    path, rows = unresolved_tiny_rows
+    s = Session(path).solve()
+    e = example_objective()
+    assert s.status == "optimal", s.message
+    assert e * (1 - MIP_GAP) <= s.objective <= (e + penalty_if_unmet(rows)) / (1 - MIP_GAP)
+
+
+@pytest.mark.regression
+def test_case2_rule_prices_confirm_an_infeasible_claim(unresolved_tiny_rows):
+    # --price-rules re-solves one warm model per rule; lifting a rule can
+    # never make a solvable workbook infeasible, so no re-solve may say so.
+    from model.analysis.price_rules import price_rules
+    path, _ = unresolved_tiny_rows
+    table = price_rules(path)
+    assert table.attrs["base_status"] == "optimal"
+    solved = table[~table["status"].str.startswith("skipped")]
+    assert len(solved) >= 15 and (solved["status"] == "optimal").all(), \
+        solved[["rule_id", "status"]].to_string()
 
 
 FLOOR_500 = {"Inventory": """

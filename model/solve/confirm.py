@@ -21,9 +21,12 @@ from __future__ import annotations
 
 import logging
 import time
+from dataclasses import replace
 
 import highspy
 import numpy as np
+
+from model.solve.highs import _read, new_highs    # highs imports this module inside solve()
 
 log = logging.getLogger(__name__)
 
@@ -32,6 +35,29 @@ NO_SOLUTION = ("infeasible", "unbounded", "unbounded_or_infeasible")
 ATTEMPTS = (("presolve off", {"presolve": "off"}, False),
             ("MIP feasibility tolerance 1e-7", {"mip_feasibility_tolerance": 1e-7}, True))
 BOUND_TOL = 1e-6      # relative, as the verifier's money tolerance
+
+
+def read_checked(h, compiled, options, deadline: float | None = None):
+    """(Highs, Solution) of a ``Highs`` that has just run: its status read, and
+    a claim of no solution confirmed first by solving the model it holds now
+    (bounds changed by a what-if included) afresh (``confirm_no_solution``).
+    The Highs returned is the one whose solution it is."""
+    sol = _read(h, compiled, options)
+    if sol.status not in NO_SOLUTION:
+        return h, sol
+    lp = h.getLp()
+
+    def attempt(extra):
+        left = None if deadline is None else max(1e-3, deadline - time.perf_counter())
+        opts = replace(options, highs_options={**options.highs_options, **extra},
+                       time_limit_s=left if deadline is not None else options.time_limit_s)
+        fresh = new_highs(opts)
+        fresh.passModel(lp)
+        fresh.run()
+        return fresh, _read(fresh, compiled, opts)
+
+    again, sol = confirm_no_solution(sol, attempt, bool(compiled.integer.any()), deadline)
+    return again or h, sol
 
 
 def confirm_no_solution(sol, attempt, is_mip: bool, deadline: float | None = None):
@@ -76,7 +102,6 @@ def _words(status: str) -> str:
 
 def relaxed_highs(compiled, options):
     """A fresh ``Highs`` holding the LP relaxation (integers made continuous)."""
-    from model.solve.highs import new_highs
     h = new_highs(options)
     h.passModel(compiled.lp)
     if compiled.integer.any():

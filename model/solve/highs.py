@@ -20,7 +20,7 @@ not trusted.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
@@ -91,17 +91,16 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
 
 
 def solve(compiled: Compiled, options: SolveOptions) -> Solution:
-    from model.solve import confirm     # it uses new_highs and _read from here
+    from model.solve import confirm     # it imports new_highs and _read from here
     version = highs_version()
     start = time.perf_counter()
     deadline = start + options.time_limit_s if options.time_limit_s else None
     try:
-        h, sol = _solve_fresh(compiled, options)
-        if sol.status in confirm.NO_SOLUTION:    # believed only once other paths agree
-            again, sol = confirm.confirm_no_solution(
-                sol, lambda extra: _solve_fresh(compiled, options, extra, deadline),
-                bool(compiled.integer.any()), deadline)
-            h = again or h
+        h = new_highs(options)
+        if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
+            raise ValueError("HiGHS refused the model")
+        h.run()
+        h, sol = confirm.read_checked(h, compiled, options, deadline)   # "no solution" re-solved
         if sol.has_solution and (options.want_duals or options.canonical):
             _fix_integers(h, compiled, sol)
             if options.canonical:
@@ -115,21 +114,6 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
     sol.solver_version = version
     sol.is_mip = bool(compiled.integer.any())
     return sol
-
-
-def _solve_fresh(compiled: Compiled, options: SolveOptions, extra: dict | None = None,
-                 deadline: float | None = None):
-    """(Highs, Solution) of a fresh solve, with ``extra`` HiGHS options and at
-    most the time left before ``deadline``."""
-    if extra or deadline:
-        left = None if deadline is None else max(1e-3, deadline - time.perf_counter())
-        options = replace(options, highs_options={**options.highs_options, **(extra or {})},
-                          time_limit_s=left)
-    h = new_highs(options)
-    if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
-        raise ValueError("HiGHS refused the model")
-    h.run()
-    return h, _read(h, compiled, options)
 
 
 def _read(h, compiled: Compiled, options: SolveOptions) -> Solution:
