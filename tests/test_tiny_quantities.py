@@ -5,8 +5,8 @@ HiGHS solves a MIP with an absolute feasibility tolerance of 1e-6
 example's thousands of tonnes made it report a solvable workbook
 ``infeasible`` (the LP relaxation was feasible, so the explanation blamed the
 on/off decisions). The product now (1) leaves a Demand row below
-``MIN_DEMAND_T`` (1e-5 t, 10 g) unmet at its penalty with a warning naming the
-row, (2) confirms every ``infeasible`` / ``unbounded`` claim by re-solving
+``RESOLUTION_T`` (1e-5 t, 10 g; model/schema.py) unmet at its penalty with a
+warning naming the row, and flags any other tonnage below it, (2) confirms every ``infeasible`` / ``unbounded`` claim by re-solving
 along other paths before reporting it, and (3) reports as objective the cost
 of the plan it reports, and never trusts a MIP bound that a plan beats.
 
@@ -90,7 +90,7 @@ def test_case2_tiny_demand_rows_do_not_make_a_solvable_workbook_infeasible(tmp_p
     assert solved.objective >= e * (1 - MIP_GAP)
     assert solved.objective * (1 - MIP_GAP) <= e + p
 
-    # the rows below MIN_DEMAND_T (1e-5 t) are named in a warning each and
+    # the rows below RESOLUTION_T (1e-5 t) are named in a warning each and
     # reported unmet at their penalty; the others are in the model as they are
     dem = solved.table("Demand").set_index("demand_id")
     tiny = [f"TINY_{i}" for i, (_, q) in enumerate(rows) if q < 1e-5]
@@ -113,7 +113,7 @@ def unresolved_tiny_rows(tmp_path, monkeypatch):
     then says "infeasible", though the LP relaxation is feasible and presolve
     off, or a tighter MIP feasibility tolerance, finds a plan."""
     import model.data.model_data as model_data
-    monkeypatch.setattr(model_data, "MIN_DEMAND_T", 0.0, raising=False)
+    monkeypatch.setattr(model_data, "RESOLUTION_T", 0.0)
     rows = [r for r in seeded_rows(1500, seed=3) if r[1] < 2e-6]
     assert len(rows) == 4
     return example_with_demand(tmp_path, rows), rows
@@ -192,7 +192,7 @@ def with_second_row(make_workbook, quantity: str):
 
 @pytest.mark.component
 def test_case2_demand_below_the_resolution_is_left_unmet_with_a_warning(make_workbook):
-    # D2 asks for 5e-6 t (5 g), below MIN_DEMAND_T = 1e-5 t: left unmet, its
+    # D2 asks for 5e-6 t (5 g), below RESOLUTION_T = 1e-5 t: left unmet, its
     # penalty counted: 30 * (10 + 5) + 5e-6 * 1000 = 450.005.
     solved = with_second_row(make_workbook, "0.000005")
     assert solved.rc == 0 and solved.status == "optimal"
@@ -207,7 +207,7 @@ def test_case2_demand_below_the_resolution_is_left_unmet_with_a_warning(make_wor
 @pytest.mark.component
 def test_case2_a_tenth_of_a_kilogram_is_planned_as_it_stands(make_workbook):
     # 1e-4 t is 100 g: a hundred times HiGHS's MIP feasibility tolerance and ten
-    # times MIN_DEMAND_T, so it is met like any row: 30.0001 * 15 = 450.0015.
+    # times RESOLUTION_T, so it is met like any row: 30.0001 * 15 = 450.0015.
     solved = with_second_row(make_workbook, "0.0001")
     assert solved.rc == 0 and near(solved.objective, 450.0015, 1e-9)
     assert near(solved.table("Demand").set_index("demand_id").loc["D2", "met_t"], 1e-4, 1e-9)
@@ -260,3 +260,90 @@ def test_case2_a_bound_above_a_verified_plan_is_the_solvers_error():
     # a bound at or below the plan's cost is kept as it is
     status, bound, gap, note = bound_verdict(100.0, 99.99, 99.0, 1e-4, "optimal")
     assert (status, bound, note) == ("optimal", 99.99, "") and near(gap, 1e-4, 1e-9)
+
+
+# ------------------------------------------- the same fault elsewhere: stocks
+
+
+@pytest.mark.regression
+def test_case2_a_tiny_opening_stock_does_not_make_the_example_infeasible(tmp_path):
+    # One Inventory row added to the example: 1.23e-6 t of SB_METAL at
+    # SOLVAY_LAROCHELLE with a floor of 3.9e-7 t. Keeping the opening stock
+    # all six years meets the floor, so the example's plan plus that stock is
+    # feasible at E + 10 USD/t x 1.23e-6 t x 6 years (under 0.001 USD). HiGHS's
+    # MIP said "infeasible" (presolve off too; ten times the stock solves).
+    # There is no safe substitute for a stock, so it stays in the model with
+    # a warning and the claim is re-solved to a plan.
+    src = tmp_path / "csv"
+    shutil.copytree(EXAMPLE_CSV, src)
+    inv = pd.read_csv(src / "Inventory.csv")
+    extra = pd.DataFrame([{"site_id": "SOLVAY_LAROCHELLE", "material_id": "SB_METAL",
+                           "initial_stock": 1.2291700573794239e-06, "holding_cost": 10,
+                           "min_stock": 3.9161900052816123e-07}])
+    pd.concat([inv, extra]).to_csv(src / "Inventory.csv", index=False)
+    path = tmp_path / "stock.xlsx"
+    csv_folder_to_workbook(src, path)
+    solved = solve_cli(path)
+    assert solved.rc == 0 and solved.status == "optimal", solved.summary["message"]
+    e = example_objective()
+    assert e * (1 - MIP_GAP) <= solved.objective <= (e + 0.001) / (1 - MIP_GAP)
+    w = solved.table("Warnings")
+    flagged = w[(w["sheet"] == "Inventory") & (w["row"] == 7)]
+    assert sorted(flagged["column"]) == ["initial_stock", "min_stock"]
+
+
+@pytest.mark.unit
+def test_case2_tiny_tonnages_in_every_sheet_are_flagged(make_workbook):
+    # Every positive tonnage below RESOLUTION_T (1e-5 t) is named: sheet, Excel
+    # row, column, value. Zero is not a tiny tonnage, and 1e-5 itself is not
+    # below the resolution.
+    from model.read.workbook import read_workbook
+    from model.validate import validate
+    path = make_workbook({
+        "Supply": """
+            offer_id,site_id,material_id,capacity,unit_cost,min_quantity
+            MINE_OX,MINE,OX,100,10,0.000003
+            TINY,MINE,OX,0.0000004,10,0
+        """,
+        "Lanes": """
+            lane_id,from_site,to_site,material_id,unit_cost,capacity
+            L1,MINE,BUYER,OX,5,0.00001
+        """,
+        "Inventory": """
+            site_id,material_id,initial_stock,holding_cost,min_stock,max_stock
+            BUYER,OX,0.000002,1,0,0.000009
+        """,
+        "ExportControls": """
+            rule_id,exporter,material_id,importer,measure,value
+            Q,AU,OX,US,quota,0.0000005
+            T,AU,OX,US,tariff,0.000001
+        """})
+    found = {(p.sheet, p.row, p.column, p.value) for p in validate(read_workbook(path)).warnings
+             if "finer than the solve can resolve" in p.message}
+    assert found == {("Supply", 2, "min_quantity", 3e-6), ("Supply", 3, "capacity", 4e-7),
+                     ("Inventory", 2, "initial_stock", 2e-6), ("Inventory", 2, "max_stock", 9e-6),
+                     ("ExportControls", 2, "value", 5e-7)}
+
+
+@pytest.mark.component
+def test_case2_a_tiny_floor_is_explained_in_its_own_digits(make_workbook):
+    # DEPOT holds 2e-7 t of OX and must keep 8e-7 t; nothing reaches DEPOT:
+    # truly infeasible. The explanation used to say "asks for 0 t ... (plus 0 t
+    # in stock)", which is false; it must show the amounts.
+    solved = solve_cli(make_workbook({
+        "Sites": """
+            site_id,name,company,country,kind
+            MINE,Mine,MineCo,AU,mine
+            BUYER,Buyer,BuyCo,US,customer
+            DEPOT,Depot,DepCo,US,warehouse
+        """,
+        "Inventory": """
+            site_id,material_id,initial_stock,holding_cost,min_stock,max_stock
+            DEPOT,OX,0.0000002,0,0.0000008,
+        """}))
+    assert solved.rc == 3 and solved.status == "infeasible"
+    assert "confirmed" in solved.summary["message"]
+    assert solved.summary["infeasibility"] == (
+        "The workbook is infeasible: Inventory row 2 asks for 8e-07 t of OX at DEPOT by the end "
+        "of 2025, which nothing in the model can provide (plus 2e-07 t of OX in stock at DEPOT "
+        "at the start).")

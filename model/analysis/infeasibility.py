@@ -53,9 +53,12 @@ REQUIREMENT, LIMIT, LINK = "requirement", "limit", "link"
 # ---------------------------------------------------------------- formatting
 
 def tonnes(x: float) -> str:
-    """180 -> '180', 42.5 -> '42.5', 1234567 -> '1,234,567'."""
+    """180 -> '180', 42.5 -> '42.5', 1234567 -> '1,234,567'; below 0.0005 in
+    significant digits, never rounded to 0: 8e-07 -> '8e-07'."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "?"
+    if 0 < abs(float(x)) < 5e-4:
+        return f"{float(x):.3g}"
     text = f"{float(x):,.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 

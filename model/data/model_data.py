@@ -19,17 +19,8 @@ from model.problems import Problems
 from model.read.workbook import ROW, Workbook
 from model.data.provenance import prepare_provenance
 from model.data.columns import keys, lists
-from model.schema import CHAIN_KINDS
-from model.validate.rules import active
-
-
-# Smallest Demand quantity (t) handed to the solver. HiGHS solves a MIP to an
-# absolute feasibility tolerance of 1e-6 (mip_feasibility_tolerance): a row of
-# a few 1e-7 t is within tolerance of zero, and such rows next to thousands of
-# tonnes made it report a solvable workbook infeasible (issue 12, case 2). Ten
-# times the tolerance leaves a margin; a smaller row is left unmet at its
-# penalty, with a warning (docs/model.md, "Demand").
-MIN_DEMAND_T = 1e-5
+from model.schema import CHAIN_KINDS, RESOLUTION_T
+from model.validate.rules import active, below_resolution
 
 
 @dataclass
@@ -207,7 +198,7 @@ def prepare(wb: Workbook) -> ModelData:
     demand = demand[(demand["quantity"] > 0) & demand["period"].isin(periods)].reset_index(drop=True)
     can_reach = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
                           index=demand.index, dtype=bool)
-    tiny = demand["quantity"] < MIN_DEMAND_T
+    tiny = demand["quantity"] < RESOLUTION_T
     # reachable: the row has a met variable (material can reach the site and the
     # quantity is one the solve can resolve); otherwise it is unmet, at its penalty
     demand["reachable"] = can_reach & ~tiny
@@ -217,8 +208,7 @@ def prepare(wb: Workbook) -> ModelData:
                       f"no supply, process or lane can ever bring it to {rec['site']}")
     for rec in demand[can_reach & tiny].to_dict("records"):
         problems.warn("Demand", rec["row"], "quantity", rec["quantity"],
-                      f"below {MIN_DEMAND_T:g} t ({MIN_DEMAND_T * 1e6:g} g), finer than the solve "
-                      f"can resolve: left unmet at its penalty")
+                      f"{below_resolution()}: left unmet at its penalty")
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
                                                          ref, problems)
