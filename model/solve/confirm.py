@@ -35,6 +35,10 @@ NO_SOLUTION = ("infeasible", "unbounded", "unbounded_or_infeasible")
 ATTEMPTS = (("presolve off", {"presolve": "off"}, False),
             ("MIP feasibility tolerance 1e-7", {"mip_feasibility_tolerance": 1e-7}, True))
 BOUND_TOL = 1e-6      # relative, as the verifier's money tolerance
+# Each re-solve may take at most CONFIRM_FACTOR times the first solve, and at
+# least CONFIRM_MIN_S (a MIP without presolve can take far longer to prove
+# infeasibility than with it); one stopped by this says "not confirmed".
+CONFIRM_FACTOR, CONFIRM_MIN_S = 10.0, 10.0
 
 
 def read_checked(h, compiled, options, deadline: float | None = None):
@@ -46,18 +50,23 @@ def read_checked(h, compiled, options, deadline: float | None = None):
     if sol.status not in NO_SOLUTION:
         return h, sol
     lp = h.getLp()
+    cap = max(CONFIRM_MIN_S, CONFIRM_FACTOR * h.getRunTime())
 
     def attempt(extra):
-        left = None if deadline is None else max(1e-3, deadline - time.perf_counter())
+        left = cap if deadline is None else max(1e-3, min(cap, deadline - time.perf_counter()))
         opts = replace(options, highs_options={**options.highs_options, **extra},
-                       time_limit_s=left if deadline is not None else options.time_limit_s)
+                       time_limit_s=left)
         fresh = new_highs(opts)
         fresh.passModel(lp)
         fresh.run()
         return fresh, _read(fresh, compiled, opts)
 
     again, sol = confirm_no_solution(sol, attempt, bool(compiled.integer.any()), deadline)
-    return again or h, sol
+    if again is None:
+        return h, sol
+    # the later LP re-solves (duals, canonical pass) get the run's own limit, not the cap
+    again.setOptionValue("time_limit", float(options.time_limit_s or highspy.kHighsInf))
+    return again, sol
 
 
 def confirm_no_solution(sol, attempt, is_mip: bool, deadline: float | None = None):
