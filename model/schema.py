@@ -23,6 +23,16 @@ CHAIN_KINDS = ("clean_chain", "qualified_only")
 SCOPES = ("shipment", "content")
 CHANGE_OPS = ("set", "scale")
 
+# Smallest tonnage the solve resolves (t). HiGHS works to absolute tolerances
+# (MIP feasibility 1e-6, primal feasibility 1e-7): a quantity within a few
+# tolerances of zero can be misjudged (issue 12, case 2: Demand rows of a few
+# 1e-7 t made HiGHS call a solvable workbook infeasible). Ten times the MIP
+# tolerance leaves a margin. A Demand row below it is left unmet at its
+# penalty (model/data/model_data.py); any other positive tonnage below it is
+# kept and flagged (model/validate/rules.py). docs/model.md, "Tiny quantities".
+RESOLUTION_T = 1e-5
+TONNAGE_UNITS = ("t", "t/period", "t or runs/period")
+
 
 @dataclass(frozen=True)
 class Column:

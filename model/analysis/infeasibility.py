@@ -28,7 +28,8 @@ import numpy as np
 import pandas as pd
 
 from model.read.workbook import ROW
-from model.solve.highs import SolveOptions, new_highs
+from model.solve.confirm import relaxed_highs
+from model.solve.highs import SolveOptions
 
 INF = highspy.kHighsInf
 IIS_STRATEGY = 6          # kIisStrategyFromLp (2) + kIisStrategyIrreducible (4)
@@ -52,9 +53,12 @@ REQUIREMENT, LIMIT, LINK = "requirement", "limit", "link"
 # ---------------------------------------------------------------- formatting
 
 def tonnes(x: float) -> str:
-    """180 -> '180', 42.5 -> '42.5', 1234567 -> '1,234,567'."""
+    """180 -> '180', 42.5 -> '42.5', 1234567 -> '1,234,567'; below 0.0005 in
+    significant digits, never rounded to 0: 8e-07 -> '8e-07'."""
     if x is None or (isinstance(x, float) and np.isnan(x)):
         return "?"
+    if 0 < abs(float(x)) < 5e-4:
+        return f"{float(x):.3g}"
     text = f"{float(x):,.3f}".rstrip("0").rstrip(".")
     return "0" if text in ("-0", "") else text
 
@@ -396,20 +400,10 @@ class Describer:
 
 # ---------------------------------------------------------------- the IIS
 
-def _relaxed_highs(compiled, time_limit_s=None):
-    h = new_highs(SolveOptions(time_limit_s=time_limit_s))
-    h.passModel(compiled.lp)
-    if compiled.integer.any():
-        idx = np.flatnonzero(compiled.integer).astype(np.int32)
-        h.changeColsIntegrality(len(idx), idx,
-                                np.array([highspy.HighsVarType.kContinuous] * len(idx)))
-    return h
-
-
 def compute_iis(compiled, time_limit_s=None):
     """(status text, rows [(index, side)], cols [(index, side)]) of an IIS of the
     LP (relaxation). side is 'lower', 'upper' or 'boxed'/'free'."""
-    h = _relaxed_highs(compiled, time_limit_s)
+    h = relaxed_highs(compiled, SolveOptions(time_limit_s=time_limit_s))
     h.run()
     status = h.getModelStatus()
     MS = highspy.HighsModelStatus

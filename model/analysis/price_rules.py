@@ -35,7 +35,6 @@ import copy
 import time
 from pathlib import Path
 
-import highspy
 import numpy as np
 import pandas as pd
 
@@ -46,10 +45,10 @@ from model.data.model_data import prepare
 from model.read.workbook import ROW
 from model.run import Run, load
 from model.solve.handover import INF, compile_model
+from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
 from model.validate.rules import active
 
-MS = highspy.HighsModelStatus
 SHEETS = ("ExportControls", "Policies")
 COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value", "periods",
            "status", "base_objective", "objective_without", "cost_of_rule", "cost_low",
@@ -168,60 +167,27 @@ def _describe(rec) -> tuple:
 
 # ---------------------------------------------------------------- solving
 
-def _status(h) -> str:
-    st = h.getModelStatus()
-    if st == MS.kOptimal:
-        return "optimal"
-    if st == MS.kInfeasible:
-        return "infeasible"
-    if st == MS.kUnbounded:
-        return "unbounded"
-    if st == MS.kUnboundedOrInfeasible:
-        return "unbounded_or_infeasible"
-    has = h.getInfo().primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-    if st == MS.kTimeLimit:
-        return "time_limit"
-    if st in (MS.kIterationLimit, MS.kSolutionLimit, MS.kInterrupt):
-        return "feasible" if has else "time_limit"
-    return "error"
-
-
 class _Warm:
     """One highspy model kept alive for all re-solves."""
 
     def __init__(self, run, options):
-        self.run = run
-        self.is_mip = bool(run.compiled.integer.any())
+        self.run, self.options = run, options
         self.h = new_highs(options)
         self.h.passModel(run.compiled.lp)
         self.cold = _Cold(run, options)
 
     def solve(self):
         h = self.h
-        if self.is_mip:
+        if self.run.compiled.integer.any():
             # Measured on the small benchmark: a MIP re-solve from the previous
             # run's state, or with the base plan offered as an incumbent, took
             # 3-7 s; after clearSolver() 1-2 s. An LP keeps its basis (warm).
             h.clearSolver()
         h.run()
-        status = _status(h)
-        if status == "unbounded_or_infeasible":
-            h.setOptionValue("presolve", "off")
-            h.run()
-            status = _status(h)
-            h.setOptionValue("presolve", "choose")
-            if status == "unbounded_or_infeasible":
-                status = "infeasible"
-        return self._read(status)
-
-    def _read(self, status):
-        info = self.h.getInfo()
-        has = info.primal_solution_status == highspy.SolutionStatus.kSolutionStatusFeasible
-        if status in ("optimal", "feasible", "time_limit") and has:
-            obj = float(info.objective_function_value)
-            bound = float(info.mip_dual_bound) if self.is_mip else obj
-            return status, obj, bound
-        return status, None, None
+        _, sol = read_checked(h, self.run.compiled, self.options)   # "no solution" re-solved
+        if sol.has_solution:
+            return sol.status, sol.objective, sol.bound
+        return sol.status, None, None
 
     def base(self):
         return self.solve()

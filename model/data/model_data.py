@@ -19,8 +19,8 @@ from model.problems import Problems
 from model.read.workbook import ROW, Workbook
 from model.data.provenance import prepare_provenance
 from model.data.columns import keys, lists
-from model.schema import CHAIN_KINDS
-from model.validate.rules import active
+from model.schema import CHAIN_KINDS, RESOLUTION_T
+from model.validate.rules import active, below_resolution
 
 # An offer or process row that exists in a period (enabled, active) but has no decision
 # variable there: no capacity in the period, or (a process) one of its inputs can never reach
@@ -43,7 +43,8 @@ class ModelData:
     lane_caps: pd.DataFrame      # lane, period, cap (finite capacities only), row
     stock: pd.DataFrame          # site, material, period, holding, lo, hi, initial, row
     balance: pd.DataFrame        # site, material, period
-    demand: pd.DataFrame         # d, demand_id, site, material, period, quantity, penalty, segment, reachable, row
+    demand: pd.DataFrame         # d, demand_id, site, material, period, quantity, penalty, segment,
+                                 # reachable (has a met variable), row
     export_limits: pd.DataFrame  # rule, period, measure, limit, row
     export_cover: pd.DataFrame   # rule, period, lane, material (the covered shipments)
     policy_rows: pd.DataFrame    # key, rule, kind, material, period, who, value, row
@@ -217,12 +218,19 @@ def prepare(wb: Workbook) -> ModelData:
         "penalty": [default_penalty if v is None else v for v in dem["unmet_penalty"]],
         "segment": dem["segment"].tolist(), "row": dem[ROW].tolist()})
     demand = demand[(demand["quantity"] > 0) & demand["period"].isin(periods)].reset_index(drop=True)
-    demand["reachable"] = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
-                                    index=demand.index, dtype=bool)
+    can_reach = pd.Series([(a, b) in reach for a, b in zip(demand["site"], demand["material"])],
+                          index=demand.index, dtype=bool)
+    tiny = demand["quantity"] < RESOLUTION_T
+    # reachable: the row has a met variable (material can reach the site and the
+    # quantity is one the solve can resolve); otherwise it is unmet, at its penalty
+    demand["reachable"] = can_reach & ~tiny
     demand.insert(0, "d", range(len(demand)))
-    for rec in demand[~demand["reachable"]].to_dict("records"):
+    for rec in demand[~can_reach].to_dict("records"):
         problems.warn("Demand", rec["row"], "material_id", rec["material"],
                       f"no supply, process or lane can ever bring it to {rec['site']}")
+    for rec in demand[can_reach & tiny].to_dict("records"):
+        problems.warn("Demand", rec["row"], "quantity", rec["quantity"],
+                      f"{below_resolution()}: left unmet at its penalty")
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
                                                          ref, problems)

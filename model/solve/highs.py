@@ -10,6 +10,11 @@ Determinism: one thread and a fixed random seed on every run; options are set
 on a fresh ``Highs`` object each time, so nothing sticks between solves.
 For a MIP, marginal values come from the LP with the integer decisions fixed
 at their optimal values (a second, warm-started solve).
+
+What HiGHS claims is checked before it is reported (``model/solve/confirm.py``):
+``infeasible`` and ``unbounded`` are solved again along other paths first, the
+objective is the cost of the plan reported, and a bound that plan beats is
+not trusted.
 """
 
 from __future__ import annotations
@@ -108,8 +113,10 @@ def new_highs(options: SolveOptions) -> highspy.Highs:
 
 
 def solve(compiled: Compiled, options: SolveOptions) -> Solution:
+    from model.solve import confirm     # it imports new_highs and _read from here
     version = highs_version()
     start = time.perf_counter()
+    deadline = start + options.time_limit_s if options.time_limit_s else None
     try:
         h = new_highs(options)
         beyond = beyond_limits(compiled)
@@ -118,18 +125,14 @@ def solve(compiled: Compiled, options: SolveOptions) -> Solution:
         if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
             raise ValueError("HiGHS refused the model")
         h.run()
-        sol = _read(h, compiled, options)
-        if sol.status == "unbounded_or_infeasible":
-            h.setOptionValue("presolve", "off")
-            h.run()
-            sol = _read(h, compiled, options)
-            if sol.status == "unbounded_or_infeasible":
-                sol.status, sol.message = "infeasible", "HiGHS: infeasible or unbounded"
+        h, sol = confirm.read_checked(h, compiled, options, deadline)   # "no solution" re-solved
         if sol.has_solution and (options.want_duals or options.canonical):
             _fix_integers(h, compiled, sol)
             if options.canonical:
                 _canonical(h, compiled, sol)
             sol.highs = h
+        if sol.has_solution:
+            confirm.settle_objective(compiled, options, sol)
     except Exception as exc:  # the wrapper's promise: a status, never a traceback
         sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
     sol.seconds = time.perf_counter() - start

@@ -12,7 +12,8 @@ import pandas as pd
 
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
-from model.schema import CHAIN_KINDS, NUMBER, SHEETS
+from model import schema
+from model.schema import CHAIN_KINDS, NUMBER, SHEETS, TONNAGE_UNITS
 from model.validate.recipes import edges_of, gaining_loops, without_input
 
 
@@ -28,6 +29,30 @@ def active(frame: pd.DataFrame) -> pd.DataFrame:
     if "enabled" not in frame.columns or frame.empty:
         return frame
     return frame[frame["enabled"].map(lambda v: v is not False)]
+
+
+def below_resolution() -> str:
+    """How a tonnage below ``schema.RESOLUTION_T`` is described in a warning."""
+    r = schema.RESOLUTION_T
+    return f"below {r:g} t ({r * 1e6:g} g), finer than the solve can resolve"
+
+
+def _tiny_tonnages(sheet, frame, warn) -> None:
+    """Warn for every positive tonnage below the resolution (Demand quantities
+    are warned for where they are left unmet: model/data/model_data.py)."""
+    r = schema.RESOLUTION_T
+    for col in sheet.columns:
+        if col.unit not in TONNAGE_UNITS or (sheet.name, col.name) == ("Demand", "quantity"):
+            continue
+        for row, v in zip(frame[ROW], frame[col.name]):
+            if v is not None and 0 < v < r:
+                warn(sheet.name, row, col.name, v, f"{below_resolution()}: HiGHS may treat it "
+                     f"as 0 or miss it by that much")
+    if sheet.name == "ExportControls":
+        for row, m, v in zip(frame[ROW], frame["measure"], frame["value"]):
+            if m == "quota" and v is not None and 0 < v < r:
+                warn(sheet.name, row, "value", v, f"a quota {below_resolution()}: HiGHS may "
+                     f"treat it as a ban or miss it by that much")
 
 
 def validate(wb: Workbook, context: str = "") -> Problems:
@@ -55,6 +80,7 @@ def validate(wb: Workbook, context: str = "") -> Problems:
                     err(sheet.name, row, col.name, v, "must not be negative")
                 if col.fraction and not 0 <= v <= 1:
                     err(sheet.name, row, col.name, v, "is a share; expected a value between 0 and 1")
+        _tiny_tonnages(sheet, active(frame), warn)
         if sheet.key:
             keyed = frame.dropna(subset=list(sheet.key))
             seen: dict[tuple, int] = {}

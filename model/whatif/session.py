@@ -24,7 +24,8 @@ from model.data.model_data import prepare
 from model.results.extract import extract
 from model.run import load
 from model.solve.handover import compile_model
-from model.solve.highs import INF, Solution, SolveOptions, _read, highs_version, new_highs
+from model.solve.confirm import read_checked
+from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_highs
 
 # Which columns belong to an entity of each kind (variable name -> position of the id in the key).
 COLUMN_OWNERS = {
@@ -181,7 +182,9 @@ class Session:
                 incumbent.value_valid = True
                 self.highs.setSolution(incumbent)
             self.highs.run()
-            sol = _read(self.highs, self.compiled, self.options)
+            limit = self.options.time_limit_s
+            _, sol = read_checked(self.highs, self.compiled, self.options,
+                                  start + limit if limit else None)   # "no solution" re-solved
         except Exception as exc:
             sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
         sol.seconds = time.perf_counter() - start
