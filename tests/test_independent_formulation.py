@@ -26,7 +26,6 @@ from model.cli import main
 
 pytestmark = pytest.mark.component
 
-REPO = Path(__file__).resolve().parents[1]
 REL_TOL = 1e-6
 EXIT_SOLVED, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_NO_SOLUTION = 0, 1, 2, 3
 
@@ -34,10 +33,6 @@ EXIT_SOLVED, EXIT_UNEXPECTED, EXIT_INVALID, EXIT_NO_SOLUTION = 0, 1, 2, 3
 # --------------------------------------------------------------------------
 # Running the product as an analyst would
 # --------------------------------------------------------------------------
-
-def product_available() -> bool:
-    return (REPO / "model" / "__main__.py").exists()
-
 
 def solve_with_product(workbook: Path, tmp_path: Path, scenario=None) -> dict:
     """`sourcing solve WB -o REPORT --summary-json JSON [--scenario ID]`, through the
@@ -287,7 +282,6 @@ def _cases():
     return cases
 
 
-@pytest.mark.skipif(not product_available(), reason="model/__main__.py not written yet")
 @pytest.mark.parametrize("seed,scenario", _cases())
 def test_product_agrees_with_independent_formulation(tmp_path, seed, scenario):
     wb = tmp_path / f"random-{seed}.xlsx"

@@ -24,7 +24,7 @@ from test_independent_formulation import (
     assert_agrees,
     assert_plan_holds,
     DEMAND, LANES, MATERIALS, PROCESSES, RECIPES,
-    SITES, edit_report, product_available, settings, solve_with_product, workbook,
+    SITES, edit_report, settings, solve_with_product, workbook,
 )
 
 pytestmark = pytest.mark.component
@@ -263,7 +263,6 @@ def test_random_v11_workbooks_use_every_rule():
     assert any(row[-1] for t in tables for row in t["Supply"][1])
 
 
-@pytest.mark.skipif(not product_available(), reason="model/__main__.py not written yet")
 @pytest.mark.parametrize("seed", range(16))
 def test_product_agrees_with_independent_v11_formulation(tmp_path, seed):
     wb = tmp_path / f"random-v11-{seed}.xlsx"

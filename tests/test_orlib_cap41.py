@@ -14,35 +14,28 @@ import json
 import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
+from conftest import CAP41, REPO, needed
 from independent import orlib
 from independent import reference_model as ref
 
 pytestmark = pytest.mark.component
 
-REPO = Path(__file__).resolve().parents[1]
-CAP41 = Path(__file__).resolve().parents[1].parent / "shared/reference-data/orlib/cap41.txt"
 PUBLISHED_OPTIMUM = 1040444.375
-
-needs_cap41 = pytest.mark.skipif(
-    not CAP41.exists(),
-    reason=f"OR-Library data not found at {CAP41} (CI places a copy of shared/ next to the repo)")
 
 
 @pytest.fixture(scope="module")
 def cap41_workbook(tmp_path_factory):
     path = tmp_path_factory.mktemp("orlib") / "cap41.xlsx"
-    inst = orlib.cap_to_workbook(CAP41, path)
+    inst = orlib.cap_to_workbook(needed(CAP41), path)
     assert (inst.m, inst.n) == (16, 50)
     return path
 
 
-@needs_cap41
 def test_cap41_file_parses_as_published():
-    inst = orlib.parse_cap(CAP41)
+    inst = orlib.parse_cap(needed(CAP41))
     assert (inst.m, inst.n) == (16, 50)
     assert inst.capacity == [5000.0] * 16
     assert inst.fixed_cost.count(0.0) == 1 and inst.fixed_cost.count(7500.0) == 15
@@ -50,7 +43,6 @@ def test_cap41_file_parses_as_published():
     assert inst.cost[0][0] == pytest.approx(6739.725)
 
 
-@needs_cap41
 def test_reference_model_reaches_cap41_published_optimum(cap41_workbook):
     out = ref.solve_workbook(cap41_workbook)
     assert out["status"] == "optimal"
@@ -58,9 +50,6 @@ def test_reference_model_reaches_cap41_published_optimum(cap41_workbook):
     assert out["cost_by_category"]["unmet"] == pytest.approx(0, abs=1e-6)
 
 
-@needs_cap41
-@pytest.mark.skipif(not (REPO / "model" / "__main__.py").exists(),
-                    reason="model/__main__.py not written yet")
 def test_product_reaches_cap41_published_optimum(cap41_workbook, tmp_path):
     report, summary = tmp_path / "cap41-report.xlsx", tmp_path / "cap41-summary.json"
     cmd = [sys.executable, "-m", "model", "solve", str(cap41_workbook), "-o", str(report),

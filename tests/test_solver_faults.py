@@ -7,13 +7,13 @@ before it runs, not read off the run."""
 
 import json
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import openpyxl
 import pyomo.environ as pyo
 import pytest
 
 import model.run
+from conftest import CAP41, needed
 from independent import orlib
 from model.cli import main
 from model.run import run
@@ -21,18 +21,15 @@ from model.solve.handover import compile_model
 from model.solve.highs import SolveOptions, solve
 
 pytestmark = pytest.mark.component
-CAP41 = Path(__file__).resolve().parents[1].parent / "shared/reference-data/orlib/cap41.txt"
-needs_cap41 = pytest.mark.skipif(not CAP41.exists(), reason="shared/reference-data not present")
 
 
 @pytest.fixture(scope="module")
 def cap41(tmp_path_factory):
     path = tmp_path_factory.mktemp("faults") / "cap41.xlsx"
-    orlib.cap_to_workbook(CAP41, path)
+    orlib.cap_to_workbook(needed(CAP41), path)
     return path
 
 
-@needs_cap41
 def test_stopped_early_returns_the_incumbent_with_its_gap(cap41):
     r = run(cap41, options=SolveOptions(mip_gap=0, highs_options={"mip_max_improving_sols": 1}))
     s = r.solution

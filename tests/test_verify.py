@@ -13,7 +13,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import REPO, solve_cli
+from conftest import REPO, needed, solve_cli
 from independent import random_workbooks as rw
 from independent import reference_model as ref
 from model.cli import main
@@ -234,11 +234,8 @@ def test_case1_random_workbooks_verify_and_no_exit_code_is_skipped(tmp_path, cap
 
 
 def test_the_example_verifies(tmp_path, capsys):
-    example = REPO / "inputs" / "example.xlsx"
-    if not example.exists():
-        pytest.skip("inputs/example.xlsx does not exist yet")
     wb = tmp_path / "example.xlsx"
-    shutil.copy(example, wb)
+    shutil.copy(needed(REPO / "inputs" / "example.xlsx"), wb)
     s = solve_cli(wb)
     assert s.rc == 0
     rc, out = verify(wb, s.report, capsys)
