@@ -11,8 +11,20 @@ import pytest
 
 from model.cli import main
 from model.read.from_csv import csv_folder_to_workbook
+from tiers import pytest_runtest_call, pytest_runtest_setup  # noqa: F401  (hooks: one tier per test)
 
 REPO = Path(__file__).resolve().parents[1]
+# OR-Library cap41: shared/reference-data sits next to the repository (CI places a copy there)
+CAP41 = REPO.parent / "shared" / "reference-data" / "orlib" / "cap41.txt"
+
+
+def needed(path: Path) -> Path:
+    """A data file the tests need: missing, the test fails (never skips) and says which."""
+    if not path.exists():
+        pytest.fail(f"{path} is missing; the tests need it (shared/reference-data is placed next "
+                    f"to the repository, inputs/example.xlsx is built by `sourcing from-csv "
+                    f"inputs/example inputs/example.xlsx`)", pytrace=False)
+    return path
 
 BASE_SHEETS = {
     "Settings": """

@@ -58,21 +58,25 @@ def _agree(path):
     return arr
 
 
+@pytest.mark.regression
 def test_example_same_lp_from_both_backends():
     c = _agree(REPO / "inputs" / "example.xlsx")
     assert "class_balance" in c.row_con and c.integer.any()     # provenance and binaries built
 
 
+@pytest.mark.component
 def test_generated_network_same_lp_from_both_backends(tmp_path):
     c = _agree(generate.write(generate.tables("small", seed=5), tmp_path / "small.xlsx"))
     assert {"policy_share", "export_limit", "lane_capacity", "offer_use"} <= set(c.row_con)
 
 
+@pytest.mark.unit
 def test_backend_name_is_checked():
     with pytest.raises(ValueError, match="backend"):
         build(None, backend="gurobipy")
 
 
+@pytest.mark.unit
 def test_array_model_rows_by_hand():
     """Hand-made rows: a range becomes two rows (>= then <=), a repeated variable
     is summed, a cancelled term is dropped, an empty row is left out, and bounds,

@@ -40,7 +40,8 @@ def test_serial_processes_and_dask_give_identical_results(make_workbook):
     names = ["base", "double", "free_lanes"]
     serial = _strip(solve_many(path, names, quiet=True))
     pooled = _strip(solve_many(path, names, workers=2, quiet=True))
-    distributed = pytest.importorskip("distributed")
+    distributed = pytest.importorskip("distributed",
+                                      reason="Dask is an optional extra (pip install -e .[dask])")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster:
         on_dask = _strip(solve_many(path, names, dask=cluster.scheduler_address, quiet=True))

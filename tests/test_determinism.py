@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO, solve_cli, write_workbook
+from conftest import REPO, needed, solve_cli, write_workbook
 from model.run import run
 
 pytestmark = pytest.mark.component
@@ -160,9 +160,8 @@ def test_two_processes_give_identical_reports(twins, tmp_path):
     assert_same_reports(one, read_report(here.report))
 
 
-@pytest.mark.skipif(not EXAMPLE.exists(), reason=f"{EXAMPLE} is absent")
 def test_example_is_deterministic_in_and_across_processes(tmp_path):
-    first, second = run(EXAMPLE), run(EXAMPLE)
+    first, second = run(needed(EXAMPLE)), run(EXAMPLE)
     for name in first.tables:
         pd.testing.assert_frame_equal(first.tables[name], second.tables[name], check_exact=True,
                                       obj=f"table {name}")

@@ -12,8 +12,6 @@ from openpyxl.worksheet.table import Table
 from conftest import solve_cli
 from model.cli import main
 
-pytestmark = pytest.mark.unit
-
 
 def edit(path, fn):
     book = openpyxl.load_workbook(path)
@@ -30,16 +28,19 @@ def refused(path, capsys, *fragments):
     assert "Traceback" not in err
 
 
+@pytest.mark.unit
 def test_formula_without_cached_value(make_workbook, capsys):
     path = edit(make_workbook(), lambda b: b["Supply"].__setitem__("D2", "=50*2"))
     refused(path, capsys, "Supply row 2, capacity", "formula with no saved value")
 
 
+@pytest.mark.unit
 def test_error_cell(make_workbook, capsys):
     path = edit(make_workbook(), lambda b: b["Demand"].__setitem__("E2", "#N/A"))
     refused(path, capsys, 'Demand row 2, quantity "#N/A"', "Excel error value")
 
 
+@pytest.mark.unit
 def test_merged_cells(make_workbook, capsys):
     def merge(book):
         ws = book["Sites"]
@@ -48,12 +49,14 @@ def test_merged_cells(make_workbook, capsys):
     refused(edit(make_workbook(), merge), capsys, "Sites row 2, company", "merged cells")
 
 
+@pytest.mark.unit
 def test_date_where_a_year_is_expected(make_workbook, capsys):
     import datetime as dt
     path = edit(make_workbook(), lambda b: b["Demand"].__setitem__("D2", dt.datetime(2025, 1, 1)))
     refused(path, capsys, "Demand row 2, period", "a date where a year is expected (write 2025)")
 
 
+@pytest.mark.component
 def test_hidden_sheet_numbers_as_text_and_trailing_spaces_warn_but_solve(make_workbook):
     def messy(book):
         book["Lanes"].sheet_state = "hidden"
@@ -66,6 +69,7 @@ def test_hidden_sheet_numbers_as_text_and_trailing_spaces_warn_but_solve(make_wo
     assert "hidden" in warnings and "stored as text" in warnings and "spaces" in warnings
 
 
+@pytest.mark.component
 def test_excel_table_and_xlsm_are_read(make_workbook, tmp_path):
     def tableize(book):
         book["Supply"].add_table(Table(displayName="SupplyTable", ref="A1:E2"))
@@ -83,6 +87,7 @@ def _rezip(src, dst, replace: dict):
             zout.writestr(item, data)
 
 
+@pytest.mark.unit
 def test_billion_laughs_is_refused(make_workbook, tmp_path, capsys):
     src = make_workbook()
     with zipfile.ZipFile(src) as z:
@@ -95,6 +100,7 @@ def test_billion_laughs_is_refused(make_workbook, tmp_path, capsys):
     refused(evil, capsys, "unsafe or damaged workbook XML")
 
 
+@pytest.mark.unit
 def test_zip_bomb_is_refused_before_parsing(make_workbook, tmp_path, capsys):
     src = make_workbook()
     bomb = tmp_path / "bomb.xlsx"
@@ -107,6 +113,7 @@ def test_zip_bomb_is_refused_before_parsing(make_workbook, tmp_path, capsys):
     refused(bomb, capsys, "possible zip bomb")
 
 
+@pytest.mark.unit
 def test_report_never_overwrites_the_input(make_workbook, capsys):
     path = make_workbook()
     before = path.read_bytes()
@@ -115,6 +122,7 @@ def test_report_never_overwrites_the_input(make_workbook, capsys):
     assert path.read_bytes() == before
 
 
+@pytest.mark.component
 def test_unwritable_report_path_is_a_clear_message(make_workbook, capsys):
     path = make_workbook()
     rc = main(["solve", str(path), "-o", str(path.parent / "no_such_dir" / "r.xlsx")])
@@ -122,6 +130,7 @@ def test_unwritable_report_path_is_a_clear_message(make_workbook, capsys):
     assert "does not exist" in capsys.readouterr().err
 
 
+@pytest.mark.component
 def test_input_is_never_modified(make_workbook):
     path = make_workbook()
     before = path.read_bytes()

@@ -6,23 +6,25 @@ of the v1 reference, without Pyomo and without the `model` package. Random
 v1 workbooks are extended with CountryGroups, clean_chain / qualified_only
 policies, `qualified_for` columns, initial_clean / initial_qualified_for and
 sometimes a content-scope export control; the product's command line and the
-reference must agree on the status and on the objective to a relative 1e-6.
+reference must agree on the status and on the objective to a relative 1e-6,
+and the product's plan (its report's decisions, summed over classes) must
+hold in the reference, with some class split, at the same cost.
 
 The reference is first checked alone on two hand-worked workbooks.
 """
 
 from __future__ import annotations
 
-
 import numpy as np
 import pytest
 
 from independent import random_workbooks as rw
-from independent.reference_v11 import solve_workbook_v11
+from independent.reference_v11 import check_report_v11, solve_workbook_v11
 from test_independent_formulation import (
     assert_agrees,
+    assert_plan_holds,
     DEMAND, LANES, MATERIALS, PROCESSES, RECIPES,
-    SITES, product_available, settings, solve_with_product, workbook,
+    SITES, edit_report, settings, solve_with_product, workbook,
 )
 
 pytestmark = pytest.mark.component
@@ -89,6 +91,34 @@ def test_reference_v11_refuses_a_third_country_magnet_from_chinese_oxide(tmp_pat
                                ["D", "d", "Home", "US", "customer"]])
     out = solve_workbook_v11(workbook(tmp_path / "cnplant.xlsx", **sheets))
     assert out["objective"] == pytest.approx(10000, rel=1e-9)
+
+
+def test_case2_v11_wrong_plan_is_rejected(tmp_path):
+    # clean_chain defense / FEOC: the product buys AU oxide, 10 x (30 + 5) =
+    # 350, and its plan holds in the reference at that cost. The CN plan
+    # (10 t of OX1 over L1, 10 x (10 + 5) = 150) balances every tonne but
+    # meets defense demand with a magnet that touched FEOC: rejected. The
+    # same CN plan on the workbook without the rule holds and costs 150.
+    ruled = workbook(tmp_path / "ruled.xlsx", **_magnet_sheets(
+        [["C", "clean_chain", None, None, None, None, None, None, None, "defense", "FEOC"]]))
+    got = solve_with_product(ruled, tmp_path)
+    assert got["objective"] == pytest.approx(350, rel=1e-9)
+    right = check_report_v11(ruled, got["report"])
+    assert right["violations"] == [] and right["cost"] == pytest.approx(350, rel=1e-9)
+
+    cn_plan = edit_report(
+        got["report"], tmp_path / "cn-plan.xlsx",
+        ("Purchases", {"offer_id": "OX1", "period": 2026}, "quantity_t", 10),
+        ("Purchases", {"offer_id": "OY1", "period": 2026}, "quantity_t", 0),
+        ("Shipments", {"lane_id": "L1", "material_id": "OX", "period": 2026}, "quantity_t", 10),
+        ("Shipments", {"lane_id": "L2", "material_id": "OX", "period": 2026}, "quantity_t", 0),
+        ("Summary", {"key": "objective"}, "value", 150))
+    wrong = check_report_v11(ruled, cn_plan)
+    assert wrong["cost"] is None and wrong["violations"], wrong
+
+    free = workbook(tmp_path / "free.xlsx", **_magnet_sheets([]))
+    fine = check_report_v11(free, cn_plan)
+    assert fine["violations"] == [] and fine["cost"] == pytest.approx(150, rel=1e-9)
 
 
 def test_reference_v11_qualification_content_rule_and_initial_stock(tmp_path):
@@ -233,7 +263,6 @@ def test_random_v11_workbooks_use_every_rule():
     assert any(row[-1] for t in tables for row in t["Supply"][1])
 
 
-@pytest.mark.skipif(not product_available(), reason="model/__main__.py not written yet")
 @pytest.mark.parametrize("seed", range(16))
 def test_product_agrees_with_independent_v11_formulation(tmp_path, seed):
     wb = tmp_path / f"random-v11-{seed}.xlsx"
@@ -247,3 +276,5 @@ def test_product_agrees_with_independent_v11_formulation(tmp_path, seed):
                f" ({expected['classes']} classes)\n"
                f"  reference cost by category: {expected['cost_by_category']}")
     assert_agrees(got, expected, context)
+    if expected["status"] == "optimal":
+        assert_plan_holds(check_report_v11(wb, got["report"]), got, context)

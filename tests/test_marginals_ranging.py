@@ -40,12 +40,14 @@ def _compare(r):
     return answered, len(rows)
 
 
+@pytest.mark.regression
 def test_example_marginals_by_ranging_match_resolves():
     r = run(REPO / "inputs" / "example.xlsx")
     answered, total = _compare(r)
     assert 0 < answered <= total
 
 
+@pytest.mark.component
 def test_generated_network_marginals_by_ranging_match_resolves(tmp_path):
     path = generate.write(generate.tables("small", seed=6), tmp_path / "small.xlsx")
     r = run(path)
@@ -54,6 +56,7 @@ def test_generated_network_marginals_by_ranging_match_resolves(tmp_path):
     assert answered > 0 and total > answered    # some rows need a re-solve, some do not
 
 
+@pytest.mark.component
 def test_dual_mode_bounds_the_exact_change(tmp_path):
     """--marginals dual: ranging rows are exact as before; elsewhere the dual is the
     slope at the limit, and since cost is convex in the limit, the one-tonne change

@@ -13,10 +13,15 @@ from __future__ import annotations
 
 import copy
 import json
+import os
+import re
+import subprocess
+import sys
 
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
+from conftest import REPO
 from independent.random_workbooks import random_tables, write_tables
 from model.cli import main
 
@@ -30,14 +35,16 @@ COST_COLUMNS = {"Supply": ["unit_cost", "fixed_cost"], "Processes": ["unit_cost"
                 "Inventory": ["holding_cost"], "Demand": ["unmet_penalty"]}
 
 
-def objective(tables, tmp_path, name, *args):
+def objective(tables, tmp_path, name, *args, solvable=False):
+    """(objective or None, gap) of `sourcing solve`; with solvable=True the
+    workbook is known to have a plan, so anything but exit 0 fails."""
     path = tmp_path / f"{name}.xlsx"
     write_tables(tables, path, formatting=False)
     js = tmp_path / f"{name}.json"
     rc = main(["solve", str(path), "-o", str(tmp_path / f"{name}_r.xlsx"), "--summary-json",
                str(js), "-q", *args])
     summary = json.loads(js.read_text())
-    assert rc in (0, 3), summary
+    assert rc in ((0,) if solvable else (0, 3)), summary
     return summary["objective"], summary.get("mip_gap") or 0.0
 
 
@@ -54,6 +61,19 @@ def no_scenarios(tables):
     t = copy.deepcopy(tables)
     t.pop("Scenarios", None)
     t.pop("ScenarioChanges", None)
+    return t
+
+
+def solvable(tables):
+    """The workbook without scenarios and with no stock floor above the
+    initial stock: then a plan always exists (buy nothing, hold the initial
+    stock, leave demand unmet), so a law about costs is always tested."""
+    t = no_scenarios(tables)
+    header, rows = t["Inventory"]
+    init, lo = header.index("initial_stock"), header.index("min_stock")
+    for row in rows:
+        if row[lo] is not None:
+            row[lo] = min(row[lo], row[init] or 0)
     return t
 
 
@@ -84,20 +104,19 @@ def test_scaling_every_cost_scales_the_objective(tmp_path, seed, k):
 @FEW
 @given(seed=SEEDS)
 def test_more_capacity_never_costs_more(tmp_path, seed):
-    base = no_scenarios(random_tables(seed))
+    base = solvable(random_tables(seed))
     more = copy.deepcopy(base)
     edit(more, "Supply", "capacity", lambda v: None if v is None else v * 1.5)
     edit(more, "CapacityProfile", "capacity", lambda v: None if v is None else v * 1.5)
-    a, gap = objective(base, tmp_path, "base")
-    b, _ = objective(more, tmp_path, "more")
-    if a is not None:
-        assert b is not None and b <= a * (1 + 1e-6 + 2 * gap) + 1e-6
+    a, gap = objective(base, tmp_path, "base", solvable=True)
+    b, _ = objective(more, tmp_path, "more", solvable=True)
+    assert b <= a * (1 + 1e-6 + 2 * gap) + 1e-6
 
 
 @FEW
 @given(seed=SEEDS)
 def test_a_new_ban_never_lowers_the_cost(tmp_path, seed):
-    base = no_scenarios(random_tables(seed))
+    base = solvable(random_tables(seed))
     banned = copy.deepcopy(base)
     countries = sorted({row[3] for row in base["Sites"][1]})
     header = ["rule_id", "exporter", "material_id", "importer", "first_period", "last_period",
@@ -107,10 +126,9 @@ def test_a_new_ban_never_lowers_the_cost(tmp_path, seed):
     rows.append({"rule_id": "PROPERTY_BAN", "exporter": countries[seed % len(countries)],
                  "measure": "ban"})
     banned["ExportControls"] = (header, [[r.get(h) for h in header] for r in rows])
-    a, gap = objective(base, tmp_path, "base")
-    b, _ = objective(banned, tmp_path, "banned")
-    if b is not None:
-        assert a is not None and b >= a * (1 - 1e-6 - 2 * gap) - 1e-6
+    a, gap = objective(base, tmp_path, "base", solvable=True)
+    b, _ = objective(banned, tmp_path, "banned", solvable=True)
+    assert b >= a * (1 - 1e-6 - 2 * gap) - 1e-6
 
 
 def apply_by_hand(tables, scenario):
@@ -144,9 +162,8 @@ def apply_by_hand(tables, scenario):
 @given(seed=SEEDS)
 def test_a_scenario_equals_the_same_edit_by_hand(tmp_path, seed):
     tables = random_tables(seed)
-    scenarios = [r[0] for r in tables.get("Scenarios", ([], []))[1]]
-    if not scenarios:
-        return
+    scenarios = [r[0] for r in tables["Scenarios"][1]]
+    assert {"s1", "s2"} <= set(scenarios)          # the generator always writes both
     sid = scenarios[seed % len(scenarios)]
     a, gap = objective(tables, tmp_path, "scenario", "--scenario", sid)
     b, _ = objective(apply_by_hand(tables, sid), tmp_path, "by_hand")
@@ -157,6 +174,11 @@ def test_a_scenario_equals_the_same_edit_by_hand(tmp_path, seed):
 
 CORRUPTIONS = ["blank_required", "text_in_number", "negative", "unknown_ref", "duplicate_row",
                "drop_sheet", "date_in_period", "bool_in_number", "huge_number", "rename_header"]
+# Whatever the cell, the contract refuses these (exit 2, naming the place):
+# text, a date or TRUE where a number goes, an id no row has, a required
+# sheet missing. The others depend on the cell: a blank demand_id, an
+# optional column renamed, a duplicate Demand row without an id are legal.
+REFUSED = {"text_in_number", "date_in_period", "bool_in_number", "unknown_ref", "drop_sheet"}
 
 
 @settings(max_examples=12, deadline=None, derandomize=True,
@@ -169,9 +191,12 @@ def test_random_corruptions_end_cleanly(tmp_path, capsys, seed, how, pick):
              and tables[n][1]]
     sheet = names[pick % len(names)]
     header, rows = tables[sheet]
-    row = rows[pick % len(rows)]
+    i = pick % len(rows)
+    row = rows[i]
     numeric = [j for j, v in enumerate(row) if isinstance(v, (int, float)) and not isinstance(v, bool)]
-    j = numeric[pick % len(numeric)] if numeric else 0
+    assert numeric, row                          # every record has a number to corrupt
+    j = numeric[pick % len(numeric)]
+    where = f"{sheet} row {i + 2}, {header[j]} "   # written without blank rows: record i is row i + 2
     if how == "blank_required":
         row[0] = None
     elif how == "text_in_number":
@@ -180,10 +205,13 @@ def test_random_corruptions_end_cleanly(tmp_path, capsys, seed, how, pick):
         row[j] = -abs(row[j] or 1)
     elif how == "unknown_ref":
         row[1] = "NO_SUCH_ID"
+        where = f"{sheet} row {i + 2}, {header[1]} \"NO_SUCH_ID\": no such "
     elif how == "duplicate_row":
         rows.append(list(row))
     elif how == "drop_sheet":
-        tables.pop(["Sites", "Materials", "Demand", "Settings"][pick % 4])
+        dropped = ["Sites", "Materials", "Demand", "Settings"][pick % 4]
+        tables.pop(dropped)
+        where = f"{dropped}: required sheet is missing"
     elif how == "date_in_period":
         row[j] = dt.datetime(2026, 1, 1)
     elif how == "bool_in_number":
@@ -198,5 +226,108 @@ def test_random_corruptions_end_cleanly(tmp_path, capsys, seed, how, pick):
     err = capsys.readouterr().err
     assert rc in (0, 2, 3), err
     assert "Traceback" not in err and "unexpected error" not in err
-    if rc == 2:
+    if how in REFUSED:
+        assert rc == 2 and where in err, (where, err)
+    elif rc == 2:
         assert " row " in err or "sheet" in err or "missing" in err
+
+
+# -- the suite's own rules: one tier per test, no solver in a unit test ---------------
+
+INNER = '''
+import subprocess
+import sys
+
+import highspy
+import pytest
+
+
+def _solve():
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.addVar(0.0, 1.0)
+    h.run()
+
+
+def test_no_tier():
+    pass
+
+
+@pytest.mark.unit
+@pytest.mark.component
+def test_two_tiers():
+    pass
+
+
+@pytest.mark.unit
+def test_unit_without_a_solver():
+    assert sum([1, 2]) == 3
+
+
+@pytest.mark.unit
+def test_unit_that_solves():
+    _solve()
+
+
+@pytest.mark.unit
+def test_unit_that_solves_through_the_product():
+    import pyomo.environ as pyo
+    from model.solve.handover import compile_model
+    from model.solve.highs import SolveOptions, solve
+    m = pyo.ConcreteModel()
+    m.x = pyo.Var(domain=pyo.NonNegativeReals)
+    m.c = pyo.Constraint(expr=m.x >= 1)
+    m.o = pyo.Objective(expr=m.x)
+    assert solve(compile_model(m), SolveOptions()).status == "optimal"
+
+
+@pytest.fixture
+def solved():
+    _solve()
+
+
+@pytest.mark.unit
+def test_unit_whose_fixture_solves(solved):
+    pass
+
+
+@pytest.mark.unit
+def test_unit_that_starts_python():
+    subprocess.run([sys.executable, "-c", "pass"], check=True)
+
+
+@pytest.mark.component
+def test_component_that_solves():
+    _solve()
+'''
+
+
+@pytest.mark.component
+def test_case4_a_test_without_one_tier_or_a_unit_test_that_solves_fails(tmp_path):
+    # tests/tiers.py, loaded by tests/conftest.py, run on a file of tests
+    # written for it in a separate pytest session: the two with no tier or
+    # two tiers error at setup; the four unit tests that solve (directly,
+    # through the product's solve, in a fixture, in another Python process)
+    # fail; the unit test without a solver and the component test that
+    # solves pass.
+    (tmp_path / "test_inner.py").write_text(INNER)
+    env = {**os.environ, "PYTHONPATH": str(REPO / "tests")}
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-p", "tiers", "-p", "no:cacheprovider",
+                           "-q", "-rA", "test_inner.py"], cwd=tmp_path, env=env,
+                          capture_output=True, text=True, timeout=300)
+    out = proc.stdout + proc.stderr
+    outcome = {name: kind for kind, name
+               in re.findall(r"^(PASSED|FAILED|ERROR) test_inner\.py::(\w+)", out, re.M)}
+    assert outcome == {
+        "test_no_tier": "ERROR", "test_two_tiers": "ERROR",
+        "test_unit_without_a_solver": "PASSED", "test_unit_that_solves": "FAILED",
+        "test_unit_that_solves_through_the_product": "FAILED",
+        "test_unit_whose_fixture_solves": "ERROR", "test_unit_that_starts_python": "FAILED",
+        "test_component_that_solves": "PASSED"}, out
+    assert proc.returncode == 1, out
+    assert "test_no_tier has no tier marker: give it exactly one of pytest.mark.unit" in out
+    assert "test_two_tiers has 2 tier markers (component, unit)" in out
+    assert "test_unit_that_solves is marked unit (no solver) but it ran HiGHS" in out
+    assert "test_unit_whose_fixture_solves is marked unit (no solver) but its setup ran HiGHS" \
+        in out
+    assert "started a Python process" in out

@@ -24,12 +24,11 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from conftest import REPO, write_workbook
+from conftest import REPO, needed, write_workbook
 from model.cli import main
 from model.regress.baseline import Baseline, Tolerances, read, render
 from model.regress.compare import compare
 
-pytestmark = pytest.mark.component
 
 BASELINES = REPO / "tests" / "baselines"
 FIXTURES = BASELINES / "fixtures"
@@ -154,6 +153,7 @@ class FakeTerminal(io.StringIO):
 
 # -- the small workbook against its committed baselines -----------------------------
 
+@pytest.mark.component
 def test_committed_baselines_pass_and_reruns_stay_green(small, capsys):
     rc, out = regress(capsys, small, "--baselines", FIXTURES)
     assert rc == 0, out
@@ -163,6 +163,7 @@ def test_committed_baselines_pass_and_reruns_stay_green(small, capsys):
     assert rc2 == 0 and out2 == out
 
 
+@pytest.mark.component
 def test_committed_baselines_are_complete_and_documented():
     for s in SCENARIOS:
         doc = tomllib.loads((FIXTURES / "small" / f"{s}.toml").read_text())
@@ -175,6 +176,7 @@ def test_committed_baselines_are_complete_and_documented():
         assert sum(doc["discounted_cost"].values()) == pytest.approx(doc["objective"], abs=1e-4)
 
 
+@pytest.mark.component
 def test_raised_unit_cost_fails_with_a_diff_naming_the_figure(small, tmp_path, capsys):
     assert cell(small, "Supply", "MINE2_OX", "unit_cost") == 12
     edited = edited_copy(small, tmp_path / "edited", "Supply", "MINE2_OX", "unit_cost", 13)
@@ -192,6 +194,7 @@ def test_raised_unit_cost_fails_with_a_diff_naming_the_figure(small, tmp_path, c
     assert "--update --reason" in out
 
 
+@pytest.mark.component
 def test_missing_baseline_is_a_failure(small, tmp_path, capsys):
     rc, out = regress(capsys, small, "--baselines", tmp_path / "none")
     assert rc == EXIT_DRIFT
@@ -199,6 +202,7 @@ def test_missing_baseline_is_a_failure(small, tmp_path, capsys):
     assert not (tmp_path / "none").exists()
 
 
+@pytest.mark.component
 def test_unknown_scenario_and_missing_workbook_are_invalid_input(small, tmp_path, capsys):
     rc, out = regress(capsys, small, "--baselines", FIXTURES, "--scenario", "price_upp")
     assert rc == 2 and 'no scenario "price_upp" (did you mean "price_up"?)' in out
@@ -206,6 +210,7 @@ def test_unknown_scenario_and_missing_workbook_are_invalid_input(small, tmp_path
     assert rc == 2 and "no such workbook" in out
 
 
+@pytest.mark.component
 def test_broken_baseline_file_is_invalid_input(small, tmp_path, capsys):
     bl = copy_baselines(tmp_path)
     (bl / "small" / "base.toml").write_text("objective = [not toml\n")
@@ -213,6 +218,7 @@ def test_broken_baseline_file_is_invalid_input(small, tmp_path, capsys):
     assert rc == 2 and "not valid TOML" in out
 
 
+@pytest.mark.component
 def test_update_without_reason_refuses(small, tmp_path, capsys, monkeypatch):
     bl = copy_baselines(tmp_path)
     before = {p.name: p.read_text() for p in (bl / "small").iterdir()}
@@ -227,6 +233,7 @@ def test_update_without_reason_refuses(small, tmp_path, capsys, monkeypatch):
     assert {p.name: p.read_text() for p in (bl / "small").iterdir()} == before
 
 
+@pytest.mark.component
 def test_update_asks_for_the_reason_on_a_terminal(small, tmp_path, capsys, monkeypatch):
     bl = copy_baselines(tmp_path)
     edited = edited_copy(small, tmp_path / "edited", "Supply", "MINE2_OX", "unit_cost", 13)
@@ -238,6 +245,7 @@ def test_update_asks_for_the_reason_on_a_terminal(small, tmp_path, capsys, monke
     assert read(bl / "small" / "base.toml").history[-1]["reason"] == "new North prices"
 
 
+@pytest.mark.component
 def test_update_appends_history_and_then_passes(small, tmp_path, capsys):
     bl = copy_baselines(tmp_path)
     old = read(bl / "small" / "base.toml")
@@ -263,6 +271,7 @@ def test_update_appends_history_and_then_passes(small, tmp_path, capsys):
     assert (bl / "small" / "base.toml").read_text() == text
 
 
+@pytest.mark.component
 def test_hand_edited_tolerances_survive_an_update(small, tmp_path, capsys):
     bl = copy_baselines(tmp_path)
     f = bl / "small" / "base.toml"
@@ -272,6 +281,7 @@ def test_hand_edited_tolerances_survive_an_update(small, tmp_path, capsys):
     assert rc == 0 and read(f).tolerances.currency_abs == 0.5
 
 
+@pytest.mark.component
 def test_stale_baseline_fails_and_update_removes_it(small, tmp_path, capsys):
     bl = copy_baselines(tmp_path)
     gone = bl / "small" / "gone.toml"
@@ -283,6 +293,7 @@ def test_stale_baseline_fails_and_update_removes_it(small, tmp_path, capsys):
     assert rc == 0 and "REMOVED" in out and not gone.exists()
 
 
+@pytest.mark.component
 def test_other_solver_version_is_a_note_not_a_failure(small, tmp_path, capsys):
     bl = copy_baselines(tmp_path)
     f = bl / "small" / "base.toml"
@@ -293,6 +304,7 @@ def test_other_solver_version_is_a_note_not_a_failure(small, tmp_path, capsys):
     assert "note: solver HiGHS" in out and "0.0.1" in out
 
 
+@pytest.mark.component
 def test_no_arguments_regress_every_workbook_with_a_baseline_folder(tmp_path, capsys):
     proj = tmp_path / "analysis"
     (proj / "inputs").mkdir(parents=True)
@@ -381,6 +393,7 @@ def test_a_scenario_without_solution_has_a_status_only_baseline(tmp_path):
 
 # -- pytest integration -----------------------------------------------------------------
 
+@pytest.mark.component
 def test_pytest_plugin_in_an_analysts_repository(small, tmp_path):
     proj = tmp_path / "analyst"
     (proj / "inputs").mkdir(parents=True)
@@ -424,9 +437,8 @@ def test_pytest_plugin_in_an_analysts_repository(small, tmp_path):
 # -- the example workbook ---------------------------------------------------------------
 
 def _example_params():
-    if not EXAMPLE.exists():
-        return [pytest.param(None, None, id="example-absent",
-                             marks=pytest.mark.skip(reason=f"{EXAMPLE} is absent"))]
+    """Base and every scenario of the example; a missing example is a case
+    that fails in check_regression with the reason, never a skip."""
     from model.pytest_plugin import regress_params
     return regress_params(BASELINES, [EXAMPLE])
 
@@ -439,9 +451,8 @@ def test_example_matches_its_baselines(workbook, scenario):
 
 
 @pytest.mark.regression
-@pytest.mark.skipif(not EXAMPLE.exists(), reason=f"{EXAMPLE} is absent")
 def test_example_with_a_raised_price_drifts(tmp_path, capsys):
-    wb = openpyxl.load_workbook(EXAMPLE)
+    wb = openpyxl.load_workbook(needed(EXAMPLE))
     ws = wb["Supply"]
     col = [c.value for c in ws[1]].index("unit_cost") + 1
     for r in range(2, ws.max_row + 1):                             # every offer 10 % dearer

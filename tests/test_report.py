@@ -476,21 +476,7 @@ def test_html_of_a_run_without_solution():
     assert "No solution" in text and "no plan" in text and not math.isnan(len(text))
 
 
-def _cli_knows(*argv: str) -> bool:
-    import contextlib
-    import io
-    from model.cli import _parser
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            _parser().parse_args(list(argv))
-        return True
-    except SystemExit:
-        return False
-
-
 @pytest.mark.component
-@pytest.mark.skipif(not _cli_knows("solve", "w.xlsx", "-o", "r.xlsx", "--html", "p.html"),
-                    reason="`sourcing solve --html` not wired yet")
 def test_solve_writes_the_html_page(make_workbook, tmp_path):
     page_path = tmp_path / "page.html"
     s = solve_cli(make_workbook(), "--html", str(page_path))

@@ -516,7 +516,8 @@ def test_out_of_sample_in_workers_equals_serial(make_workbook):
 
 
 def test_out_of_sample_on_dask_equals_serial(make_workbook):
-    distributed = pytest.importorskip("dask.distributed")
+    distributed = pytest.importorskip("dask.distributed",
+                                      reason="Dask is an optional extra (pip install -e .[dask])")
     base, first, fixed, fresh, quick = _fixed_setup(make_workbook, 8)
     serial = evaluate_fixed(base, first, fixed, fresh, quick)
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,

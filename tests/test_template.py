@@ -178,21 +178,7 @@ def test_build_template_is_deterministic():
     assert list(a.defined_names) == list(b.defined_names)
 
 
-def _cli_knows(*argv: str) -> bool:
-    """Whether ``model/cli.py`` parses these arguments (the lead wires the commands)."""
-    import contextlib
-    import io
-    from model.cli import _parser
-    try:
-        with contextlib.redirect_stderr(io.StringIO()):
-            _parser().parse_args(list(argv))
-        return True
-    except SystemExit:
-        return False
-
-
 @pytest.mark.unit
-@pytest.mark.skipif(not _cli_knows("template", "x.xlsx"), reason="`sourcing template` not wired yet")
 def test_sourcing_template_command(tmp_path):
     from model.cli import main
     out = tmp_path / "blank.xlsx"

@@ -6,7 +6,6 @@ import pytest
 from conftest import solve_cli
 from model.cli import main
 
-pytestmark = pytest.mark.unit
 
 SUPPLY_HEAD = "offer_id,site_id,material_id,capacity,unit_cost,first_period,last_period"
 
@@ -111,6 +110,7 @@ CASES = {
 
 
 @pytest.mark.parametrize("name", list(CASES))
+@pytest.mark.unit
 def test_validate_and_solve_refuse_with_sheet_row_column(name, make_workbook, capsys):
     overrides, expected = CASES[name]
     path = make_workbook(overrides)
@@ -123,6 +123,7 @@ def test_validate_and_solve_refuse_with_sheet_row_column(name, make_workbook, ca
     assert solved.report.exists()       # the report is written even for invalid input
 
 
+@pytest.mark.unit
 def test_every_problem_is_reported_at_once(make_workbook, capsys):
     path = make_workbook({"Supply": f"""
         {SUPPLY_HEAD}
@@ -137,6 +138,7 @@ def test_every_problem_is_reported_at_once(make_workbook, capsys):
         assert fragment in err
 
 
+@pytest.mark.component
 def test_disabled_rows_are_absent_and_unchecked(make_workbook):
     path = make_workbook({"Supply": f"""
         {SUPPLY_HEAD},enabled
@@ -148,12 +150,14 @@ def test_disabled_rows_are_absent_and_unchecked(make_workbook):
     assert abs(solved.objective - 30 * 15) < 1e-6     # OLD (cost 1) is not used: it is absent
 
 
+@pytest.mark.unit
 def test_unknown_scenario_and_toggle_are_input_errors(make_workbook):
     path = make_workbook()
     assert solve_cli(path, "--scenario", "nope").rc == 2
     assert solve_cli(path, "--disable", "NOPE").rc == 2
 
 
+@pytest.mark.component
 def test_demand_outside_the_horizon_is_a_warning_not_a_refusal(make_workbook):
     # the contract: a row active in no period of the horizon gets a warning, never a refusal
     path = make_workbook({"Demand": """

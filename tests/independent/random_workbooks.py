@@ -66,8 +66,22 @@ def _window(r: _Draw, periods, p_set=0.3):
     return first, last
 
 
+def _enabled_flag(r: _Draw, p_off):
+    """enabled: FALSE with probability p_off, else TRUE or blank."""
+    return False if r.chance(p_off) else (True if r.chance(0.5) else None)
+
+
 def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
-    """The workbook as {sheet: (header, rows)} with Python values (None = blank)."""
+    """The workbook as {sheet: (header, rows)} with Python values (None = blank).
+
+    Every demand target has a backbone that can meet it: an offer (or an
+    always-on process whose inputs have such offers) with room to spare, and
+    an enabled lane from there, so most demand is met and the optimum is
+    decided by costs, capacities and rules rather than by unmet-demand
+    penalties. Around the backbone: offers and lanes in windows, disabled,
+    with outages; lanes with capacities near the flow they carry (they bind);
+    policies that name countries and companies the material arrives from.
+    """
     if size != "small":
         raise ValueError("only size='small' is provided")
     r = _Draw(seed)
@@ -98,42 +112,92 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
     t["Sites"] = (["site_id", "name", "company", "country", "kind"], [
         [s, f"site {s}", site_company[s], site_country[s], r.pick(KINDS)] for s in sites])
 
-    # Processes and Recipes
+    # Processes and Recipes. The first process is always on (no window, never
+    # disabled): it is the backbone of the demand for its outputs.
     procs, recipes = [], []
-    proc_inputs = set()
     for i in range(r.int(1, 4)):
         q = f"P{i + 1}"
-        first, last = _window(r, periods, 0.25)
+        first, last = _window(r, periods, 0.25) if i else (None, None)
         procs.append([q, r.pick(sites), r.int(20, 100), r.money(1, 20), first, last,
                       r.money(50, 300) if r.chance(0.35) else None,
-                      False if r.chance(0.08) else (True if r.chance(0.5) else None)])
+                      _enabled_flag(r, 0.08 if i else 0.0)])
         chosen = r.sample(mats, r.int(1, 2) + r.int(1, 3))
         n_in = r.int(1, min(2, len(chosen) - 1))
         for k in chosen[:n_in]:
             recipes.append([q, k, r.pick([0.5, 1, 1, 1.5, 2]), None])
-            proc_inputs.add(k)
         for k in chosen[n_in:]:
-            recipes.append([q, k, None, r.pick([0.25, 0.5, 1, 1, 1.5])])
+            recipes.append([q, k, None, r.pick([0.5, 1, 1, 1.5])])
     t["Processes"] = (["process_id", "site_id", "capacity", "unit_cost", "first_period",
                        "last_period", "fixed_cost", "enabled"], procs)
     t["Recipes"] = (["process_id", "material_id", "input", "output"], recipes)
+    inputs_of = {p[0]: [row for row in recipes if row[0] == p[0] and row[2]] for p in procs}
+    outputs_of = {p[0]: [row for row in recipes if row[0] == p[0] and row[3]] for p in procs}
+    backbone_proc = procs[0]
 
-    # Demand targets: (site, material), often a process output so processes matter
-    outputs = sorted({row[1] for row in recipes if row[3]})
-    targets = sorted({(r.pick(sites), r.pick(outputs) if r.chance(0.5) else r.pick(mats))
+    # Demand targets: (site, material), half of them an output of the backbone
+    # process so processes matter; rows drawn per period, some in segments.
+    made = [row[1] for row in outputs_of[backbone_proc[0]]]
+    targets = sorted({(r.pick(sites), r.pick(made) if r.chance(0.5) else r.pick(mats))
                       for _ in range(r.int(3, 6))})
+    demand, n_id = [], 0
+    for s, k in targets:
+        for p in r.sample(periods, r.int(1, len(periods))):
+            segments = ["defense", "commercial"] if r.chance(0.2) else [None]
+            for seg in segments:
+                did = None
+                if r.chance(0.6):
+                    n_id += 1
+                    did = f"D{n_id}"
+                demand.append([did, s, k, p, 0 if r.chance(0.03) else r.int(5, 40),
+                               r.money(200, 2000) if r.chance(0.3) else None, seg])
+    t["Demand"] = (["demand_id", "site_id", "material_id", "period", "quantity",
+                    "unmet_penalty", "segment"], demand)
+    peak = {}                       # (site, material) -> largest demand in one period
+    per_period = {}
+    for row in demand:
+        per_period[(row[1], row[2], row[3])] = per_period.get((row[1], row[2], row[3]), 0) + row[4]
+    for (s, k, p), qty in per_period.items():
+        peak[(s, k)] = max(peak.get((s, k), 0), qty)
 
-    # Supply: the demanded materials and the processes' inputs, then anything
-    wanted = [k for _, k in targets if k not in outputs] + sorted(proc_inputs)
-    wanted += [r.pick(mats) for _ in range(r.int(2, 5))]
-    offers = []
-    for i, k in enumerate(wanted):
-        first, last = _window(r, periods)
-        offers.append([f"O{i + 1}", r.pick(sites), k, r.int(20, 120), r.money(5, 60),
+    # The backbone process runs enough to make its demanded outputs.
+    need_runs = max([peak[(s, k)] / row[3] for (s, k) in peak for row in outputs_of[backbone_proc[0]]
+                     if row[1] == k] or [0])
+    backbone_proc[2] = max(backbone_proc[2], int(need_runs) + r.int(5, 30))
+
+    # Supply. Each material the backbone needs (demanded and not made by the
+    # backbone process; an input of any process) gets one backbone offer:
+    # always on, room to spare. Then more offers, with windows, disabled rows,
+    # fixed costs and minimum quantities.
+    wanted = sorted({k for _, k in targets if k not in made}
+                    | {row[1] for rows in inputs_of.values() for row in rows})
+    extra = [r.pick(mats) for _ in range(r.int(2, 5))]
+    offers, source = [], {}
+    for k in wanted + extra:
+        i = len(offers)
+        backbone = k not in source
+        first, last = (None, None) if backbone else _window(r, periods)
+        offers.append([f"O{i + 1}", r.pick(sites), k,
+                       r.int(120, 250) if backbone else r.int(20, 120), r.money(5, 60),
                        first, last,
                        r.money(50, 500) if r.chance(0.3) else None,
                        r.int(5, 30) if r.chance(0.25) else None,
-                       False if r.chance(0.08) else (True if r.chance(0.5) else None)])
+                       _enabled_flag(r, 0.0 if backbone else 0.08)])
+        source.setdefault(k, offers[-1][1])
+    for row in outputs_of[backbone_proc[0]]:
+        source.setdefault(row[1], backbone_proc[1])
+    # A dearer second source of each demanded material in another country
+    # (and company where there is one), so that a share policy or a ban has
+    # somewhere else to turn to.
+    second = {}
+    for k in sorted({k for _, k in targets}):
+        a = source.get(k)
+        away = [s for s in sites if a is None or site_country[s] != site_country[a]]
+        if not away:
+            continue
+        other = [s for s in away if a is None or site_company[s] != site_company[a]] or away
+        second[k] = r.pick(other)
+        offers.append([f"O{len(offers) + 1}", second[k], k, r.int(60, 150), r.money(40, 100),
+                       None, None, None, None, _enabled_flag(r, 0.0)])
     t["Supply"] = (["offer_id", "site_id", "material_id", "capacity", "unit_cost",
                     "first_period", "last_period", "fixed_cost", "min_quantity", "enabled"],
                    offers)
@@ -148,71 +212,91 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
             profile.append([key[0], key[1], r.pick([0, r.int(5, 120)])])
     t["CapacityProfile"] = (["id", "period", "capacity"], profile)
 
-    # Lanes: feeders (offer -> process, producer -> demand) and random ones
+    # Lanes. Every need (a demand target, a process input) has a backbone
+    # lane from its source: enabled, and with a capacity (75 %) between a
+    # quarter of the peak it carries and that peak, so that it often
+    # binds; a demand target also has a lane from its second source.
+    # Other producers feed it now and then; then random lanes.
     made_at = {}
     for o in offers:
         made_at.setdefault(o[2], []).append(o[1])
     for p in procs:
-        for row in recipes:
-            if row[0] == p[0] and row[3]:
-                made_at.setdefault(row[1], []).append(p[1])
-    needs = list(targets) + [(p[1], row[1]) for p in procs for row in recipes
-                             if row[0] == p[0] and row[2]]
+        for row in outputs_of[p[0]]:
+            made_at.setdefault(row[1], []).append(p[1])
+    needs = [(b, k, peak[(b, k)]) for b, k in targets]
+    needs += [(p[1], row[1], None) for p in procs for row in inputs_of[p[0]]]
     links = []
-    for b, k in needs:
+    for b, k, flow in needs:
+        if flow is not None and second.get(k, b) != b:
+            links.append((second[k], b, k if r.chance(0.6) else None, True, None))
+        a = source.get(k)
+        if a is not None and a != b:
+            cap = None
+            if r.chance(0.75):
+                flow = flow or r.int(20, 120)
+                cap = r.int(max(5, flow // 4), flow)
+            links.append((a, b, k if r.chance(0.6) else None, True, cap))
         for a in sorted(set(made_at.get(k, []))):
-            if a != b and r.chance(0.8):
-                links.append((a, b, k if r.chance(0.6) else None))
+            if a not in (b, source.get(k)) and r.chance(0.5):
+                links.append((a, b, k if r.chance(0.6) else None, False, None))
     for _ in range(r.int(3, 8)):
         a, b = r.sample(sites, 2)
-        links.append((b, a) + (None if r.chance(0.3) else r.pick(mats),) if r.chance(0.5)
-                     else (a, b, None if r.chance(0.3) else r.pick(mats)))
+        if r.chance(0.5):
+            a, b = b, a
+        links.append((a, b, None if r.chance(0.3) else r.pick(mats), False, None))
     lanes, pairs = [], set()
-    for a, b, k in links:
+    for a, b, k, backbone, cap in links:
         if (a, b, k) in pairs:
             continue
         pairs.add((a, b, k))
         lanes.append([f"L{len(lanes) + 1}", a, b, k, r.money(1, 15),
                       r.pick([0.05, 0.1, 0.25]) if r.chance(0.3) else None,
-                      None if r.chance(0.6) else r.int(20, 150),
-                      False if r.chance(0.08) else (True if r.chance(0.5) else None)])
+                      cap if backbone else (None if r.chance(0.6) else r.int(20, 150)),
+                      _enabled_flag(r, 0.0 if backbone else 0.08)])
     t["Lanes"] = (["lane_id", "from_site", "to_site", "material_id", "unit_cost",
                    "tariff_rate", "capacity", "enabled"], lanes)
 
-    # Demand rows, some split in segments
-    demand, n_id = [], 0
-    reach = _reachable(offers, procs, recipes, lanes, mats)
-    for s, k in targets:
-        for p in r.sample(periods, r.int(1, len(periods))):
-            segments = ["defense", "commercial"] if r.chance(0.2) else [None]
-            for seg in segments:
-                did = None
-                if r.chance(0.6):
-                    n_id += 1
-                    did = f"D{n_id}"
-                demand.append([did, s, k, p, 0 if r.chance(0.03) else r.int(5, 40),
-                               r.money(200, 2000) if r.chance(0.3) else None, seg])
-    t["Demand"] = (["demand_id", "site_id", "material_id", "period", "quantity",
-                    "unmet_penalty", "segment"], demand)
-
     # Inventory
     inv = []
+    reach = _reachable(offers, procs, recipes, lanes, mats)
     inv_pairs = sorted({r.pick(reach) if (reach and r.chance(0.5)) else (r.pick(sites), r.pick(mats))
                         for _ in range(r.int(2, 5))})
-    build_up = None
-    if r.chance(0.15):
-        build_up = r.pick([pair for pair in inv_pairs if pair in reach] or inv_pairs)
+    build_up = None                       # a stockpile that must be built up:
+    if r.chance(0.15):                    # where it can be (feasible) or anywhere (may not be)
+        build_up = r.pick(([pair for pair in inv_pairs if pair in reach] if r.chance(0.4) else [])
+                          or inv_pairs)
     for s, k in inv_pairs:
         init = r.pick([0, r.int(5, 40)])
         lo = None
         if r.chance(0.3):
             lo = r.int(0, init) if init else 0
         if (s, k) == build_up:
-            lo = init + r.int(1, 10)      # a stockpile that must be built up (may be infeasible)
+            lo = init + r.int(1, 10)
         hi = None if r.chance(0.5) else max(init, lo or 0) + r.int(5, 50)
         inv.append([s, k, init or None, r.int(0, 5), lo, hi])
+    unreachable = [(s, k) for s in sites for k in mats
+                   if (s, k) not in reach and (s, k) not in inv_pairs]
+    if unreachable and r.chance(0.15):    # a stockpile nothing can fill: infeasible
+        s, k = r.pick(unreachable)
+        init = r.int(0, 10)
+        inv.append([s, k, init or None, r.int(0, 5), init + r.int(1, 10), None])
     t["Inventory"] = (["site_id", "material_id", "initial_stock", "holding_cost", "min_stock",
                        "max_stock"], inv)
+
+    # Where each demanded material can arrive from: the origin of every
+    # enabled lane into one of its demand sites that can carry it from there,
+    # and the demand site itself where it is bought or made there
+    # (docs/model.md, arrivals).
+    demanded = sorted({row[2] for row in demand})
+    origins = {k: set() for k in demanded}
+    reach = set(reach)
+    for k in demanded:
+        at = {row[1] for row in demand if row[2] == k}
+        for lane in lanes:
+            if lane[2] in at and lane[3] in (None, k) and lane[7] is not False \
+                    and (lane[1], k) in reach:
+                origins[k].add(lane[1])
+        origins[k] |= at & set(made_at.get(k, []))
 
     # ExportControls: every measure, some blank importer / material
     rules = []
@@ -222,37 +306,37 @@ def random_tables(seed, *, size="small") -> dict[str, tuple[list, list]]:
         exporter = r.pick(sorted(set(site_country.values())))
         others = [c for c in countries if c != exporter]
         importer = None if r.chance(0.4) else r.pick(others)
-        k = None if r.chance(0.4) else r.pick(mats)
+        k = None if r.chance(0.3) else r.pick(mats)
         first, last = _window(r, periods, 0.3)
         value = {"ban": None, "quota": r.int(5, 50), "tariff": r.pick([0.05, 0.1, 0.2, 0.3])}[measure]
         rules.append([f"X{i + 1}", exporter, k, importer, first, last, measure, value,
-                      False if r.chance(0.1) else (True if r.chance(0.5) else None)])
+                      _enabled_flag(r, 0.1)])
     t["ExportControls"] = (["rule_id", "exporter", "material_id", "importer", "first_period",
                             "last_period", "measure", "value", "enabled"], rules)
 
-    # Policies: all three kinds. They name countries and companies that do
-    # supply the material, and blank scopes are rarer, so that a rule bites
-    # without cutting a material off altogether.
-    demanded = sorted({row[2] for row in demand})
+    # Policies: all three kinds. A rule names a country or company the
+    # material arrives from, preferably one of several, so that it bites
+    # without cutting the material off altogether; blank scopes are rarer.
     pol = []
     kinds = ["max_country_share", "min_country_share", "max_company_share"]
     kinds += [r.pick(kinds) for _ in range(r.int(0, 1))]
+    several = [k for k in demanded if len({site_country[s] for s in origins[k]}) > 1] or demanded
     for i, kind in enumerate(kinds):
-        k = None if r.chance(0.25) else r.pick(demanded)
-        suppliers = sorted(set(made_at.get(k, []) if k else sum(made_at.values(), []))) or sites
+        k = r.pick(several) if kind == "min_country_share" or r.chance(0.75) else None
+        came = sorted(origins[k] if k else set().union(*origins.values())) or sites
         country = company = None
         if kind == "max_country_share":
-            country = None if r.chance(0.25) else site_country[r.pick(suppliers)]
+            country = None if r.chance(0.25) else site_country[r.pick(came)]
             value = r.pick([0.5, 0.6, 0.75, 0.9]) if country else r.pick([0.75, 0.9])
         elif kind == "min_country_share":
-            country = site_country[r.pick(suppliers)]
+            country = site_country[r.pick(came)]
             value = r.pick([0.1, 0.2, 0.25, 0.3])
         else:
-            company = None if r.chance(0.25) else site_company[r.pick(suppliers)]
+            company = None if r.chance(0.25) else site_company[r.pick(came)]
             value = r.pick([0.6, 0.7, 0.8, 0.9]) if company else r.pick([0.8, 0.9])
         first, last = _window(r, periods, 0.3)
         pol.append([f"R{i + 1}", kind, k, country, company, value, first, last,
-                    False if r.chance(0.1) else (True if r.chance(0.5) else None)])
+                    _enabled_flag(r, 0.1)])
     t["Policies"] = (["rule_id", "kind", "material_id", "country", "company", "value",
                       "first_period", "last_period", "enabled"], pol)
 

@@ -5,6 +5,12 @@ openpyxl, applies the scenario's ScenarioChanges, writes the LP/MIP of
 docs/model.md as a list of columns and a sparse row matrix, hands it to
 highspy and returns ``{"status": ..., "objective": ...}``.
 
+`check_report(path, report, scenario=None)` reads a product report's
+decisions (Purchases, ProcessRuns, Shipments, Stock, Discards, Demand) and
+its Summary objective, fixes this formulation's columns to them and says
+which rows and bounds the plan breaks, and whether its cost here equals the
+report's objective (`check_plan`).
+
 It deliberately shares nothing with the product: no `model` import, no Pyomo,
 no pandas. Where the product builds sparse index sets from reachability, this
 file builds dense ones (every site x material x period has a balance row,
@@ -55,26 +61,29 @@ def _blank(v) -> bool:
     return v is None or (isinstance(v, str) and v.strip() == "")
 
 
-def read_raw_sheets(path) -> dict[str, list[dict]]:
-    """Every sheet as a list of records keyed by normalised header name."""
-    wb = openpyxl.load_workbook(path, data_only=True, read_only=False)
-    sheets: dict[str, list[dict]] = {}
-    for ws in wb.worksheets:
-        rows = list(ws.iter_rows(values_only=True))
-        if not rows:
-            sheets[ws.title.strip().lower()] = []
+def _records(ws) -> list[dict]:
+    """A sheet's records keyed by normalised header name, with `_row` (Excel row)."""
+    rows = list(ws.iter_rows(values_only=True))
+    if not rows:
+        return []
+    header = [None if _blank(h) else str(h).strip().lower() for h in rows[0]]
+    records = []
+    for excel_row, values in enumerate(rows[1:], start=2):
+        if all(_blank(v) for v in values):
             continue
-        header = [None if _blank(h) else str(h).strip().lower() for h in rows[0]]
-        records = []
-        for values in rows[1:]:
-            if all(_blank(v) for v in values):
-                continue
-            rec = {}
-            for name, v in zip(header, values):
-                if name is not None:
-                    rec[name] = None if _blank(v) else v
-            records.append(rec)
-        sheets[ws.title.strip().lower()] = records
+        rec = {"_row": excel_row}
+        for name, v in zip(header, values):
+            if name is not None:
+                rec[name] = None if _blank(v) else v
+        records.append(rec)
+    return records
+
+
+def read_raw_sheets(path, only=None) -> dict[str, list[dict]]:
+    """Every sheet (or those named in `only`, lower case) as a list of records."""
+    wb = openpyxl.load_workbook(path, data_only=True, read_only=only is not None)
+    sheets = {ws.title.strip().lower(): _records(ws) for ws in wb.worksheets
+              if only is None or ws.title.strip().lower() in only}
     wb.close()
     return sheets
 
@@ -263,7 +272,7 @@ def interpret(sheets) -> Data:
 
     for r in _enabled(sheets.get("demand", [])):
         d.demand.append(dict(
-            site=_text(r["site_id"]), mat=_text(r["material_id"]), period=_int(r["period"]),
+            row=r.get("_row"), site=_text(r["site_id"]), mat=_text(r["material_id"]), period=_int(r["period"]),
             qty=_num(r.get("quantity"), 0.0),
             penalty=_num(r.get("unmet_penalty"), d.default_penalty)))
 
@@ -293,25 +302,34 @@ def interpret(sheets) -> Data:
 # --------------------------------------------------------------------------
 
 class Problem:
-    """Columns appended one by one; rows kept as (col, coef) lists."""
+    """Columns appended one by one; rows kept as (col, coef) lists.
+
+    A column's `key` names the decision of a report it stands for, e.g.
+    ("ship", lane, material, period); several columns may share a key (the
+    classes of v1.1), whose sum is then that decision. A row has a name for
+    messages.
+    """
 
     def __init__(self):
-        self.cost, self.lo, self.hi, self.integer, self.tag = [], [], [], [], []
-        self.row_terms, self.row_lo, self.row_hi = [], [], []
+        self.cost, self.lo, self.hi, self.integer, self.tag, self.key = [], [], [], [], [], []
+        self.row_terms, self.row_lo, self.row_hi, self.row_name = [], [], [], []
         self.constant = 0.0
+        self.demand_t = 0.0      # t of demand the met columns stand for
 
-    def column(self, cost, lo=0.0, hi=INF, integer=False, tag="") -> int:
+    def column(self, cost, lo=0.0, hi=INF, integer=False, tag="", key=None) -> int:
         self.tag.append(tag)
+        self.key.append(key)
         self.cost.append(cost)
         self.lo.append(lo)
         self.hi.append(hi)
         self.integer.append(integer)
         return len(self.cost) - 1
 
-    def row(self, terms, lo=-INF, hi=INF) -> int:
+    def row(self, terms, lo=-INF, hi=INF, name="") -> int:
         self.row_terms.append(list(terms))
         self.row_lo.append(lo)
         self.row_hi.append(hi)
+        self.row_name.append(name)
         return len(self.row_terms) - 1
 
     def matrix(self) -> sp.csr_matrix:
@@ -329,6 +347,14 @@ class Problem:
 
 def _capacity(d: Data, ident, base, p):
     return d.profile.get((ident, p), base)
+
+
+def add_offer_use(pb: Problem, d: Data, o: dict, p, buy: int, cap: float) -> None:
+    """The binary `used` of an offer in a period: buy <= cap x used (and the
+    fixed cost), buy >= min_quantity x used."""
+    use = pb.column(d.delta[p] * o["fixed"], 0.0, 1.0, integer=True, tag="fixed")
+    pb.row([(buy, 1.0), (use, -cap)], hi=0.0, name=f"offer {o['id']} {p}: bought <= capacity x used")
+    pb.row([(buy, 1.0), (use, -o["minq"])], lo=0.0, name=f"offer {o['id']} {p}: minimum quantity")
 
 
 def build(d: Data) -> Problem:
@@ -355,13 +381,12 @@ def build(d: Data) -> Problem:
             cap = _capacity(d, o["id"], o["cap"], p)
             if cap <= 0:
                 continue
-            buy = pb.column(d.delta[p] * o["cost"], 0.0, cap, tag="purchase")
+            buy = pb.column(d.delta[p] * o["cost"], 0.0, cap, tag="purchase",
+                            key=("purchase", o["id"], p))
             balance[(o["site"], o["mat"], p)].append((buy, 1.0))
             arrival(o["mat"], p, o["site"], buy, 1.0, o["site"])
             if o["fixed"] > 0 or o["minq"] > 0:
-                use = pb.column(d.delta[p] * o["fixed"], 0.0, 1.0, integer=True, tag="fixed")
-                pb.row([(buy, 1.0), (use, -cap)], hi=0.0)
-                pb.row([(buy, 1.0), (use, -o["minq"])], lo=0.0)
+                add_offer_use(pb, d, o, p, buy, cap)
 
     # processes
     for q, pr in d.processes.items():
@@ -369,7 +394,7 @@ def build(d: Data) -> Problem:
             cap = _capacity(d, q, pr["cap"], p)
             if cap <= 0:
                 continue
-            run = pb.column(d.delta[p] * pr["cost"], 0.0, cap, tag="process")
+            run = pb.column(d.delta[p] * pr["cost"], 0.0, cap, tag="process", key=("run", q, p))
             for k, a in d.recipe_in[q].items():
                 balance[(pr["site"], k, p)].append((run, -a))
             for k, b in d.recipe_out[q].items():
@@ -377,7 +402,7 @@ def build(d: Data) -> Problem:
                 arrival(k, p, pr["site"], run, b, pr["site"])
             if pr["fixed"] > 0:
                 on = pb.column(d.delta[p] * pr["fixed"], 0.0, 1.0, integer=True, tag="fixed")
-                pb.row([(run, 1.0), (on, -cap)], hi=0.0)
+                pb.row([(run, 1.0), (on, -cap)], hi=0.0, name=f"process {q} {p}: runs <= capacity x on")
 
     # lanes, with export controls folded in
     def covers(rule, lane, k, p):
@@ -399,7 +424,8 @@ def build(d: Data) -> Problem:
                 rules = [i for i, rule in enumerate(d.controls) if covers(rule, lane, k, p)]
                 tariff = lane["tariff"] + sum(d.controls[i]["value"] for i in rules
                                               if d.controls[i]["measure"] == "tariff")
-                ship = pb.column(d.delta[p] * (lane["cost"] + tariff * d.ref_price[k]), tag="ship")
+                ship = pb.column(d.delta[p] * (lane["cost"] + tariff * d.ref_price[k]), tag="ship",
+                                 key=("ship", lane["id"], k, p))
                 for i in rules:
                     if d.controls[i]["measure"] in ("ban", "quota"):
                         limited.setdefault((i, p), []).append(ship)
@@ -409,11 +435,11 @@ def build(d: Data) -> Problem:
                 on_lane.append(ship)
             cap = _capacity(d, lane["id"], lane["cap"], p)
             if cap < INF:
-                pb.row([(c, 1.0) for c in on_lane], hi=cap)
+                pb.row([(c, 1.0) for c in on_lane], hi=cap, name=f"lane {lane['id']} {p}: capacity")
     for (i, p), cols in limited.items():
         rule = d.controls[i]
         bound = 0.0 if rule["measure"] == "ban" else rule["value"]
-        pb.row([(c, 1.0) for c in cols], hi=bound)
+        pb.row([(c, 1.0) for c in cols], hi=bound, name=f"{rule['measure']} {rule['id']} {p}")
 
     # stock, only where an Inventory row exists
     for (s, k), inv in d.inventory.items():
@@ -421,14 +447,15 @@ def build(d: Data) -> Problem:
             continue
         balance_rhs[(s, k, P[0])] -= inv["init"]
         for i, p in enumerate(P):
-            st = pb.column(d.delta[p] * inv["hold"], inv["lo"], inv["hi"], tag="holding")
+            st = pb.column(d.delta[p] * inv["hold"], inv["lo"], inv["hi"], tag="holding",
+                           key=("stock", s, k, p))
             balance[(s, k, p)].append((st, -1.0))
             if i + 1 < len(P):
                 balance[(s, k, P[i + 1])].append((st, 1.0))
 
     # discard anywhere
     for (s, k, p) in balance:
-        dis = pb.column(d.delta[p] * d.disposal[k], tag="disposal")
+        dis = pb.column(d.delta[p] * d.disposal[k], tag="disposal", key=("discard", s, k, p))
         balance[(s, k, p)].append((dis, -1.0))
 
     # demand: met in [0, qty]; penalty * (qty - met)
@@ -438,11 +465,12 @@ def build(d: Data) -> Problem:
             continue
         w = d.delta[p] * dm["penalty"]
         pb.constant += w * dm["qty"]
-        met = pb.column(-w, 0.0, dm["qty"], tag="unmet")
+        pb.demand_t += dm["qty"]
+        met = pb.column(-w, 0.0, dm["qty"], tag="unmet", key=("met", dm["row"]))
         balance[(dm["site"], dm["mat"], p)].append((met, -1.0))
 
     for key, terms in balance.items():
-        pb.row(terms, lo=balance_rhs[key], hi=balance_rhs[key])
+        pb.row(terms, lo=balance_rhs[key], hi=balance_rhs[key], name="balance %s/%s/%s" % key)
 
     add_share_policies(pb, d, arrivals, demand_sites)
     return pb
@@ -471,10 +499,11 @@ def add_share_policies(pb, d, arrivals, demand_sites) -> None:
                     continue
                 for g in groups:
                     row = [(t[0], (1.0 if t[attr] == g else 0.0) * t[1] - v * t[1]) for t in terms]
+                    name = f"{kind} {rule['id']} {k} {p} {g}"
                     if sense == "le":
-                        pb.row(row, hi=0.0)
+                        pb.row(row, hi=0.0, name=name)
                     else:
-                        pb.row(row, lo=0.0)
+                        pb.row(row, lo=0.0, name=name)
 
 
 # --------------------------------------------------------------------------
@@ -520,14 +549,16 @@ def solve_problem(pb: Problem, mip_gap: float, time_limit=None) -> dict:
                   a.data.astype(np.float64))
     h.run()
     status = _status(h.getModelStatus())
-    objective, by_category = None, {}
+    objective, by_category, x, met = None, {}, None, None
     if status == "optimal":
         objective = h.getInfo().objective_function_value + pb.constant
         x = np.asarray(h.getSolution().col_value)
         by_category = {"unmet": pb.constant}
         for j, tag in enumerate(pb.tag):
             by_category[tag] = by_category.get(tag, 0.0) + pb.cost[j] * x[j]
+        met = float(sum(x[j] for j, key in enumerate(pb.key) if key and key[0] == "met"))
     return {"status": status, "objective": objective, "cost_by_category": by_category,
+            "demand_t": pb.demand_t, "met_t": met, "x": x,
             "columns": n, "rows": a.shape[0], "integers": int(len(ints))}
 
 
@@ -543,3 +574,145 @@ def solve_workbook(path, scenario=None) -> dict:
     apply_scenario(sheets, scenario)
     data = interpret(sheets)
     return solve_problem(build(data), data.mip_gap, data.time_limit)
+
+
+# --------------------------------------------------------------------------
+# A product report's plan, checked inside this formulation
+# --------------------------------------------------------------------------
+
+# report sheet -> (key: decision name and the columns that identify it, value column)
+PLAN_SHEETS = {
+    "purchases": (("purchase", "offer_id", "period"), "quantity_t"),
+    "processruns": (("run", "process_id", "period"), "runs"),
+    "shipments": (("ship", "lane_id", "material_id", "period"), "quantity_t"),
+    "stock": (("stock", "site_id", "material_id", "period"), "stock_t"),
+    "discards": (("discard", "site_id", "material_id", "period"), "discarded_t"),
+    "demand": (("met", "excel_row"), "met_t"),
+}
+PLAN_TOL = 1e-6         # relative, on every decision and every row, like docs/verification.md
+
+
+def _plan_key(name, columns, rec):
+    return (name,) + tuple(_int(rec[c]) if c in ("period", "excel_row") else _text(rec[c])
+                           for c in columns)
+
+
+def read_plan(report) -> dict:
+    """A product report's decisions, {key: value} as `Problem.key` names them,
+    and its Summary `status` and `objective`. Reads the sheets itself."""
+    sheets = read_raw_sheets(Path(report), only=set(PLAN_SHEETS) | {"summary"})
+    missing = sorted((set(PLAN_SHEETS) | {"summary"}) - set(sheets))
+    if missing:
+        raise ReferenceInputError(f"{report}: no sheet {', '.join(missing)}")
+    decisions = {}
+    for sheet, ((name, *columns), value) in PLAN_SHEETS.items():
+        for rec in sheets[sheet]:
+            key = _plan_key(name, columns, rec)
+            decisions[key] = decisions.get(key, 0.0) + _num(rec.get(value), 0.0)
+    summary = {_text(r.get("key")): r.get("value") for r in sheets["summary"]}
+    return {"decisions": decisions, "status": _text(summary.get("status")),
+            "objective": _num(summary.get("objective"))}
+
+
+def _label(key) -> str:
+    return " ".join(str(part) for part in key)
+
+
+def check_plan(pb: Problem, plan: dict) -> dict:
+    """Fix this formulation's decisions to a report's plan and check it.
+
+    Every column with a key is pinned: the columns sharing a key sum to the
+    report's value for it (0 when the report has none), within
+    PLAN_TOL x max(1, |value|). Columns without a key (binaries, the class
+    split of v1.1) stay free. Then:
+
+    - the plan holds if the pinned problem is feasible; if not, a second
+      solve with every row and column bound made elastic names the ones the
+      plan breaks, and by how much;
+    - its cost here is the pinned problem's optimum (the cheapest binaries
+      and split for those decisions), which must equal the report's
+      objective within PLAN_TOL relative plus what the pins' width allows.
+
+    Returns {"violations": [text], "cost": float or None}.
+    """
+    groups = {}
+    for j, key in enumerate(pb.key):
+        if key is not None:
+            groups.setdefault(key, []).append(j)
+    decisions = plan["decisions"]
+    violations = [f"{_label(key)}: {v:g} in the report, but no such decision exists here"
+                  for key, v in sorted(decisions.items(), key=str)
+                  if key not in groups and abs(v) > PLAN_TOL]
+    pins, slack_money = [], 0.0
+    for key, cols in groups.items():
+        v = decisions.get(key, 0.0)
+        width = PLAN_TOL * max(1.0, abs(v))
+        pins.append(([(j, 1.0) for j in cols], v - width, v + width, f"report {_label(key)}"))
+        slack_money += width * max(abs(pb.cost[j]) for j in cols)
+    pinned = _extended(pb, pins)
+    out = solve_problem(pinned, 0.0)
+    if out["status"] != "optimal":
+        return {"violations": violations + _broken(pb, pins), "cost": None}
+    cost, objective = out["objective"], plan["objective"]
+    allowed = PLAN_TOL * max(1.0, abs(objective)) + slack_money
+    if objective is None or abs(cost - objective) > allowed:
+        violations.append(f"the plan costs {cost:,.6f} here, the report's objective is "
+                          f"{objective if objective is None else format(objective, ',.6f')} "
+                          f"(allowed difference {allowed:.3g})")
+    return {"violations": violations, "cost": cost}
+
+
+def _extended(pb: Problem, rows) -> Problem:
+    """A copy of pb with extra rows (terms, lo, hi, name)."""
+    out = Problem()
+    for name in ("cost", "lo", "hi", "integer", "tag", "key", "row_terms", "row_lo", "row_hi",
+                 "row_name"):
+        setattr(out, name, list(getattr(pb, name)))
+    out.constant, out.demand_t = pb.constant, pb.demand_t
+    for terms, lo, hi, name in rows:
+        out.row(terms, lo, hi, name)
+    return out
+
+
+def _broken(pb: Problem, pins) -> list[str]:
+    """The rows and bounds a pinned plan breaks: every row and every bound of
+    a continuous column gets an elastic slack of cost 1; the pins stay hard."""
+    el = Problem()
+    for j in range(len(pb.cost)):
+        integer = pb.integer[j]
+        el.column(0.0, pb.lo[j] if integer else -INF, pb.hi[j] if integer else INF, integer)
+    limits = [(terms, lo, hi, name) for terms, lo, hi, name
+              in zip(pb.row_terms, pb.row_lo, pb.row_hi, pb.row_name)]
+    limits += [([(j, 1.0)], pb.lo[j], pb.hi[j], f"bounds of {_label(pb.key[j] or (pb.tag[j], j))}")
+               for j in range(len(pb.cost)) if not pb.integer[j]
+               and (pb.lo[j] > -INF or pb.hi[j] < INF)]
+    slacks = []
+    for terms, lo, hi, name in limits:
+        over = el.column(1.0) if hi < INF else None
+        under = el.column(1.0) if lo > -INF else None
+        extra = ([(over, -1.0)] if over is not None else []) + \
+                ([(under, 1.0)] if under is not None else [])
+        el.row(list(terms) + extra, lo, hi, name)
+        slacks.append((name, lo, hi, over, under))
+    for terms, lo, hi, name in pins:
+        middle = (lo + hi) / 2           # exactly the report's value: the slacks say by how much
+        el.row(terms, middle, middle, name)
+    out = solve_problem(el, 0.0)
+    if out["status"] != "optimal":
+        return [f"the report's plan cannot be checked: the elastic problem is {out['status']}"]
+    x = out["x"]
+    found = []
+    for name, lo, hi, over, under in slacks:
+        by = max(x[over] if over is not None else 0.0, x[under] if under is not None else 0.0)
+        if by > PLAN_TOL * max(1.0, abs(lo) if lo > -INF else 0.0, abs(hi) if hi < INF else 0.0):
+            side = "above its upper limit" if over is not None and x[over] >= by else \
+                "below its lower limit"
+            found.append(f"{name}: {by:.6g} {side} [{lo:g}, {hi:g}]")
+    return found or ["the report's plan is infeasible here, within a tolerance no single row shows"]
+
+
+def check_report(path, report, scenario=None) -> dict:
+    """`check_plan` of a product report against the workbook it was solved from."""
+    sheets = read_raw_sheets(Path(path))
+    apply_scenario(sheets, scenario)
+    return check_plan(build(interpret(sheets)), read_plan(report))

@@ -32,6 +32,9 @@ class. Classes nothing can reach are forced to zero by their balance rows.
   material and period: ban / quota per rule and period over all covered
   (lane, material, class); tariff `value * reference_price` per covered t;
 - v1 (shipment-scope) rules and share policies act on class sums.
+
+`check_report_v11(path, report)` checks a product report's plan here: the
+report's decisions are class sums, so the class split is left free.
 """
 
 from __future__ import annotations
@@ -44,8 +47,11 @@ from independent.reference_model import (
     Problem,
     ReferenceInputError,
     _bool,
+    add_offer_use,
     add_share_policies,
     _capacity,
+    check_plan,
+    read_plan,
     _enabled,
     _text,
     _window,
@@ -131,6 +137,11 @@ def interpret_settings_periods(sheets):
     return list(range(int(_num(settings["first_period"])), int(_num(settings["last_period"])) + 1))
 
 
+def _class_label(c) -> str:
+    touched, qualified = c
+    return "touched{%s} qualified{%s}" % (",".join(sorted(touched)), ",".join(sorted(qualified)))
+
+
 def _subsets(items):
     items = sorted(items)
     return [frozenset(c) for n in range(len(items) + 1) for c in itertools.combinations(items, n)]
@@ -167,13 +178,12 @@ def build_v11(d, x) -> Problem:
             cap = _capacity(d, o["id"], o["cap"], p)
             if cap <= 0:
                 continue
-            buy = pb.column(d.delta[p] * o["cost"], 0.0, cap, tag="purchase")
+            buy = pb.column(d.delta[p] * o["cost"], 0.0, cap, tag="purchase",
+                            key=("purchase", o["id"], p))
             balance[(o["site"], o["mat"], c, p)].append((buy, 1.0))
             arrival(o["mat"], p, o["site"], buy, 1.0, o["site"])
             if o["fixed"] > 0 or o["minq"] > 0:
-                use = pb.column(d.delta[p] * o["fixed"], 0.0, 1.0, integer=True, tag="fixed")
-                pb.row([(buy, 1.0), (use, -cap)], hi=0.0)
-                pb.row([(buy, 1.0), (use, -o["minq"])], lo=0.0)
+                add_offer_use(pb, d, o, p, buy, cap)
 
     # processes: runs per output class, consumption split by input class
     for q, pr in d.processes.items():
@@ -187,7 +197,7 @@ def build_v11(d, x) -> Problem:
                 continue
             runs = []
             for c in run_classes:
-                run = pb.column(d.delta[p] * pr["cost"], 0.0, cap, tag="process")
+                run = pb.column(d.delta[p] * pr["cost"], 0.0, cap, tag="process", key=("run", q, p))
                 runs.append(run)
                 for k, a in d.recipe_in[q].items():
                     cons = []
@@ -196,15 +206,16 @@ def build_v11(d, x) -> Problem:
                             j = pb.column(0.0, tag="consumption")
                             balance[(s, k, c_in, p)].append((j, -1.0))
                             cons.append((j, 1.0))
-                    pb.row(cons + [(run, -a)], lo=0.0, hi=0.0)
+                    pb.row(cons + [(run, -a)], lo=0.0, hi=0.0,
+                           name=f"process {q} {p}: consumption of {k} by class")
                 for k, b in d.recipe_out[q].items():
                     balance[(s, k, c, p)].append((run, b))
                     arrival(k, p, s, run, b, s)
             total = [(r, 1.0) for r in runs]
-            pb.row(total, hi=cap)
+            pb.row(total, hi=cap, name=f"process {q} {p}: capacity")
             if pr["fixed"] > 0:
                 on = pb.column(d.delta[p] * pr["fixed"], 0.0, 1.0, integer=True, tag="fixed")
-                pb.row(total + [(on, -cap)], hi=0.0)
+                pb.row(total + [(on, -cap)], hi=0.0, name=f"process {q} {p}: runs <= capacity x on")
 
     # lanes: v1 shipment-scope rules on every class, content rules on touching classes
     def covers_v1(rule, lane, k, p):
@@ -245,7 +256,7 @@ def build_v11(d, x) -> Problem:
                     tariff = tariff_v1 + sum(x["content"][i]["value"] for i in crules
                                              if x["content"][i]["measure"] == "tariff")
                     ship = pb.column(d.delta[p] * (lane["cost"] + tariff * d.ref_price[k]),
-                                     tag="ship")
+                                     tag="ship", key=("ship", lane["id"], k, p))
                     for i in rules:
                         if d.controls[i]["measure"] in ("ban", "quota"):
                             limited.setdefault((i, p), []).append(ship)
@@ -258,15 +269,16 @@ def build_v11(d, x) -> Problem:
                     on_lane.append(ship)
             cap = _capacity(d, lane["id"], lane["cap"], p)
             if cap < INF:
-                pb.row([(j, 1.0) for j in on_lane], hi=cap)
+                pb.row([(j, 1.0) for j in on_lane], hi=cap, name=f"lane {lane['id']} {p}: capacity")
     for (i, p), cols in limited.items():
         rule = d.controls[i]
         bound = 0.0 if rule["measure"] == "ban" else rule["value"]
-        pb.row([(j, 1.0) for j in cols], hi=bound)
+        pb.row([(j, 1.0) for j in cols], hi=bound, name=f"{rule['measure']} {rule['id']} {p}")
     for (i, p), cols in content_limited.items():
         rule = x["content"][i]
         bound = 0.0 if rule["measure"] == "ban" else rule["value"]
-        pb.row([(j, 1.0) for j in cols], hi=bound)
+        pb.row([(j, 1.0) for j in cols], hi=bound,
+               name=f"content {rule['measure']} on {rule['exporter']} {p}")
 
     # stock by class; bounds on the class sum
     all_groups = frozenset(groups)
@@ -279,15 +291,16 @@ def build_v11(d, x) -> Problem:
         for i, p in enumerate(P):
             cols = []
             for c in classes:
-                st = pb.column(d.delta[p] * inv["hold"], tag="holding")
+                st = pb.column(d.delta[p] * inv["hold"], tag="holding", key=("stock", s, k, p))
                 cols.append((st, 1.0))
                 balance[(s, k, c, p)].append((st, -1.0))
                 if i + 1 < len(P):
                     balance[(s, k, c, P[i + 1])].append((st, 1.0))
-            pb.row(cols, lo=inv["lo"], hi=inv["hi"])
+            pb.row(cols, lo=inv["lo"], hi=inv["hi"], name=f"stock bounds {s}/{k}/{p}")
 
     for key in balance:
-        dis = pb.column(d.delta[key[3]] * d.disposal[key[1]], tag="disposal")
+        dis = pb.column(d.delta[key[3]] * d.disposal[key[1]], tag="disposal",
+                        key=("discard", key[0], key[1], key[3]))
         balance[key].append((dis, -1.0))
 
     # demand met by class; clean_chain / qualified_only remove classes
@@ -307,16 +320,18 @@ def build_v11(d, x) -> Problem:
                 allowed = [c for c in allowed if rule["segment"] in c[1]]
         w = d.delta[p] * dm["penalty"]
         pb.constant += w * dm["qty"]
+        pb.demand_t += dm["qty"]
         mets = []
         for c in allowed:
-            met = pb.column(-w, 0.0, dm["qty"], tag="unmet")
+            met = pb.column(-w, 0.0, dm["qty"], tag="unmet", key=("met", dm["row"]))
             balance[(dm["site"], dm["mat"], c, p)].append((met, -1.0))
             mets.append((met, 1.0))
         if mets:
-            pb.row(mets, hi=dm["qty"])
+            pb.row(mets, hi=dm["qty"], name=f"Demand row {dm['row']}: met <= quantity")
 
     for key, terms in balance.items():
-        pb.row(terms, lo=rhs[key], hi=rhs[key])
+        pb.row(terms, lo=rhs[key], hi=rhs[key], name="balance %s/%s/%s/%s" % (
+            key[0], key[1], _class_label(key[2]), key[3]))
 
     add_share_policies(pb, d, arrivals, demand_sites)   # arrivals summed over classes
     return pb
@@ -334,3 +349,12 @@ def solve_workbook_v11(path, scenario=None) -> dict:
     out = solve_problem(build_v11(d, x), d.mip_gap, d.time_limit)
     out["classes"] = 2 ** (len(x["groups"]) + len(x["segs"]))
     return out
+
+
+def check_report_v11(path, report, scenario=None) -> dict:
+    """The product report's plan inside this formulation (`check_plan`): the
+    report gives each decision summed over classes; the class split is free."""
+    sheets = read_raw_sheets(Path(path))
+    apply_scenario(sheets, scenario)
+    d, x = prepare(sheets)
+    return check_plan(build_v11(d, x), read_plan(report))
