@@ -302,7 +302,6 @@ def test_component_that_solves():
 '''
 
 
-@pytest.mark.component
 def test_case4_a_test_without_one_tier_or_a_unit_test_that_solves_fails(tmp_path):
     # tests/tiers.py, loaded by tests/conftest.py, run on a file of tests
     # written for it in a separate pytest session: the two with no tier or
