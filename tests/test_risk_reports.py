@@ -180,8 +180,8 @@ def test_risk_dashboard_figures_are_the_hand_worked_ones(risk_report):
     assert beside(ws, "WS") == pytest.approx(1400, **APPROX)
     assert beside(ws, "VSS = EEV - RP") == pytest.approx(80, **APPROX)
     assert beside(ws, "EVPI = RP - WS") == pytest.approx(400, **APPROX)
-    row = next(c.row for c in ws["J"] if c.value == "VSS = EEV - RP")
-    assert "instead of their average" in ws.cell(row, 12).value
+    row = next(c.row for c in ws["B"] if c.value == "VSS = EEV - RP")
+    assert "instead of their average" in ws.cell(row, 4).value
     # the first-stage decision: reserve 100 t of RES in 2025, for 1000
     decision = table_below(ws, "decision")
     assert [(d["decision"], d["offer / process"], d["periods"]) for d in decision] == \

@@ -25,12 +25,14 @@ import math
 
 import pandas as pd
 from openpyxl.chart import Reference, ScatterChart, Series
+from openpyxl.utils import get_column_letter
 
 from model.report import charts
 from model.report import dashboard as dash
 from model.report import styles as st
 
 LEFT, RIGHT = dash.LEFT, dash.RIGHT
+WIDTHS = {1: 2, 2: 24, 9: 3}       # B: labels; I: the gap between the two panels
 MAX_ROWS = 12
 MAX_SCENARIOS = 15
 MAX_POINTS = 9
@@ -72,8 +74,8 @@ def _start(ws, title: str, bits: list[str]):
     cv = dash.Canvas(ws)
     ws.sheet_view.showGridLines = False
     ws.sheet_view.zoomScale = 90
-    for letter, w in dash.WIDTHS.items():
-        ws.column_dimensions[letter].width = w
+    for j in range(1, 17):
+        ws.column_dimensions[get_column_letter(j)].width = WIDTHS.get(j, 14)
     cv.put(1, LEFT, title, font=st.TITLE_FONT)
     cv.put(2, LEFT, "  |  ".join(b for b in bits if b), font=st.SUBTITLE_FONT)
     return cv
@@ -121,12 +123,13 @@ def _decision(cv, r, reservations, commitments, cur, title) -> int:
                     align=["left", "left", "left", "left", "right", "right", "left"])
 
 
-def _figures(cv, r, col, figures, span=7) -> int:
-    r = cv.section(r, col, "Key figures, in words", span)
+def _figures(cv, r, figures) -> int:
+    """Key figures, full width: label, value, and what it means in words."""
+    r = cv.section(r, LEFT, "Key figures, in words", 15)
     for label, value, meaning in figures:
-        cv.put(r, col, label, font=st.BOLD)
-        cv.put(r, col + 1, value, fmt=st.MONEY if isinstance(value, (int, float)) else None)
-        cv.put(r, col + 2, meaning, font=st.LABEL_FONT)
+        cv.put(r, LEFT, label, font=st.BOLD)
+        cv.put(r, LEFT + 1, value, fmt=st.MONEY if isinstance(value, (int, float)) else None)
+        cv.put(r, LEFT + 2, "   " + meaning)
         r += 1
     return r
 
@@ -167,46 +170,46 @@ def risk_dashboard(ws, wb, summary: dict, problems, scenarios: pd.DataFrame | No
         (f"EVPI ({cur})", summary.get("EVPI"), st.MONEY, False),
         ("expected unmet demand (t)", unmet, st.TONNES, unmet > 1e-6),
     ])
-    left = _decision(cv, 7, reservations, commitments, cur,
-                     "The first-stage decision: signed before the scenario is known")
-    right = _figures(cv, 7, RIGHT, key_figures(summary))
+    r = _figures(cv, 7, key_figures(summary))
     if summary.get("VSS") is None:
-        cv.put(right, RIGHT, "EV, EEV, WS, VSS and EVPI: run without --no-value",
-               font=st.LABEL_FONT)
-        right += 1
-    r = max(left, right) + 1
+        cv.put(r, LEFT, "EV, EEV, WS, VSS and EVPI: run without --no-value", font=st.LABEL_FONT)
+        r += 1
+    r = _decision(cv, r + 1, reservations, commitments, cur,
+                  "The first-stage decision: signed before the scenario is known") + 1
     r = cv.section(r, LEFT, f"Every scenario ({cur}, discounted over the horizon)", 15)
     cols = [("scenario", None), ("probability", st.SHARE), ("total cost", st.MONEY),
             ("first stage", st.MONEY), ("second stage", st.MONEY), ("demand (t)", st.TONNES),
-            ("unmet (t)", st.TONNES), ("under the EV plan", st.MONEY),
+            ("unmet (t)", st.TONNES), (None, None), ("under the EV plan", st.MONEY),
             ("known in advance", st.MONEY)]
     keys = ["scenario", "probability", "total_cost", "first_stage_cost", "second_stage_cost",
-            "demand_t", "unmet_t", "total_cost_ev_decision", "total_cost_wait_and_see"]
+            "demand_t", "unmet_t", None, "total_cost_ev_decision", "total_cost_wait_and_see"]
     solved = scenarios[scenarios["role"] == "in the risk solve"] if "role" in scenarios else scenarios
-    rows = [[rec.get(k) for k in keys] for rec in solved.head(MAX_SCENARIOS).to_dict("records")]
+    rows = [[rec.get(k) if k else None for k in keys]
+            for rec in solved.head(MAX_SCENARIOS).to_dict("records")]
     flags = [[k == "unmet_t" and (row[i] or 0) > 1e-6 for i, k in enumerate(keys)] for row in rows]
     more = len(solved) - len(rows)
-    r = cv.table(r, LEFT, [c for c, _ in cols], rows, [f for _, f in cols], flags,
+    r = cv.table(r, LEFT, [c or "" for c, _ in cols], rows, [f for _, f in cols], flags,
                  (f"{more} more: " if more > 0 else "") + "sheet Scenarios; 'under the EV plan': "
-                 "the scenario's cost with the mean-value plan's first stage (EEV); 'known in "
-                 "advance': with its own (WS); red: unmet demand",
-                 ["left", "right", "right", "right", "right", "right", "right", "right", "right"])
+                 "the scenario's cost with the mean-value plan's first stage (its part of EEV); "
+                 "'known in advance': with its own (WS); red: unmet demand",
+                 ["left", *["right"] * 9])
     blocks = {}
     if len(solved):
         idx = pd.Index(solved["scenario"].astype(str), name="scenario")
-        blocks["cost"] = charts.Block("cost", f"Total cost by scenario ({cur}, discounted)",
-                                      pd.DataFrame({"first stage": solved["first_stage_cost"].values,
-                                                    "second stage": solved["second_stage_cost"].values},
-                                                   index=idx), st.MONEY,
-                                      {"first stage": "9ECAE1", "second stage": st.NAVY})
+        total = solved["total_cost"].astype(float)
+        cheapest = solved["scenario"].iloc[int(total.values.argmin())]
+        blocks["cost"] = charts.Block(
+            "cost", f"Total cost above the cheapest scenario, {cheapest} ({cur})",
+            pd.DataFrame({"above the cheapest": (total - total.min()).values}, index=idx),
+            st.MONEY, {"above the cheapest": st.NAVY})
         blocks["unmet"] = charts.Block("unmet", "Unmet demand by scenario (t)",
                                        pd.DataFrame({"unmet": solved["unmet_t"].values}, index=idx),
                                        st.TONNES, {"unmet": "CC79A7"})
     data_ws = _chart_blocks(wb, blocks)
     if blocks:
-        ws.add_chart(_zero_based(charts.stacked_columns(data_ws, blocks["cost"], cur, width=15,
-                                                        height=7.5)), f"B{r + 1}")
-        ws.add_chart(_zero_based(charts.clustered_columns(data_ws, blocks["unmet"], "t", width=15,
+        ws.add_chart(_zero_based(charts.clustered_columns(data_ws, blocks["cost"], cur, width=17,
+                                                          height=7.5)), f"B{r + 1}")
+        ws.add_chart(_zero_based(charts.clustered_columns(data_ws, blocks["unmet"], "t", width=17,
                                                           height=7.5)), f"J{r + 1}")
         r += 16
     dash._setup(ws, r, 16)
