@@ -251,6 +251,7 @@ def frontier_chart(ws, n: int, columns: list[str], alpha, cur: str, width=16, he
     series.marker.symbol = "circle"
     series.marker.size = 7
     series.graphicalProperties.line.solidFill = st.BLUE
+    series.smooth = False
     chart.series.append(series)
     for axis in (chart.x_axis, chart.y_axis):
         axis.delete = False
@@ -288,15 +289,17 @@ def frontier_dashboard(ws, wb, summary: dict, problems, points=None, portfolios=
     ])
     r = cv.section(7, LEFT, f"The frontier ({cur})", 15)
     rows = [[int(p["point"]), p["expected_cost"], p["cvar"], p["extra_expected_cost"],
-             p["cvar_reduction"], p["implied_risk_weight"], p.get("reservation_cost"), p["status"]]
-            for p in pts.to_dict("records")]
+             p["cvar_reduction"], p["implied_risk_weight"], p.get("reservation_cost"), None,
+             p["status"]] for p in pts.to_dict("records")]
     r = cv.table(r, LEFT, ["point", "expected cost", "CVaR", "extra expected", "CVaR removed",
-                           "risk weight", "reservations", "status"], rows,
-                 [st.INTEGER, st.MONEY, st.MONEY, st.MONEY, st.MONEY, "0.000", st.MONEY, None],
+                           "risk weight", "reservations", "", "status"], rows,
+                 [st.INTEGER, st.MONEY, st.MONEY, st.MONEY, st.MONEY, "0.000", st.MONEY, None,
+                  None],
                  note="risk weight: expected cost saved per unit of CVaR given up near the point "
                       "(the risk_weight that picks it where the frontier is convex); every point: "
                       "sheet Frontier",
-                 align=["center", "right", "right", "right", "right", "right", "right", "left"])
+                 align=["center", "right", "right", "right", "right", "right", "right", "left",
+                        "left"])
     r += 1
     change = changing_decisions(portfolios)
     shown_points = list(change.columns)[:MAX_POINTS] if len(change) else []
