@@ -32,7 +32,7 @@ from model.report import dashboard as dash
 from model.report import styles as st
 
 LEFT, RIGHT = dash.LEFT, dash.RIGHT
-WIDTHS = {1: 2, 2: 24, 9: 3}       # B: labels; I: the gap between the two panels
+WIDTHS = {1: 2, 2: 24, 9: 3, 10: 20}   # B, J: labels; I: the gap between the two panels
 MAX_ROWS = 12
 MAX_SCENARIOS = 15
 MAX_POINTS = 9
@@ -363,10 +363,10 @@ def sample_dashboard(ws, wb, summary: dict, problems, reservations=None, commitm
         (f"first-stage cost ({cur})", summary.get("first_stage_cost"), st.MONEY, False),
     ])
     r = cv.section(7, LEFT, f"Expected total cost, with 95 % confidence intervals ({cur})", 15)
-    r = cv.table(r, LEFT, ["estimate", "", "", "scenarios", "mean", "± half-width", "low", "high",
+    r = cv.table(r, LEFT, ["estimate", "", "scenarios", "mean", "± half-width", "low", "high", "",
                            f"CVaR {alpha:g}" if alpha is not None else "CVaR"],
-                 [[a, None, None, *rest] for a, *rest in estimates(summary)],
-                 [None, None, None, st.INTEGER, st.MONEY, st.MONEY, st.MONEY, st.MONEY, st.MONEY],
+                 [[a, None, n, m, h, lo, hi, None, c] for a, n, m, h, lo, hi, c in estimates(summary)],
+                 [None, None, st.INTEGER, st.MONEY, st.MONEY, st.MONEY, st.MONEY, None, st.MONEY],
                  note="optimism gap = out-of-sample minus in-sample mean: how much the in-sample "
                       "figure flatters the plan; unsolved out-of-sample scenarios: "
                       f"{summary.get('out_of_sample_unsolved', 0)}",
