@@ -202,7 +202,8 @@ def frontier_command(args) -> int:
         return info, p.warnings, ok
 
     def build(info, problems, run):
-        return report.frontier_workbook(info, problems, run.frontier if run else None)
+        return report.frontier_workbook(info, problems, run.frontier if run else None,
+                                        run.problem.settings if run else None)
 
     return _run("frontier", args, flow, render, build)
 

@@ -191,6 +191,13 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("Warnings", "row"): ("row", "Excel row of the input workbook"),
 }
 
+
+
+def register(columns: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """Add the column meanings of another report (e.g. model/risk/columns.py)."""
+    _COLUMNS.update(columns)
+
+
 _SUFFIXES = [("_share", "share"), ("_t", "t"), ("_per_t", "money/t"), ("_cost", "money"),
              ("cost", "money"), ("penalty", "money"), ("_runs", "runs")]
 

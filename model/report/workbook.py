@@ -316,14 +316,17 @@ def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
     return ws
 
 
-def _summary_sheet(wb, summary: dict) -> None:
+def _summary_sheet(wb, summary: dict, own=None) -> None:
+    """Key/value/meaning table; ``own(key)`` -> (format, meaning) or None lets another
+    report (risk) explain its own keys first."""
     ws = wb.create_sheet("Summary")
     ws.append(["key", "value", "meaning"])
     for key, value in summary.items():
-        meaning = SUMMARY_MEANING.get(key, "seconds in this stage of the run"
-                                      if key.startswith("seconds_") else "")
+        fmt, meaning = (own(key) if own else None) or (None, None)
+        meaning = meaning or SUMMARY_MEANING.get(key, "seconds in this stage of the run"
+                                                 if key.startswith("seconds_") else "")
         ws.append([key, _cell(value), meaning])
-        fmt = SUMMARY_FORMATS.get(key) or ("0.000" if key.startswith("seconds_") else None)
+        fmt = fmt or SUMMARY_FORMATS.get(key) or ("0.000" if key.startswith("seconds_") else None)
         if fmt:
             ws.cell(row=ws.max_row, column=2).number_format = fmt
         if not isinstance(value, bool):

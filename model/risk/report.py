@@ -1,111 +1,117 @@
-"""Report workbooks of the risk commands, one function per sheet group.
+"""Report workbooks of the risk commands, one function per report.
 
-``sourcing solve --risk``: Summary, Warnings, Scenarios, Reservations,
-Commitments, ReservedUse, StochasticValue, CostByScenario, UnmetByScenario,
-ArrivalsByScenario.
-``sourcing frontier``: Summary, Warnings, Frontier (with a native scatter
-chart of expected cost against CVaR), FrontierPortfolio.
-``sourcing sample``: Summary, Warnings, Events, Reservations, Commitments,
-InSample, OutOfSample, SampledHits.
+``sourcing solve --risk``: Dashboard, Summary, Warnings, Scenarios,
+Reservations, Commitments, ReservedUse, StochasticValue, CostByScenario,
+UnmetByScenario, ArrivalsByScenario, ChartData.
+``sourcing frontier``: Dashboard, Summary, Warnings, Frontier (with a native
+scatter chart of the price of safety against the risk removed),
+FrontierPortfolio.
+``sourcing sample``: Dashboard, Summary, Warnings, Events, Reservations,
+Commitments, InSample, OutOfSample, SampledHits.
 
-Always written, whatever the outcome (a failed run still gets Summary and
-Warnings), with ``model.report.workbook.save_atomic``.
+Every sheet but the Dashboard is an Excel Table written by the solve report's
+``data_sheet`` (header comments with unit and meaning from
+``model/risk/columns.py``, number formats, print setup); the Summary is the
+solve report's key/value/meaning table. Always written, whatever the outcome
+(a failed run still gets Dashboard, Summary and Warnings), with
+``model.report.workbook.save_atomic``. Sheets are described in docs/risk.md.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.chart import Reference, ScatterChart, Series
 
-from model.report.workbook import _cell, write_frame
+from model.report.workbook import WARNING_COLUMNS, _summary_sheet, data_sheet
+from model.risk import columns
+from model.risk import dashboard as dash
 
-SCENARIO_SHEET_NOTE = "first_stage_cost is the reservation cost, the same in every scenario"
 
-
-def _start(summary: dict, problems) -> Workbook:
+def _start(summary: dict, problems, currency: str) -> Workbook:
     wb = Workbook()
-    ws = wb.active
-    ws.title = "Summary"
-    values = [_cell(v) for v in summary.values()]
-    write_frame(ws, pd.DataFrame({"key": list(summary), "value": values}))
-    ws.column_dimensions["B"].width = 70
-    write_frame(wb.create_sheet("Warnings"), pd.DataFrame(
-        [p.as_dict() for p in problems],
-        columns=["severity", "sheet", "row", "column", "value", "message", "context"]))
+    wb.active.title = "Dashboard"
+    _summary_sheet(wb, summary, own=columns.summary_meaning)
+    data_sheet(wb, "Warnings", pd.DataFrame([p.as_dict() for p in problems],
+                                            columns=WARNING_COLUMNS), currency)
     return wb
 
 
-def _sheet(wb: Workbook, name: str, frame: pd.DataFrame) -> None:
-    write_frame(wb.create_sheet(name), frame.reset_index(drop=True))
+def _currency(settings) -> str:
+    return (settings or {}).get("currency") or "USD"
+
+
+def scenario_table(problem, result=None, value=None) -> pd.DataFrame:
+    """Every scenario: its role, and when solved its costs, demand and unmet, EEV and WS parts."""
+    rows = [(s.id, s.probability, s.row, "in the risk solve") for s in problem.scenarios]
+    rows += [(sid, None, None, f"left out: {why}") for sid, why in problem.left_out]
+    scen = pd.DataFrame(rows, columns=["scenario", "probability", "scenarios_row", "role"])
+    if result is not None and result.has_solution:
+        scen = scen.merge(result.scenario_table().drop(columns=["probability"]),
+                          on="scenario", how="left")
+    if value is not None:
+        scen = scen.merge(value.by_scenario([s.id for s in problem.scenarios]), on="scenario",
+                          how="left")
+    return scen
 
 
 def risk_workbook(summary: dict, problems=(), problem=None, result=None, value=None) -> Workbook:
-    wb = _start(summary, problems)
+    cur = _currency(problem.settings if problem is not None else None)
+    wb = _start(summary, problems, cur)
+    scen = None
     if problem is not None:
-        rows = [(s.id, s.probability, s.row, "in the risk solve") for s in problem.scenarios]
-        rows += [(sid, None, None, f"left out: {why}") for sid, why in problem.left_out]
-        scen = pd.DataFrame(rows, columns=["scenario", "probability", "scenarios_row", "role"])
-        if result is not None and result.has_solution:
-            scen = scen.merge(result.scenario_table().drop(columns=["probability"]),
-                              on="scenario", how="left")
-        if value is not None:
-            scen = scen.merge(value.by_scenario([s.id for s in problem.scenarios]), on="scenario",
-                              how="left")
-        _sheet(wb, "Scenarios", scen)
+        scen = scenario_table(problem, result, value)
+        data_sheet(wb, "Scenarios", scen, cur)
     if result is None or not result.has_solution:
+        dash.risk_dashboard(wb["Dashboard"], wb, summary, problems, None, cur=cur)
         return wb
     reservations, commitments = result.portfolio()
-    _sheet(wb, "Reservations", reservations)
-    _sheet(wb, "Commitments", commitments)
-    _sheet(wb, "ReservedUse", result.reserved_use())
+    data_sheet(wb, "Reservations", reservations, cur)
+    data_sheet(wb, "Commitments", commitments, cur)
+    data_sheet(wb, "ReservedUse", result.reserved_use(), cur)
     if value is not None:
-        _sheet(wb, "StochasticValue", value.table)
-    _sheet(wb, "CostByScenario", result.cost_by_category())
-    _sheet(wb, "UnmetByScenario", result.demand_table())
-    _sheet(wb, "ArrivalsByScenario", result.arrivals_by_country())
+        data_sheet(wb, "StochasticValue", value.table, cur)
+    data_sheet(wb, "CostByScenario", result.cost_by_category(), cur)
+    data_sheet(wb, "UnmetByScenario", result.demand_table(), cur)
+    data_sheet(wb, "ArrivalsByScenario", result.arrivals_by_country(), cur)
+    dash.risk_dashboard(wb["Dashboard"], wb, summary, problems, scen, reservations, commitments,
+                        cur)
     return wb
 
 
-def frontier_workbook(summary: dict, problems=(), frontier=None) -> Workbook:
-    wb = _start(summary, problems)
+def frontier_workbook(summary: dict, problems=(), frontier=None, settings=None) -> Workbook:
+    cur = _currency(settings)
+    wb = _start(summary, problems, cur)
     if frontier is None:
+        dash.frontier_dashboard(wb["Dashboard"], wb, summary, problems, cur=cur)
         return wb
-    ws = wb.create_sheet("Frontier")
-    write_frame(ws, frontier.points)
-    _sheet(wb, "FrontierPortfolio", frontier.portfolios)
-    n = len(frontier.points)
-    cols = list(frontier.points.columns)
-    if n and frontier.points["expected_cost"].notna().any():
-        chart = ScatterChart()
-        chart.title = f"Efficient frontier: expected cost against CVaR (alpha {frontier.alpha:g})"
-        chart.style = 13
-        chart.x_axis.title = f"CVaR {frontier.alpha:g} of total cost"
-        chart.y_axis.title = "expected total cost"
-        x = Reference(ws, min_col=cols.index("cvar") + 1, min_row=2, max_row=n + 1)
-        y = Reference(ws, min_col=cols.index("expected_cost") + 1, min_row=1, max_row=n + 1)
-        series = Series(y, x, title_from_data=True)
-        series.marker.symbol = "circle"
-        series.marker.size = 7
-        chart.series.append(series)
-        chart.x_axis.delete = False
-        chart.y_axis.delete = False
-        chart.height, chart.width = 10, 18
-        ws.add_chart(chart, f"{chr(ord('A') + len(cols) + 1)}2")
+    points = dash.relative(frontier.points)
+    ws = data_sheet(wb, "Frontier", points, cur)
+    data_sheet(wb, "FrontierPortfolio", frontier.portfolios, cur)
+    n = len(points)
+    if n and points["expected_cost"].notna().any():
+        ws.add_chart(dash.frontier_chart(ws, n, list(points.columns), frontier.alpha, cur),
+                     f"{chr(ord('A') + len(points.columns) + 1)}2")
+    dash.frontier_dashboard(wb["Dashboard"], wb, summary, problems, points, frontier.portfolios,
+                            cur)
     return wb
 
 
 def sample_workbook(summary: dict, problems=(), sample=None) -> Workbook:
-    wb = _start(summary, problems)
+    cur = _currency(sample.settings if sample is not None else None)
+    wb = _start(summary, problems, cur)
     if sample is None:
+        dash.sample_dashboard(wb["Dashboard"], wb, summary, problems, cur=cur)
         return wb
-    _sheet(wb, "Events", sample.events_table)
+    data_sheet(wb, "Events", sample.events_table, cur)
+    reservations = commitments = None
     if sample.in_sample is not None and sample.in_sample.has_solution:
         reservations, commitments = sample.in_sample.portfolio()
-        _sheet(wb, "Reservations", reservations)
-        _sheet(wb, "Commitments", commitments)
-        _sheet(wb, "InSample", sample.in_sample.scenario_table())
+        data_sheet(wb, "Reservations", reservations, cur)
+        data_sheet(wb, "Commitments", commitments, cur)
+        data_sheet(wb, "InSample", sample.in_sample.scenario_table(), cur)
     if sample.out_of_sample is not None:
-        _sheet(wb, "OutOfSample", sample.out_of_sample)
-    _sheet(wb, "SampledHits", sample.hits_table)
+        data_sheet(wb, "OutOfSample", sample.out_of_sample, cur)
+    data_sheet(wb, "SampledHits", sample.hits_table, cur)
+    dash.sample_dashboard(wb["Dashboard"], wb, summary, problems, reservations, commitments,
+                          sample.events_table, cur)
     return wb
