@@ -54,7 +54,7 @@ def stress_workbook(table: pd.DataFrame, source, version: str = ""):
         f"knocked out in {periods_text(a.get('window') or [])}",
         f"left out: {left_out} (home countries of the demand sites; --include-home)" if left_out else "",
         f"secure-sourcing {version}", "every entity: sheet Stress"],
-        widths={"B": 8, "C": 22, "D": 15, "E": 10, "F": 13, "G": 12, "H": 12, "I": 11, "J": 3})
+        widths={"B": 8, "C": 22, "D": 15, "E": 10, "F": 16, "G": 12, "H": 17, "I": 11, "J": 3})
     worst = h["worst"]
     tiles(cv, 4, [
         (f"{PLURAL.get(by, by)} knocked out", h["entities"], "0", False),
