@@ -27,7 +27,7 @@ def test_compare_all_writes_costs_deltas_and_input_changes(make_workbook, tmp_pa
     assert set(changes["scenario"]) == {"double", "free_lanes"}
     moved = book["DecisionChanges"]
     assert moved.loc[moved["scenario"] == "double", "delta_t"].abs().max() == pytest.approx(30)
-    assert openpyxl.load_workbook(out)["Overview"]._charts
+    assert openpyxl.load_workbook(out)["Dashboard"]._charts
 
 
 def _strip(results):

@@ -37,7 +37,7 @@ def test_stress_ranks_the_country_that_hurts_most(make_workbook, tmp_path):
                  "-o", str(out)]) == 0
     import openpyxl
     book = openpyxl.load_workbook(out)
-    assert book["Stress"]._charts and book["Stress"]["B2"].value == "CN"
+    assert book["Dashboard"]._charts and book["Stress"]["B2"].value == "CN"
 
 
 def test_time_to_survive_counts_periods_covered_by_stock(make_workbook):

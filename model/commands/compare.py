@@ -5,15 +5,14 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from openpyxl import Workbook
-from openpyxl.chart import BarChart, Reference
-
 from model.cli import EXIT_INPUT, EXIT_OK
 from model.commands.outputs import refused
 from model.data.scenario import BASE, scenario_ids
 from model.problems import InputError
 from model.read.workbook import read_workbook
-from model.report.workbook import save_atomic, write_frame
+from model.report.compare_report import comparison_workbook
+from model.report.terminal import text_table
+from model.report.workbook import save_atomic
 from model.validate.scenarios import check_workbook
 from model.whatif.batch import solve_many
 from model.whatif.compare import compare_results
@@ -28,28 +27,6 @@ def chosen_scenarios(path, names: str | None, all_: bool) -> list[str]:
         raise input_error("Scenarios", f"no such scenario: {', '.join(unknown)}; known: "
                           f"{', '.join(known) or 'none'}")
     return [BASE] + [n for n in wanted if n != BASE]
-
-
-def comparison_workbook(sheets: dict) -> Workbook:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Overview"
-    overview = sheets["Overview"]
-    write_frame(ws, overview)
-    n = len(overview)
-    for col_name, title, anchor in (("objective", "Total cost per scenario", "L2"),
-                                    ("unmet_demand_t", "Unmet demand per scenario (t)", "L20")):
-        chart = BarChart()
-        chart.title = title
-        col = list(overview.columns).index(col_name) + 1
-        chart.add_data(Reference(ws, min_col=col, min_row=1, max_row=n + 1), titles_from_data=True)
-        chart.set_categories(Reference(ws, min_col=1, min_row=2, max_row=n + 1))
-        chart.height, chart.width = 8, 16
-        ws.add_chart(chart, anchor)
-    for name, frame in sheets.items():
-        if name != "Overview":
-            write_frame(wb.create_sheet(name), frame)
-    return wb
 
 
 def compare_command(args) -> int:
@@ -68,9 +45,13 @@ def compare_command(args) -> int:
         print("\n".join(errors), file=sys.stderr)
         return EXIT_INPUT
     sheets = compare_results(results)
-    save_atomic(comparison_workbook(sheets), out)
+    from model import __version__
+    currency = next((r.get("currency") for r in results.values() if r.get("currency")), "USD")
+    save_atomic(comparison_workbook(sheets, src, currency, __version__), out)
     if not args.quiet:
-        print(sheets["Overview"][["scenario", "status", "objective", "delta_vs_base",
-                                  "unmet_demand_t"]].to_string(index=False))
+        print(text_table(sheets["Overview"][["scenario", "status", "objective", "delta_vs_base",
+                                             "delta_pct", "unmet_demand_t"]], "Compare:Overview",
+                         currency))
+        print(f"objective: total discounted cost, {currency}, unmet-demand penalties included")
         print(f"report: {out}")
     return EXIT_OK

@@ -191,6 +191,8 @@ def _finish(chart, block: Block, y_title: str, number_format: str, width: float,
     chart.y_axis.delete = False
     chart.y_axis.number_format = number_format
     chart.y_axis.numFmt.sourceLinked = False
+    if isinstance(chart, BarChart) and block.n and float(block.frame.min().min()) >= 0:
+        chart.y_axis.scaling.min = 0      # bars of non-negative figures start at zero
     chart.x_axis.txPr = _small_text()
     chart.y_axis.txPr = _small_text()
     chart.legend.position = "b"

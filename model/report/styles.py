@@ -188,6 +188,52 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("Robustness", "alternatives"): ("text", "what takes over when it is forced out (largest growth first)"),
     ("Robustness", "status"): ("text", "solver status of the re-solve"),
     ("Changes", "row"): ("row", "Excel row of the changed record"),
+    # sourcing compare (sheet keys "Compare:<sheet>"; scenario columns fall to (key, "*"))
+    ("Compare:Overview", "scenario"): ("text", "scenario (base: the workbook as it stands)"),
+    ("Compare:Overview", "status"): ("text", "solver status of the scenario's solve"),
+    ("Compare:Overview", "objective"): ("money", "total cost, discounted: the objective, penalties "
+                                                 "for unmet demand included"),
+    ("Compare:Overview", "delta_vs_base"): ("money", "objective minus base's (negative: cheaper)"),
+    ("Compare:Overview", "delta_pct"): ("pct", "delta_vs_base as a share of base's objective"),
+    ("Compare:Overview", "unmet_demand_t"): ("t", "demand left unmet over the horizon"),
+    ("Compare:Overview", "delta_unmet_t"): ("t", "unmet_demand_t minus base's"),
+    ("Compare:Overview", "changes_applied"): ("count", "cells the scenario changed (sheet InputChanges)"),
+    ("Compare:Overview", "error"): ("text", "why the scenario could not be solved (blank: solved)"),
+    ("Compare:CostByCategory", "basis"): ("text", "undiscounted (money as spent in each period) or "
+                                                  "discounted (times the period's discount factor; "
+                                                  "the discounted total is the objective)"),
+    ("Compare:CostByCategory", "*"): ("money", "cost of the category over the horizon in this "
+                                               "scenario; 'NAME - base': minus base's"),
+    ("Compare:Arrivals", "*"): ("t", "t reaching demand sites from the country over the horizon in "
+                                     "this scenario; 'NAME - base': minus base's"),
+    ("Compare:Concentration", "*"): ("hhi", "HHI of arrivals by country over the horizon (>2,500: "
+                                            "highly concentrated); 'NAME - base': minus base's"),
+    ("Compare:Unmet", "*"): ("t", "demand left unmet over the horizon in this scenario; "
+                                  "'NAME - base': minus base's"),
+    ("Compare:Stock", "*"): ("t", "stock at the end of the last period in this scenario; "
+                                  "'NAME - base': minus base's"),
+    ("Compare:DecisionChanges", "decision"): ("text", "purchase (Supply offer) or shipment (lane)"),
+    ("Compare:DecisionChanges", "id"): ("text", "offer_id or lane_id"),
+    ("Compare:DecisionChanges", "scenario"): ("text", "scenario compared with base"),
+    ("Compare:DecisionChanges", "delta_t"): ("t", "t bought or shipped over the horizon, scenario "
+                                                  "minus base (largest moves first)"),
+    ("Compare:InputChanges", "row"): ("row", "Excel row of the changed record"),
+    # sourcing stress
+    ("Stress", "rank"): ("count", "1: the knock-out that costs most"),
+    ("Stress", "entity"): ("text", "country, company, site or offer knocked out"),
+    ("Stress", "by"): ("text", "what kind of entity (--by)"),
+    ("Stress", "offers"): ("count", "Supply offers shut"),
+    ("Stress", "processes"): ("count", "processes shut"),
+    ("Stress", "lanes"): ("count", "outbound lanes shut"),
+    ("Stress", "status"): ("text", "solver status of the re-solve without the entity"),
+    ("Stress", "objective"): ("money", "total discounted cost without the entity (penalties included)"),
+    ("Stress", "cost_increase"): ("money", "objective minus the base objective"),
+    ("Stress", "unmet_t"): ("t", "demand left unmet over the horizon without the entity"),
+    ("Stress", "extra_unmet_t"): ("t", "unmet demand beyond the base plan's, in the knocked-out periods and after"),
+    ("Stress", "first_shortfall_period"): ("period", "first period demand goes short beyond base "
+                                                     "(blank: never)"),
+    ("Stress", "periods_survived"): ("count", "knocked-out periods before demand goes short beyond "
+                                              "base (blank: never goes short)"),
     ("Warnings", "row"): ("row", "Excel row of the input workbook"),
 }
 
@@ -204,7 +250,8 @@ _SUFFIXES = [("_share", "share"), ("_t", "t"), ("_per_t", "money/t"), ("_cost", 
 
 def column_info(sheet: str, column: str, currency: str = "USD") -> tuple[str | None, str]:
     """(number format, header comment text) of a report column."""
-    kind, meaning = _COLUMNS.get((sheet, column)) or _COLUMNS.get(("*", column)) or (None, "")
+    kind, meaning = (_COLUMNS.get((sheet, column)) or _COLUMNS.get(("*", column))
+                     or _COLUMNS.get((sheet, "*")) or (None, ""))
     if kind is None:
         low = column.lower()
         kind = next((k for suffix, k in sorted(_SUFFIXES, key=lambda s: -len(s[0]))

@@ -269,9 +269,11 @@ def _page_setup(ws, landscape: bool = True, title_rows: str | None = "1:1",
 
 
 def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
-               notes: list | None = None):
+               notes: list | None = None, key: str | None = None):
     """An Excel Table: header with unit comments, number formats per column,
-    frozen header, widths, highlights, print setup; rows streamed at save."""
+    frozen header, widths, highlights, print setup; rows streamed at save.
+    ``key`` names the sheet in ``styles.column_info`` when it is not ``name``
+    (another command's sheet of the same name, e.g. ``Compare:CostByCategory``)."""
     ws = wb.create_sheet(name)
     frame = frame.reset_index(drop=True)
     if len(frame) > bulk.max_rows():
@@ -284,7 +286,7 @@ def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
     ws.append(columns)
     formats, styles, total_width = [], [], 0.0
     for j, c in enumerate(columns, start=1):
-        fmt, help_text = st.column_info(name, c, currency)
+        fmt, help_text = st.column_info(key or name, c, currency)
         formats.append(fmt)
         styles.append({"alignment": CENTERED} if fmt in (st.PERIOD, st.INTEGER) else
                       {"alignment": INDENTED} if fmt is None and j > 1 else {})
@@ -316,17 +318,21 @@ def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
     return ws
 
 
-def _summary_sheet(wb, summary: dict, own=None) -> None:
-    """Key/value/meaning table; ``own(key)`` -> (format, meaning) or None lets another
-    report (risk) explain its own keys first."""
-    ws = wb.create_sheet("Summary")
+def summary_sheet(wb, summary: dict, name: str = "Summary", meanings: dict | None = None,
+                  formats: dict | None = None, own=None) -> None:
+    """Key/value/meaning Table (the solve's Summary; other commands' About, with
+    their own ``meanings`` and ``formats`` by key, or ``own(key)`` -> (format,
+    meaning) or None, which the risk reports use to explain their keys first)."""
+    meanings = {**SUMMARY_MEANING, **(meanings or {})}
+    formats = {**SUMMARY_FORMATS, **(formats or {})}
+    ws = wb.create_sheet(name)
     ws.append(["key", "value", "meaning"])
     for key, value in summary.items():
         fmt, meaning = (own(key) if own else None) or (None, None)
-        meaning = meaning or SUMMARY_MEANING.get(key, "seconds in this stage of the run"
-                                                 if key.startswith("seconds_") else "")
+        meaning = meaning or meanings.get(key, "seconds in this stage of the run"
+                                          if key.startswith("seconds_") else "")
         ws.append([key, _cell(value), meaning])
-        fmt = fmt or SUMMARY_FORMATS.get(key) or ("0.000" if key.startswith("seconds_") else None)
+        fmt = fmt or formats.get(key) or ("0.000" if key.startswith("seconds_") else None)
         if fmt:
             ws.cell(row=ws.max_row, column=2).number_format = fmt
         if not isinstance(value, bool):
@@ -337,7 +343,7 @@ def _summary_sheet(wb, summary: dict, own=None) -> None:
     ws["A1"].comment = Comment("key: name of the figure (stable, read by scripts)", "secure-sourcing")
     ws["B1"].comment = Comment("value: its value (also in --summary-json)", "secure-sourcing")
     ws["C1"].comment = Comment("meaning: what the figure is", "secure-sourcing")
-    table = Table(displayName="tSummary", ref=f"A1:C{max(2, ws.max_row)}")
+    table = Table(displayName=_table_name(name), ref=f"A1:C{max(2, ws.max_row)}")
     table.tableStyleInfo = TableStyleInfo(name=st.TABLE_STYLE, showRowStripes=True)
     ws.add_table(table)
     ws.column_dimensions["A"].width = 22
@@ -382,7 +388,7 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
     data = run.data if run else None
     currency = (data.settings.get("currency") if data else None) or "USD"
     notes: list[str] = []
-    _summary_sheet(wb, summary)
+    summary_sheet(wb, summary)
     about_ws = wb.create_sheet("About")
     changes = [c.as_dict() for c in run.changes] if run else []
     data_sheet(wb, "Changes", pd.DataFrame(changes, columns=CHANGE_COLUMNS), currency, notes)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import pandas as pd
 from openpyxl import Workbook
 
-from model.report.workbook import WARNING_COLUMNS, _summary_sheet, data_sheet
+from model.report.workbook import WARNING_COLUMNS, data_sheet, summary_sheet
 from model.risk import columns
 from model.risk import dashboard as dash
 
@@ -30,7 +30,7 @@ from model.risk import dashboard as dash
 def _start(summary: dict, problems, currency: str) -> Workbook:
     wb = Workbook()
     wb.active.title = "Dashboard"
-    _summary_sheet(wb, summary, own=columns.summary_meaning)
+    summary_sheet(wb, summary, own=columns.summary_meaning)
     data_sheet(wb, "Warnings", pd.DataFrame([p.as_dict() for p in problems],
                                             columns=WARNING_COLUMNS), currency)
     return wb

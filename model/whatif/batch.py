@@ -28,7 +28,8 @@ def solve_one(workbook_bytes: bytes, name: str, scenario: str | None) -> dict:
     try:
         result = run(path, None if scenario in (None, "base") else scenario)
         out = {"scenario": scenario or "base", "summary": summary(result),
-               "tables": result.tables, "changes": [c.as_dict() for c in result.changes]}
+               "tables": result.tables, "changes": [c.as_dict() for c in result.changes],
+               "currency": result.data.settings.get("currency") if result.data else None}
     except InputError as exc:
         out = {"scenario": scenario or "base", "error": exc.render(), "tables": {}, "changes": [],
                "summary": {"status": "error", "objective": None}}

@@ -1,7 +1,8 @@
 """Compare scenarios side by side, with deltas against ``base``.
 
 ``compare_results(results) -> dict[str, DataFrame]``: Overview (status,
-objective, unmet demand, deltas), CostByCategory (discounted, per category),
+objective, unmet demand, deltas), CostByCategory (per category, undiscounted
+and discounted, with totals),
 Arrivals (t by material and country), Concentration (HHI of arrivals by
 country, per material), Unmet (by material), Stock (end of horizon), the
 DecisionChanges that moved most (purchases by offer, shipments by lane) and
@@ -54,7 +55,7 @@ def compare_results(results: dict[str, dict], top: int = 25) -> dict[str, pd.Dat
         })
     out = {"Overview": pd.DataFrame(rows)}
     get = lambda name: {s: t.get(name) for s, t in tables.items()}  # noqa: E731
-    out["CostByCategory"] = _pivot(get("CostByCategory"), ["category"], "discounted_cost")
+    out["CostByCategory"] = _costs(get("CostByCategory"))
     out["Arrivals"] = _pivot(get("ArrivalsByCountry"), ["material_id", "country"], "arrivals_t")
     hhi = {}
     for s, frame in get("ArrivalsByCountry").items():
@@ -75,6 +76,22 @@ def compare_results(results: dict[str, dict], top: int = 25) -> dict[str, pd.Dat
     cols = ["scenario", "source", "sheet", "row", "id", "column", "op", "old", "new"]
     out["InputChanges"] = pd.DataFrame(changes, columns=cols)
     return out
+
+
+def _costs(frames: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Cost per category over the horizon, undiscounted and discounted (the
+    discounted total is the objective), each with a total row."""
+    parts = []
+    for basis, column in (("undiscounted", "cost"), ("discounted", "discounted_cost")):
+        wide = _pivot(frames, ["category"], column)
+        if wide.empty:
+            continue
+        total = wide.drop(columns="category").sum().to_frame().T
+        total.insert(0, "category", "total")
+        wide = pd.concat([wide, total], ignore_index=True)
+        wide.insert(0, "basis", basis)
+        parts.append(wide)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame(columns=["basis", "category"])
 
 
 def _largest(buys: pd.DataFrame, ships: pd.DataFrame, top: int) -> pd.DataFrame:

@@ -88,5 +88,6 @@ def stress(workbook, by: str = "country", periods=None, scenario: str | None = N
     out = out.sort_values(["cost_increase", "extra_unmet_t", "entity"],
                           ascending=[False, False, True], na_position="first").reset_index(drop=True)
     out.insert(0, "rank", range(1, len(out) + 1))
-    out.attrs.update(base_objective=base.objective, window=window, by=by, excluded=skipped)
+    out.attrs.update(base_objective=base.objective, window=window, by=by, excluded=skipped,
+                     currency=s.data.settings.get("currency") or "USD", scenario=scenario or "base")
     return out
