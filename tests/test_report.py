@@ -287,7 +287,7 @@ def test_conditional_formats_highlight_breaches(book):
         ws = book[sheet]
         return openpyxl.utils.get_column_letter([c.value for c in ws[1]].index(column) + 1)
     kp = ranges("KPIs")
-    hhi = col("KPIs", "hhi_country")
+    hhi = col("KPIs", "hhi_foreign")      # the flagged concentration: foreign origins
     assert any(k.startswith(f"{hhi}2:") and rules[0].formula == ["2500.0"] for k, rules in kp.items())
     ctl = col("KPIs", "controlled_share")
     assert any(k.startswith(f"{ctl}2:") and rules[0].formula == ["0.5"] for k, rules in kp.items())

@@ -41,6 +41,11 @@ def _num(v, fmt: str = "{:,.2f}") -> str:
         return html.escape(str(v))
 
 
+def _text(v) -> str:
+    """A cell's text, escaped; empty for a missing value (None or NaN, never 'nan')."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else html.escape(str(v))
+
+
 def _pct(v) -> str:
     return _num(v, "{:.1%}")
 
@@ -210,20 +215,25 @@ def page(summary: dict, run) -> str:
     dem = tables.get("Demand")
     demand_t = float(dem["quantity_t"].sum())
     unmet_t = float(dem["unmet_t"].sum())
-    penalty = float(dem["penalty_cost"].sum())
+    penalty = summary.get("penalty")
     kpi = k["KPIs"]
     horizon = kpi[kpi["period"] == ALL]
-    worst = float(horizon["hhi_country"].astype(float).max()) if horizon["hhi_country"].notna().any() \
+    worst = float(horizon["hhi_foreign"].astype(float).max()) if horizon["hhi_foreign"].notna().any() \
         else None
+    met = f"; {(demand_t - unmet_t) / demand_t:.1%} met" if demand_t else ""
     tiles = [(f"total cost ({cur}, discounted)", _num(summary.get("objective"), "{:,.0f}"), False),
-             ("demand met", _pct((demand_t - unmet_t) / demand_t if demand_t else None), unmet_t > 1e-6),
-             ("unmet demand (t)", _num(unmet_t), unmet_t > 1e-6),
-             (f"unmet penalty ({cur})", _num(penalty, "{:,.0f}"), penalty > 0),
-             ("highest HHI by country", _num(worst, "{:,.0f}"), _gt(worst, HHI_HIGH)),
+             (f"spent ({cur}, discounted)", _num(summary.get("spent"), "{:,.0f}"), False),
+             (f"penalties ({cur}, discounted)", _num(penalty, "{:,.0f}"), _gt(penalty, 0)),
+             (f"unmet demand (t{met})", _num(unmet_t), unmet_t > 1e-6),
+             ("top HHI, foreign origins", _num(worst, "{:,.0f}"), _gt(worst, HHI_HIGH)),
              ("warnings", str(int(summary.get("warnings") or 0)), bool(summary.get("warnings")))]
     body.append('<div class="tiles">' + "".join(
         f'<div class="tile{" bad" if bad else ""}"><div class="label">{html.escape(lbl)}</div>'
         f'<div class="value">{v}</div></div>' for lbl, v, bad in tiles) + "</div>")
+    body.append(f'<p class="unmet">Unmet: {html.escape(summary["unmet"])} (sheet Demand). '
+                'Penalties are charged for it; spent + penalties = total cost.</p>'
+                if summary.get("unmet") else '<p class="note">All demand is met: the total cost '
+                'is money spent.</p>')
 
     body.append('<h2>Flows: where material comes from and where it goes</h2>'
                 '<div class="controls">material <select id="mat"></select> period '
@@ -232,17 +242,19 @@ def page(summary: dict, run) -> str:
 
     rows, flags = [], []
     for r in horizon.to_dict("records"):
-        rows.append([html.escape(str(r["material_id"])), _num(r["arrivals_t"]),
-                     html.escape(str(r["top_country"] or "")), _pct(r["top_country_share"]),
-                     _num(r["hhi_country"], "{:,.0f}"), _pct(r["controlled_share"]),
-                     html.escape(str(r["controlled_countries"] or "")), _pct(r["domestic_share"])])
-        flags.append([False] * 4 + [_gt(r["hhi_country"], HHI_HIGH), _gt(r["controlled_share"],
+        rows.append([_text(r["material_id"]), _num(r["arrivals_t"]), _text(r["top_country"]),
+                     _pct(r["top_country_share"]), _num(r["hhi_country"], "{:,.0f}"),
+                     _num(r["hhi_foreign"], "{:,.0f}"), _pct(r["controlled_share"]),
+                     _text(r["controlled_countries"]), _pct(r["domestic_share"])])
+        flags.append([False] * 5 + [_gt(r["hhi_foreign"], HHI_HIGH), _gt(r["controlled_share"],
                                                                           CONTROLLED_HIGH), False, False])
-    where = _table(["material", "arrivals (t)", "top country", "its share", "HHI", "controlled",
-                    "controlled by", "domestic"], rows, ["", "n", "", "n", "n", "n", "", "n"], flags)
+    where = _table(["material", "arrivals (t)", "top country", "its share", "HHI", "HHI foreign",
+                    "controlled", "controlled by", "domestic"], rows,
+                   ["", "n", "", "n", "n", "n", "n", "", "n"], flags)
+    where += ('<p class="note">HHI foreign: the concentration of foreign origins (what comes from '
+              'the buyer\'s own country is no supply risk); red above 2,500.</p>')
     sup = top_suppliers(tables, data, 3)
-    sup_rows = [[html.escape(str(s["material_id"])), html.escape(str(s["company"])),
-                 html.escape(str(s["country"])), _num(s["arrivals_t"]), _pct(s["share"])]
+    sup_rows = [[_text(s["material_id"]), _text(s["company"]), _text(s["country"]), _num(s["arrivals_t"]), _pct(s["share"])]
                 for s in sup.to_dict("records")]
     body.append('<div class="cols"><div><h2>Where from (whole horizon)</h2>' + where +
                 '<h3>Top suppliers</h3>' + _table(["material", "company", "country", "arrivals (t)",
@@ -254,8 +266,8 @@ def page(summary: dict, run) -> str:
     total = float(by["cost"].sum())
     crow = [[html.escape(c), _num(v["cost"], "{:,.0f}"), _pct(v["cost"] / total if total else None)]
             for c, v in by.iterrows()]
-    crow.append(["<b>total</b>", f"<b>{_num(total, '{:,.0f}')}</b>", ""])
-    crow.append(["total discounted = objective", _num(float(by["discounted_cost"].sum()), "{:,.0f}"), ""])
+    crow.append(["<b>total, undiscounted</b>", f"<b>{_num(total, '{:,.0f}')}</b>", ""])
+    crow.append(["total discounted = total cost", _num(float(by["discounted_cost"].sum()), "{:,.0f}"), ""])
     wide = cost.pivot_table(index="period", columns="category", values="cost", aggfunc="sum",
                             sort=False).fillna(0.0)
     wide = wide[[c for c in by.index if c in wide.columns]]
@@ -264,37 +276,39 @@ def page(summary: dict, run) -> str:
                for i, c in enumerate(wide.columns)}
     cpt = k["CostPerTonne"]
     cpt = cpt[cpt["period"] == ALL]
-    prow = [[html.escape(str(r["material_id"])), _num(r["delivered_t"]),
+    prow = [[_text(r["material_id"]), _num(r["delivered_t"]),
              _num(r["allocated_cost"], "{:,.0f}"), _num(r["cost_per_t"], "{:,.0f}"),
              _num(r["unmet_penalty"], "{:,.0f}")] for r in cpt.to_dict("records")]
     pflags = [[False] * 4 + [_gt(r["unmet_penalty"], 0)] for r in cpt.to_dict("records")]
     body.append(f'</div><div><h2>At what cost ({html.escape(cur)}, undiscounted)</h2>'
                 + _table(["category", f"cost ({cur})", "share"], crow, ["", "n", "n"])
                 + _svg_stacked(wide, colours)
-                + f'<h3>Cost per t delivered ({html.escape(cur)} per t, whole horizon)</h3>'
+                + f'<h3>Cost per t delivered ({html.escape(cur)}, undiscounted, whole horizon)</h3>'
                 + _table(["material", "delivered (t)", "allocated cost", "cost per t", "unmet penalty"],
                          prow, ["", "n", "n", "n", "n"], pflags)
                 + '<p class="note">Each cost of a period goes to the demanded materials it feeds '
                   '(the material of the flow, or a process\'s outputs, and what is made from them), '
                   'split by the value delivered; see docs/report.md.</p></div></div>')
 
-    from model.report.dashboard import binding_rules, risks
+    from model.report.dashboard import binding_rules, risks_shown
     b = binding_rules(tables.get("RuleMarginals"), n=25)
-    brow = [[html.escape(str(r["rule_id"])), html.escape(str(r["periods"])),
-             _num(r["change_per_t"], "{:,.0f}"), html.escape(str(r["meaning"]))]
+    brow = [[_text(r["rule_id"]), _text(r["periods"]), _num(r["change_per_t"], "{:,.0f}"),
+             _text(r["meaning"])]
             for r in b.to_dict("records")]
-    rk = risks(k)
+    rk, more = risks_shown(k, tables)
     rrow = []
     for issue, where_, periods, value, fmt in rk:
         shown = _pct(value) if "%" in fmt else _num(value, "{:,.0f}" if fmt == "#,##0" else "{:,.2f}")
         rrow.append([html.escape(issue), html.escape(where_), html.escape(periods), shown])
     body.append('<div class="cols"><div><h2>What binds</h2>'
-                + _table(["rule", "periods", f"{cur} per t", "meaning (largest period)"], brow,
+                + _table(["rule", "periods", f"{cur} per t (-: saves)", "meaning (largest period)"], brow,
                          ["", "", "n", "wrap"])
                 + '<p class="note">Change in total cost if the rule\'s limit were one t looser; '
                   'negative: it would save.</p></div><div><h2>What is at risk</h2>'
                 + _table(["issue", "material", "periods", "worst / total"], rrow, ["", "", "", "n"],
-                         [[False, False, False, True] for _ in rrow]) + "</div></div>")
+                         [[False, False, False, True] for _ in rrow])
+                + (f'<p class="note">{more} more: sheets KPIs and StockCheck of the report.</p>'
+                   if more else "") + "</div></div>")
 
     cols = list(kpi.columns)
     krow = []
@@ -309,7 +323,7 @@ def page(summary: dict, run) -> str:
             elif isinstance(v, float):
                 cells.append(_num(v))
             else:
-                cells.append(html.escape("" if v is None else str(v)))
+                cells.append(_text(v))
         krow.append(cells)
     body.append('<details><summary>All key figures per material and period (sheet KPIs)</summary>'
                 + _table(cols, krow, ["" if c in ("material_id", "period", "top_country",
@@ -353,6 +367,7 @@ h1{color:#1F4E78;margin:0 0 4px;font-size:24px}
 h2{color:#1F4E78;font-size:16px;border-bottom:2px solid #1F4E78;margin:22px 0 6px;padding-bottom:2px}
 h3{color:#1F4E78;font-size:14px;margin:14px 0 4px}
 .sub{color:#595959;font-style:italic;margin:0 0 12px}
+.unmet{color:#9C0006;font-weight:bold;margin:8px 0}
 .bent{background:#F8CBAD;color:#9C0006;font-weight:bold;padding:6px 10px;margin:0 0 12px}
 .tiles{display:flex;gap:10px;flex-wrap:wrap}
 .tile{background:#F2F2F2;padding:8px 14px;min-width:150px;text-align:center}
