@@ -339,7 +339,7 @@ def test_dashboard_answers(book):
     assert "unmet demand (t)" in text
     numbers = [v for v in values if isinstance(v, (int, float))]
     assert any(abs(v - 5_000) < 1e-6 for v in numbers)      # HHI of the 50/50 split
-    assert "HHI by country > 2,500" in text
+    assert "HHI of foreign origins > 2,500" in text           # AU and CN are both foreign
 
 
 @pytest.mark.component

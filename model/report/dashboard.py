@@ -30,8 +30,8 @@ from model.results.headline import periods_text
 from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH
 
 # Column grid: B..H left panel, I gap, J..P right panel, charts from R.
-WIDTHS = {"A": 2, "B": 22, "C": 13, "D": 13, "E": 11, "F": 10, "G": 11, "H": 11, "I": 3,
-          "J": 29, "K": 15, "L": 12, "M": 13, "N": 15, "O": 12, "P": 12, "Q": 3}
+WIDTHS = {"A": 2, "B": 22, "C": 13, "D": 18, "E": 11, "F": 12, "G": 11, "H": 11, "I": 3,
+          "J": 33, "K": 15, "L": 12, "M": 13, "N": 15, "O": 12, "P": 12, "Q": 3}
 LEFT, RIGHT = 2, 10           # first column of each panel
 MAX_MATERIALS = 10
 MAX_BINDING = 10
@@ -162,7 +162,7 @@ def risks(kpis: dict, tables: dict | None = None) -> list[tuple[str, str, str, o
         at = s[s["status"] == "at floor"].merge(_short_sites(tables),
                                                 on=["site_id", "material_id", "period"])
         for (site, m), g in at.groupby(["site_id", "material_id"], sort=True):
-            out.append(("stock held at its floor while demand is unmet (t)", f"{m} at {site}",
+            out.append(("stock at floor, demand short (t)", f"{m} at {site}",
                         periods_text(g["period"]), float(g["min_stock_t"].max()), st.TONNES))
     return out
 

@@ -71,9 +71,11 @@ def tonnes(v: float) -> str:
     return f"{v:,.0f}" if abs(v - round(v)) < 0.005 else f"{v:,.2f}"
 
 
-def amount(v: float) -> str:
-    """Whole units from 10,000 on (cents mean nothing there), cents below."""
-    return f"{v:,.0f}" if abs(v) >= 10_000 else f"{v:,.2f}"
+def amounts(*values: float) -> list[str]:
+    """The figures of one line in one format: whole units when the largest is 10,000 or
+    more (cents mean nothing there), cents below."""
+    fmt = "{:,.0f}" if max(abs(v) for v in values) >= 10_000 else "{:,.2f}"
+    return [fmt.format(v) for v in values]
 
 
 def unmet_text(tables: dict) -> str:
@@ -93,10 +95,12 @@ def lines(info: dict, currency: str) -> list[str]:
     obj, spent, penalty = info.get("objective"), info.get("spent"), info.get("penalty")
     if obj is None:
         return [f"{info.get('status')}: {info.get('message')}"]
-    head = f"{info['status']}: total {amount(obj)} {currency} (discounted)"
     if spent is None or penalty is None or abs(penalty) <= TOL * max(1.0, abs(obj)):
-        return [head + (", all demand met" if not info.get("unmet_demand_t") else "")]
-    out = [f"{head} = {amount(spent)} spent + {amount(penalty)} penalties for unmet demand"]
+        met = ", all demand met" if not info.get("unmet_demand_t") else ""
+        return [f"{info['status']}: total {amounts(obj)[0]} {currency} (discounted){met}"]
+    total, spent, penalty = amounts(obj, spent, penalty)
+    out = [f"{info['status']}: total {total} {currency} (discounted) = {spent} spent + {penalty} "
+           "penalties for unmet demand"]
     if info.get("unmet"):
         out.append(f"unmet: {info['unmet']}")
     return out
