@@ -238,7 +238,8 @@ def page(summary: dict, run) -> str:
     body.append('<h2>Flows: where material comes from and where it goes</h2>'
                 '<div class="controls">material <select id="mat"></select> period '
                 '<select id="per"></select> <label><input type="checkbox" id="dis"> discards</label> <span class="hint">hover: tonnes; click a node: its '
-                'flows</span></div><div id="sankey"></div>')
+                'flows</span></div><div id="sankey"></div>'
+                '<div id="legend" class="legend" aria-label="link colours"></div>')
 
     rows, flags = [], []
     for r in horizon.to_dict("records"):
@@ -386,6 +387,8 @@ td.none{color:#888}
 #sankey .node text{font-size:11px;pointer-events:none}
 #sankey path{fill:none;stroke-opacity:.45}#sankey path:hover{stroke-opacity:.8}
 #sankey.focus path{stroke-opacity:.07}#sankey.focus path.on{stroke-opacity:.75}
+.legend{font-size:12px;color:#444;margin:4px 0}.legend .key{margin-right:14px;white-space:nowrap}
+.legend i{display:inline-block;width:18px;height:10px;margin:0 4px 0 6px;opacity:.7}
 .controls{margin:6px 0}select{font-size:13px}
 details{margin-top:20px;overflow-x:auto}summary{cursor:pointer;color:#1F4E78;font-weight:bold}
 </style></head><body>
@@ -404,6 +407,16 @@ function options(sel, values, all) {
   sel.innerHTML = "";
   [...(Array.isArray(all) ? all : [all]), ...values].forEach(v => { const o = document.createElement("option"); o.value = v; o.textContent = v; sel.appendChild(o); });
 }
+// The legend of the link colours: one entry per material drawn (one colour for all materials).
+function legend(m, links) {
+  const box = document.getElementById("legend");
+  const esc = v => String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const item = (colour, text, mat) => `<span class="key"${mat ? ` data-m="${esc(mat)}"` : ""}><i style="background:${colour}"></i>${esc(text)}</span>`;
+  if (!links.length) { box.innerHTML = ""; return; }
+  if (m === "all materials") { box.innerHTML = "link colour: " + item("#7f9fbf", "all materials (choose one material for a colour each)", ""); return; }
+  const mats = [...new Set(links.map(l => l.m))].sort();
+  box.innerHTML = "link colour, material: " + mats.map(x => item(COLOURS[x] || "#888", x, x)).join("");
+}
 function draw() {
   const host = document.getElementById("sankey");
   const m = document.getElementById("mat").value, p = document.getElementById("per").value;
@@ -418,6 +431,7 @@ function draw() {
     a.t += l.t; a.ms[l.m] = (a.ms[l.m] || 0) + l.t; agg.set(key, a);
   }
   const links = [...agg.values()].filter(l => l.t > 1e-9 && l.s !== l.d);
+  legend(m, links);
   if (!links.length) { host.innerHTML = "<p class='note'>no flows for this choice</p>"; return; }
   const nodes = new Map();
   const node = id => { if (!nodes.has(id)) nodes.set(id, {id, ins: [], outs: [], vin: 0, vout: 0, layer: 0}); return nodes.get(id); };
