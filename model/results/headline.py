@@ -9,7 +9,8 @@
 
 What is unmet: Demand rows with unmet t, grouped by material, segment and
 site, with the periods concerned, largest first ("100 t SB2S3 munitions at
-US_BUYER, 2026-2027, 2029-2030"). The terminal line, the Summary (keys
+US_BUYER, 2026-2027, 2029-2030"; the default segment ``all`` is not named;
+beyond three groups, "and N more (sheet Demand)"). The terminal line, the Summary (keys
 ``spent``, ``penalty``, ``unmet``), the Dashboard and the web page all read
 these figures from here.
 """
@@ -43,7 +44,8 @@ def unmet_groups(tables: dict) -> pd.DataFrame:
     if u.empty:
         return pd.DataFrame(columns=cols)
     seg = u["segment"] if "segment" in u else pd.Series("", index=u.index)
-    u["segment"] = seg.where(seg.notna(), "").astype(str).str.strip()
+    seg = seg.where(seg.notna(), "").astype(str).str.strip()
+    u["segment"] = seg.where(seg != "all", "")          # the default segment is not named
     rows = [(m, s, site, float(g["unmet_t"].sum()), periods_text(g["period"]))
             for (m, s, site), g in u.groupby(["material_id", "segment", "site_id"], sort=True)]
     out = pd.DataFrame(rows, columns=cols)
