@@ -3,16 +3,19 @@
     header              title; scenario, status, gap, horizon, versions; for a
                         bent plan (status elastic) a red line naming what bent
 
-    headline tiles      total cost, demand met, unmet demand and its penalty,
-                        binding rules, worst concentration, warnings
+    headline tiles      total cost = spent + penalties (all discounted), unmet t and
+                        share met, highest HHI of foreign origins, warnings; a line
+                        naming what is unmet (model.results.headline)
     Where from          per demanded material over the horizon: arrivals, top
-                        country and its share, HHI, share from controlled
-                        countries, domestic share; top suppliers
-    At what cost        cost by category over the horizon; cost per t delivered
+                        country and its share, HHI of foreign origins, share from
+                        controlled countries, domestic share; top suppliers
+    At what cost        cost by category over the horizon (undiscounted, and the
+                        discounted total); cost per t delivered
     What binds          binding export controls and policies, largest
                         |change_per_t| first, with their meaning in words
-    What is at risk     unmet demand, concentration above 2,500, more than half
-                        from controlled countries, stock below or at its floor
+    What is at risk     unmet demand, foreign HHI above 2,500, more than half from
+                        controlled countries, a stock floor broken or held while the
+                        site goes short (risks(): a floor held by choice is no risk)
     two charts          arrivals by origin country (share), cost by category
 
 Everything shown is on a data sheet too (KPIs, CostByCategory,

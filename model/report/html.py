@@ -12,7 +12,7 @@ can be chosen, or the whole supply chain of a demanded material (every material
 that Recipes can turn into it); also in the address: page.html#m=NDFEB&p=2030
 (supply chain of NDFEB in 2030), #m=all&discards=1;
 hovering shows the tonnes, clicking a site highlights its
-flows. Tonnes of different materials are added up when all materials are
+flows; a legend under it names each link colour's material. Tonnes of different materials are added up when all materials are
 shown (a picture of the network, not a mass balance: processing changes
 tonnes).
 """
