@@ -75,7 +75,8 @@ def test_case6_elastic_plan_is_not_reported_as_optimal(make_workbook, tmp_path, 
 
     # the terminal line says so
     first = out.splitlines()[0]
-    assert first.startswith("elastic: objective 30,480.00")
+    # 30,480 = 480 spent (300 + 180) + 30,000 penalties (30 t x 1,000)
+    assert first.startswith("elastic: total 30,480 USD (discounted) = 480 spent + 30,000 penalties")
     assert "bent" in first and "sheet Elastic" in first
 
     book = openpyxl.load_workbook(report)

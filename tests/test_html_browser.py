@@ -135,3 +135,27 @@ def test_example_controls_redraw_and_focus(browser, example_page):
     node.click()                                         # a second click clears the focus
     assert page.locator("#sankey path.on").count() == 0
     assert not errors
+
+
+def test_legend_lists_the_drawn_materials_in_their_colours(browser, example_page):
+    html, _ = example_page
+    page, errors = open_page(browser, html, "#m=NDFEB&p=all")     # NdFeB's whole supply chain
+    paths = page.locator("#sankey path").evaluate_all(
+        "ps => ps.map(p => [p.getAttribute('stroke'), p.querySelector('title').textContent])")
+    drawn = {}                               # material -> the colours its links are drawn in
+    for stroke, title in paths:
+        material = re.search(r"\((\S+) [\d,.]+ t\)$", title).group(1)
+        drawn.setdefault(material, set()).add(stroke)
+    keys = page.locator("#legend .key").evaluate_all(
+        "ks => ks.map(k => [k.dataset.m, getComputedStyle(k.querySelector('i')).backgroundColor])")
+    legend = {m: colour for m, colour in keys}
+    assert len(drawn) > 1 and set(legend) == set(drawn)        # every drawn material, no other
+    for m, strokes in drawn.items():                           # one colour each, the legend's
+        assert len(strokes) == 1
+        stroke = next(iter(strokes))
+        r, g, b = (int(stroke[i:i + 2], 16) for i in (1, 3, 5))
+        assert legend[m] == f"rgb({r}, {g}, {b})"
+    page.select_option("#mat", "all materials")                # one colour: one legend entry
+    assert page.locator("#legend .key").count() == 1
+    assert "all materials" in page.locator("#legend").inner_text()
+    assert not errors

@@ -157,7 +157,7 @@ def test_case9_a_number_read_from_text_is_reported_with_the_value_used(tmp_path,
     assert 'Supply row 2, capacity "1,250.5": is a number stored as text (read as 1250.5)' in out
     assert ('Settings row 4, value "1,000,000": unmet_penalty: is a number stored as text '
             '(read as 1000000)') in out
-    assert "optimal: objective 450.00" in out
+    assert "optimal: total 450.00 USD (discounted), all demand met" in out
 
 
 def _with_cell_xml(path, cell: str, xml: str) -> None:
@@ -359,7 +359,7 @@ def test_case5_mass_creating_recipe_loop_is_warned(tmp_path, capsys):
     wb = write_workbook(tmp_path, dict(BASE_SHEETS, **LOOP))
     rc, out = _solve(wb, capsys)
     assert rc == EXIT_OK, out
-    assert "optimal: objective 90.00" in out
+    assert "optimal: total 90.00 USD (discounted), all demand met" in out
     warning = ("Recipes row 2: recipe loop creates material: OX -> SB2S3 (DOUBLE: 2 t per t), "
                "SB2S3 -> OX (BACK: 1 t per t); 1 t of OX comes back as 2 t (Recipes rows "
                "2, 3, 4, 5; processes DOUBLE, BACK)")

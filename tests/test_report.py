@@ -287,7 +287,7 @@ def test_conditional_formats_highlight_breaches(book):
         ws = book[sheet]
         return openpyxl.utils.get_column_letter([c.value for c in ws[1]].index(column) + 1)
     kp = ranges("KPIs")
-    hhi = col("KPIs", "hhi_country")
+    hhi = col("KPIs", "hhi_foreign")      # the flagged concentration: foreign origins
     assert any(k.startswith(f"{hhi}2:") and rules[0].formula == ["2500.0"] for k, rules in kp.items())
     ctl = col("KPIs", "controlled_share")
     assert any(k.startswith(f"{ctl}2:") and rules[0].formula == ["0.5"] for k, rules in kp.items())
@@ -339,7 +339,7 @@ def test_dashboard_answers(book):
     assert "unmet demand (t)" in text
     numbers = [v for v in values if isinstance(v, (int, float))]
     assert any(abs(v - 5_000) < 1e-6 for v in numbers)      # HHI of the 50/50 split
-    assert "HHI by country > 2,500" in text
+    assert "HHI of foreign origins > 2,500" in text           # AU and CN are both foreign
 
 
 @pytest.mark.component

@@ -105,13 +105,12 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         return EXIT_UNEXPECTED
     bent = result.status == "elastic"
     if not args.quiet:
-        obj = info["objective"]
-        line = (f"{info['status']}: objective {obj:,.2f} {result.data.settings.get('currency', '')}"
-                if obj is not None else f"{info['status']}: {info['message']}")
+        from model.results.headline import lines
+        head = lines(info, result.data.settings.get("currency") or "USD")
         if bent:
-            line += (f" - a bent plan: {info['elastic_bends']} constraint(s) bent, it breaks "
-                     "them (sheet Elastic)")
-        print(line)
+            head[0] += (f" - a bent plan: {info['elastic_bends']} constraint(s) bent, it breaks "
+                        "them (sheet Elastic)")
+        print("\n".join(head))
         print(f"report: {out}")
     if bent:
         return EXIT_ELASTIC

@@ -3,16 +3,19 @@
     header              title; scenario, status, gap, horizon, versions; for a
                         bent plan (status elastic) a red line naming what bent
 
-    headline tiles      total cost, demand met, unmet demand and its penalty,
-                        binding rules, worst concentration, warnings
+    headline tiles      total cost = spent + penalties (all discounted), unmet t and
+                        share met, highest HHI of foreign origins, warnings; a line
+                        naming what is unmet (model.results.headline)
     Where from          per demanded material over the horizon: arrivals, top
-                        country and its share, HHI, share from controlled
-                        countries, domestic share; top suppliers
-    At what cost        cost by category over the horizon; cost per t delivered
+                        country and its share, HHI of foreign origins, share from
+                        controlled countries, domestic share; top suppliers
+    At what cost        cost by category over the horizon (undiscounted, and the
+                        discounted total); cost per t delivered
     What binds          binding export controls and policies, largest
                         |change_per_t| first, with their meaning in words
-    What is at risk     unmet demand, concentration above 2,500, more than half
-                        from controlled countries, stock below or at its floor
+    What is at risk     unmet demand, foreign HHI above 2,500, more than half from
+                        controlled countries, a stock floor broken or held while the
+                        site goes short (risks(): a floor held by choice is no risk)
     two charts          arrivals by origin country (share), cost by category
 
 Everything shown is on a data sheet too (KPIs, CostByCategory,
@@ -26,32 +29,16 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from model.report import styles as st
+from model.results.headline import periods_text
 from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH
 
 # Column grid: B..H left panel, I gap, J..P right panel, charts from R.
-WIDTHS = {"A": 2, "B": 22, "C": 13, "D": 13, "E": 11, "F": 10, "G": 11, "H": 11, "I": 3,
-          "J": 29, "K": 15, "L": 12, "M": 13, "N": 15, "O": 12, "P": 12, "Q": 3}
+WIDTHS = {"A": 2, "B": 22, "C": 13, "D": 18, "E": 11, "F": 12, "G": 11, "H": 11, "I": 3,
+          "J": 33, "K": 15, "L": 12, "M": 13, "N": 15, "O": 12, "P": 12, "Q": 3}
 LEFT, RIGHT = 2, 10           # first column of each panel
 MAX_MATERIALS = 10
 MAX_BINDING = 10
 MAX_RISKS = 12
-
-
-def periods_text(periods) -> str:
-    """[2025, 2026, 2027, 2029] -> '2025-2027, 2029'."""
-    ps = sorted({int(p) for p in periods})
-    out, start, prev = [], None, None
-    for p in ps:
-        if start is None:
-            start = prev = p
-        elif p == prev + 1:
-            prev = p
-        else:
-            out.append(f"{start}-{prev}" if prev > start else f"{start}")
-            start = prev = p
-    if start is not None:
-        out.append(f"{start}-{prev}" if prev > start else f"{start}")
-    return ", ".join(out)
 
 
 class Canvas:
@@ -143,8 +130,13 @@ def binding_rules(marginals: pd.DataFrame | None, n: int = MAX_BINDING) -> pd.Da
     return out[cols].head(n).reset_index(drop=True)
 
 
-def risks(kpis: dict) -> list[tuple[str, str, str, object, str]]:
-    """(issue, where, periods, worst value, number format) rows for 'What is at risk'."""
+def risks(kpis: dict, tables: dict | None = None) -> list[tuple[str, str, str, object, str]]:
+    """(issue, where, periods, worst value, number format) rows for 'What is at risk'.
+
+    Concentration is the HHI of foreign origins (``hhi_foreign``): what comes from the
+    buyer's own country is no supply risk. A stock floor is a risk only when it is broken
+    (a bent plan) or held while the same site goes short of the same material: a floor
+    held exactly when nothing is short is the plan's choice (holding costs), not a risk."""
     out = []
     k = kpis.get("KPIs")
     if k is not None and len(k):
@@ -155,10 +147,10 @@ def risks(kpis: dict) -> list[tuple[str, str, str, object, str]]:
                 out.append(("unmet demand (t)", m, periods_text(u["period"]),
                             float(u["unmet_t"].sum()), st.TONNES))
         for m, g in per.groupby("material_id", sort=True):
-            h = g[g["hhi_country"].astype(float) > HHI_HIGH]
+            h = g[g["hhi_foreign"].astype(float) > HHI_HIGH]
             if len(h):
-                out.append(("HHI by country > 2,500", m, periods_text(h["period"]),
-                            float(h["hhi_country"].max()), st.HHI))
+                out.append(("HHI of foreign origins > 2,500", m, periods_text(h["period"]),
+                            float(h["hhi_foreign"].max()), st.HHI))
         for m, g in per.groupby("material_id", sort=True):
             c = g[g["controlled_share"].astype(float) > CONTROLLED_HIGH]
             if len(c):
@@ -170,11 +162,27 @@ def risks(kpis: dict) -> list[tuple[str, str, str, object, str]]:
         for (site, m), g in below.groupby(["site_id", "material_id"], sort=True):
             out.append(("stock below its floor (t short)", f"{m} at {site}",
                         periods_text(g["period"]), float(-g["above_floor_t"].min()), st.TONNES))
-        at = s[s["status"] == "at floor"]
+        at = s[s["status"] == "at floor"].merge(_short_sites(tables),
+                                                on=["site_id", "material_id", "period"])
         for (site, m), g in at.groupby(["site_id", "material_id"], sort=True):
-            out.append(("stock at its floor (t)", f"{m} at {site}", periods_text(g["period"]),
-                        float(g["min_stock_t"].max()), st.TONNES))
+            out.append(("stock at floor, demand short (t)", f"{m} at {site}",
+                        periods_text(g["period"]), float(g["min_stock_t"].max()), st.TONNES))
     return out
+
+
+def _short_sites(tables: dict | None) -> pd.DataFrame:
+    """(site_id, material_id, period) where demand goes unmet."""
+    dem = (tables or {}).get("Demand")
+    keys = ["site_id", "material_id", "period"]
+    if dem is None or dem.empty:
+        return pd.DataFrame(columns=keys)
+    return dem.loc[dem["unmet_t"] > 1e-6, keys].drop_duplicates()
+
+
+def risks_shown(kpis: dict, tables: dict | None) -> tuple[list, int]:
+    """The risk rows the Dashboard and the web page show, and how many more there are."""
+    rk = risks(kpis, tables)
+    return rk[:MAX_RISKS], max(0, len(rk) - MAX_RISKS)
 
 
 def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> None:
@@ -215,20 +223,25 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     dem = tables.get("Demand")
     demand_t = float(dem["quantity_t"].sum()) if dem is not None else 0.0
     unmet_t = float(dem["unmet_t"].sum()) if dem is not None else 0.0
-    penalty = float(dem["penalty_cost"].sum()) if dem is not None else 0.0
+    penalty = summary.get("penalty")
     binding = binding_rules(tables.get("RuleMarginals"), n=10_000)
-    worst_hhi = float(horizon["hhi_country"].astype(float).max()) if len(horizon) and \
-        horizon["hhi_country"].notna().any() else None
+    worst_hhi = float(horizon["hhi_foreign"].astype(float).max()) if len(horizon) and \
+        horizon["hhi_foreign"].notna().any() else None
     n_warn = int(summary.get("warnings") or 0)
+    met = f"; {(demand_t - unmet_t) / demand_t:.1%} met" if demand_t else ""
     _tiles(cv, 4, [
         (f"total cost ({cur}, discounted)", summary.get("objective"), st.MONEY, False),
-        ("demand met", (demand_t - unmet_t) / demand_t if demand_t else None, "0.0%",
-         unmet_t > 1e-6),
-        ("unmet demand (t)", unmet_t, st.TONNES, unmet_t > 1e-6),
-        (f"unmet penalty ({cur})", penalty, st.MONEY, penalty > 0),
-        ("highest HHI by country", worst_hhi, st.HHI, bool(worst_hhi and worst_hhi > HHI_HIGH)),
+        (f"spent ({cur}, discounted)", summary.get("spent"), st.MONEY, False),
+        (f"penalties ({cur}, discounted)", penalty, st.MONEY, bool(penalty and penalty > 0)),
+        (f"unmet demand (t{met})", unmet_t, st.TONNES, unmet_t > 1e-6),
+        ("top HHI, foreign origins", worst_hhi, st.HHI, bool(worst_hhi and worst_hhi > HHI_HIGH)),
         ("warnings", n_warn, "0", n_warn > 0),
     ])
+    if summary.get("unmet"):
+        cv.put(6, LEFT, f"Unmet: {summary['unmet']} (sheet Demand). Penalties are charged for "
+               "it; spent + penalties = total cost.", font=st.RED_FONT)
+    else:
+        cv.put(6, LEFT, "All demand is met: the total cost is money spent.", font=st.LABEL_FONT)
 
     # --- left: where from, top suppliers ---------------------------------------------------
     top = 7
@@ -236,13 +249,14 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     rows, flags = [], []
     for rec in horizon.head(MAX_MATERIALS).to_dict("records"):
         rows.append([rec["material_id"], rec["arrivals_t"], rec["top_country"],
-                     rec["top_country_share"], rec["hhi_country"], rec["controlled_share"],
+                     rec["top_country_share"], rec["hhi_foreign"], rec["controlled_share"],
                      rec["domestic_share"]])
-        flags.append([False, False, False, False, _gt(rec["hhi_country"], HHI_HIGH),
+        flags.append([False, False, False, False, _gt(rec["hhi_foreign"], HHI_HIGH),
                       _gt(rec["controlled_share"], CONTROLLED_HIGH), False])
     note = (f"first {MAX_MATERIALS} materials; all on sheet KPIs" if len(horizon) > MAX_MATERIALS
-            else "red: HHI > 2,500, or > 50% from countries with export controls")
-    r = cv.table(r, LEFT, ["material", "arrivals (t)", "top country", "its share", "HHI",
+            else "HHI foreign: of foreign origins (domestic is no supply risk); red above 2,500, "
+            "or > 50% from countries with export controls")
+    r = cv.table(r, LEFT, ["material", "arrivals (t)", "top country", "its share", "HHI foreign",
                            "controlled", "domestic"], rows,
                  [None, st.TONNES, None, st.SHARE, st.HHI, st.SHARE, st.SHARE], flags, note,
                  ["left", "right", "center", "right", "right", "right", "right"])
@@ -268,15 +282,15 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
         total = float(by["cost"].sum())
         for cat, v in by.iterrows():
             rows.append([cat, float(v["cost"]), float(v["cost"]) / total if total else None])
-        rows.append(["total", total, 1.0 if total else None])
-        rows.append(["total discounted = objective", float(by["discounted_cost"].sum()), None])
+        rows.append(["total, undiscounted", total, 1.0 if total else None])
+        rows.append(["total discounted = total cost", float(by["discounted_cost"].sum()), None])
     r = cv.table(r, RIGHT, ["category", f"cost ({cur})", "share"], rows, [None, st.MONEY, st.SHARE])
     if len(rows) >= 2:
         for i in (1, 2):
             for j in range(3):
                 ws.cell(row=r - i, column=RIGHT + j).font = st.BOLD
     r += 1
-    r = cv.section(r, RIGHT, f"Cost per t delivered ({cur} per t, whole horizon)", 7)
+    r = cv.section(r, RIGHT, f"Cost per t delivered ({cur}, undiscounted, whole horizon)", 7)
     cpt = kpis.get("CostPerTonne")
     rows, flags = [], []
     if cpt is not None and len(cpt):
@@ -289,8 +303,7 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
                  "each cost goes to the demanded materials it feeds (docs/report.md)")
     r += 1
     r = cv.section(r, RIGHT, "What is at risk", 7)
-    rk = risks(kpis)
-    shown = rk[:MAX_RISKS]
+    shown, more = risks_shown(kpis, tables)
     cols = [RIGHT, RIGHT + 1, RIGHT + 3, RIGHT + 5]
     for h, c in zip(["issue", "material", "periods", "worst / total"], cols):
         cv.put(r, c, h, font=st.SMALL_HEADER_FONT, fill=st.SMALL_HEADER_FILL,
@@ -306,16 +319,17 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     if not shown:
         cv.put(r + 1, RIGHT, "nothing flagged", font=st.LABEL_FONT)
         right_end += 1
-    if len(rk) > len(shown):
-        cv.put(right_end, RIGHT, f"{len(rk) - len(shown)} more: sheets KPIs and StockCheck",
+    if more:
+        cv.put(right_end, RIGHT, f"{more} more: sheets KPIs and StockCheck",
                font=st.LABEL_FONT)
         right_end += 1
 
     # --- what binds: full width --------------------------------------------------------------
     top = max(left_end, right_end) + 1
     r = cv.section(top, LEFT, f"What binds: {len(binding)} rules at their limit, largest effect "
-                   "first (change in total cost if the limit were 1 t looser)", 15)
-    hdr = [(LEFT, "rule"), (LEFT + 1, "periods"), (LEFT + 2, f"{cur} per t"),
+                   f"first. {cur} per t: the change in total cost if the limit were 1 t looser "
+                   "(negative: a looser limit saves that much; positive: it costs)", 15)
+    hdr = [(LEFT, "rule"), (LEFT + 1, "periods"), (LEFT + 2, f"{cur} per t (-: saves)"),
            (LEFT + 3, "   meaning, in the period where it is largest")]
     for c, h in hdr:
         cv.put(r, c, h, font=st.SMALL_HEADER_FONT, fill=st.SMALL_HEADER_FILL,

@@ -12,7 +12,7 @@ can be chosen, or the whole supply chain of a demanded material (every material
 that Recipes can turn into it); also in the address: page.html#m=NDFEB&p=2030
 (supply chain of NDFEB in 2030), #m=all&discards=1;
 hovering shows the tonnes, clicking a site highlights its
-flows. Tonnes of different materials are added up when all materials are
+flows; a legend under it names each link colour's material. Tonnes of different materials are added up when all materials are
 shown (a picture of the network, not a mass balance: processing changes
 tonnes).
 """
@@ -39,6 +39,11 @@ def _num(v, fmt: str = "{:,.2f}") -> str:
         return fmt.format(v)
     except (ValueError, TypeError):
         return html.escape(str(v))
+
+
+def _text(v) -> str:
+    """A cell's text, escaped; empty for a missing value (None or NaN, never 'nan')."""
+    return "" if v is None or (isinstance(v, float) and math.isnan(v)) else html.escape(str(v))
 
 
 def _pct(v) -> str:
@@ -210,39 +215,47 @@ def page(summary: dict, run) -> str:
     dem = tables.get("Demand")
     demand_t = float(dem["quantity_t"].sum())
     unmet_t = float(dem["unmet_t"].sum())
-    penalty = float(dem["penalty_cost"].sum())
+    penalty = summary.get("penalty")
     kpi = k["KPIs"]
     horizon = kpi[kpi["period"] == ALL]
-    worst = float(horizon["hhi_country"].astype(float).max()) if horizon["hhi_country"].notna().any() \
+    worst = float(horizon["hhi_foreign"].astype(float).max()) if horizon["hhi_foreign"].notna().any() \
         else None
+    met = f"; {(demand_t - unmet_t) / demand_t:.1%} met" if demand_t else ""
     tiles = [(f"total cost ({cur}, discounted)", _num(summary.get("objective"), "{:,.0f}"), False),
-             ("demand met", _pct((demand_t - unmet_t) / demand_t if demand_t else None), unmet_t > 1e-6),
-             ("unmet demand (t)", _num(unmet_t), unmet_t > 1e-6),
-             (f"unmet penalty ({cur})", _num(penalty, "{:,.0f}"), penalty > 0),
-             ("highest HHI by country", _num(worst, "{:,.0f}"), _gt(worst, HHI_HIGH)),
+             (f"spent ({cur}, discounted)", _num(summary.get("spent"), "{:,.0f}"), False),
+             (f"penalties ({cur}, discounted)", _num(penalty, "{:,.0f}"), _gt(penalty, 0)),
+             (f"unmet demand (t{met})", _num(unmet_t), unmet_t > 1e-6),
+             ("top HHI, foreign origins", _num(worst, "{:,.0f}"), _gt(worst, HHI_HIGH)),
              ("warnings", str(int(summary.get("warnings") or 0)), bool(summary.get("warnings")))]
     body.append('<div class="tiles">' + "".join(
         f'<div class="tile{" bad" if bad else ""}"><div class="label">{html.escape(lbl)}</div>'
         f'<div class="value">{v}</div></div>' for lbl, v, bad in tiles) + "</div>")
+    body.append(f'<p class="unmet">Unmet: {html.escape(summary["unmet"])} (sheet Demand). '
+                'Penalties are charged for it; spent + penalties = total cost.</p>'
+                if summary.get("unmet") else '<p class="note">All demand is met: the total cost '
+                'is money spent.</p>')
 
     body.append('<h2>Flows: where material comes from and where it goes</h2>'
                 '<div class="controls">material <select id="mat"></select> period '
                 '<select id="per"></select> <label><input type="checkbox" id="dis"> discards</label> <span class="hint">hover: tonnes; click a node: its '
-                'flows</span></div><div id="sankey"></div>')
+                'flows</span></div><div id="sankey"></div>'
+                '<div id="legend" class="legend" aria-label="link colours"></div>')
 
     rows, flags = [], []
     for r in horizon.to_dict("records"):
-        rows.append([html.escape(str(r["material_id"])), _num(r["arrivals_t"]),
-                     html.escape(str(r["top_country"] or "")), _pct(r["top_country_share"]),
-                     _num(r["hhi_country"], "{:,.0f}"), _pct(r["controlled_share"]),
-                     html.escape(str(r["controlled_countries"] or "")), _pct(r["domestic_share"])])
-        flags.append([False] * 4 + [_gt(r["hhi_country"], HHI_HIGH), _gt(r["controlled_share"],
+        rows.append([_text(r["material_id"]), _num(r["arrivals_t"]), _text(r["top_country"]),
+                     _pct(r["top_country_share"]), _num(r["hhi_country"], "{:,.0f}"),
+                     _num(r["hhi_foreign"], "{:,.0f}"), _pct(r["controlled_share"]),
+                     _text(r["controlled_countries"]), _pct(r["domestic_share"])])
+        flags.append([False] * 5 + [_gt(r["hhi_foreign"], HHI_HIGH), _gt(r["controlled_share"],
                                                                           CONTROLLED_HIGH), False, False])
-    where = _table(["material", "arrivals (t)", "top country", "its share", "HHI", "controlled",
-                    "controlled by", "domestic"], rows, ["", "n", "", "n", "n", "n", "", "n"], flags)
+    where = _table(["material", "arrivals (t)", "top country", "its share", "HHI", "HHI foreign",
+                    "controlled", "controlled by", "domestic"], rows,
+                   ["", "n", "", "n", "n", "n", "n", "", "n"], flags)
+    where += ('<p class="note">HHI foreign: the concentration of foreign origins (what comes from '
+              'the buyer\'s own country is no supply risk); red above 2,500.</p>')
     sup = top_suppliers(tables, data, 3)
-    sup_rows = [[html.escape(str(s["material_id"])), html.escape(str(s["company"])),
-                 html.escape(str(s["country"])), _num(s["arrivals_t"]), _pct(s["share"])]
+    sup_rows = [[_text(s["material_id"]), _text(s["company"]), _text(s["country"]), _num(s["arrivals_t"]), _pct(s["share"])]
                 for s in sup.to_dict("records")]
     body.append('<div class="cols"><div><h2>Where from (whole horizon)</h2>' + where +
                 '<h3>Top suppliers</h3>' + _table(["material", "company", "country", "arrivals (t)",
@@ -254,8 +267,8 @@ def page(summary: dict, run) -> str:
     total = float(by["cost"].sum())
     crow = [[html.escape(c), _num(v["cost"], "{:,.0f}"), _pct(v["cost"] / total if total else None)]
             for c, v in by.iterrows()]
-    crow.append(["<b>total</b>", f"<b>{_num(total, '{:,.0f}')}</b>", ""])
-    crow.append(["total discounted = objective", _num(float(by["discounted_cost"].sum()), "{:,.0f}"), ""])
+    crow.append(["<b>total, undiscounted</b>", f"<b>{_num(total, '{:,.0f}')}</b>", ""])
+    crow.append(["total discounted = total cost", _num(float(by["discounted_cost"].sum()), "{:,.0f}"), ""])
     wide = cost.pivot_table(index="period", columns="category", values="cost", aggfunc="sum",
                             sort=False).fillna(0.0)
     wide = wide[[c for c in by.index if c in wide.columns]]
@@ -264,37 +277,39 @@ def page(summary: dict, run) -> str:
                for i, c in enumerate(wide.columns)}
     cpt = k["CostPerTonne"]
     cpt = cpt[cpt["period"] == ALL]
-    prow = [[html.escape(str(r["material_id"])), _num(r["delivered_t"]),
+    prow = [[_text(r["material_id"]), _num(r["delivered_t"]),
              _num(r["allocated_cost"], "{:,.0f}"), _num(r["cost_per_t"], "{:,.0f}"),
              _num(r["unmet_penalty"], "{:,.0f}")] for r in cpt.to_dict("records")]
     pflags = [[False] * 4 + [_gt(r["unmet_penalty"], 0)] for r in cpt.to_dict("records")]
     body.append(f'</div><div><h2>At what cost ({html.escape(cur)}, undiscounted)</h2>'
                 + _table(["category", f"cost ({cur})", "share"], crow, ["", "n", "n"])
                 + _svg_stacked(wide, colours)
-                + f'<h3>Cost per t delivered ({html.escape(cur)} per t, whole horizon)</h3>'
+                + f'<h3>Cost per t delivered ({html.escape(cur)}, undiscounted, whole horizon)</h3>'
                 + _table(["material", "delivered (t)", "allocated cost", "cost per t", "unmet penalty"],
                          prow, ["", "n", "n", "n", "n"], pflags)
                 + '<p class="note">Each cost of a period goes to the demanded materials it feeds '
                   '(the material of the flow, or a process\'s outputs, and what is made from them), '
                   'split by the value delivered; see docs/report.md.</p></div></div>')
 
-    from model.report.dashboard import binding_rules, risks
+    from model.report.dashboard import binding_rules, risks_shown
     b = binding_rules(tables.get("RuleMarginals"), n=25)
-    brow = [[html.escape(str(r["rule_id"])), html.escape(str(r["periods"])),
-             _num(r["change_per_t"], "{:,.0f}"), html.escape(str(r["meaning"]))]
+    brow = [[_text(r["rule_id"]), _text(r["periods"]), _num(r["change_per_t"], "{:,.0f}"),
+             _text(r["meaning"])]
             for r in b.to_dict("records")]
-    rk = risks(k)
+    rk, more = risks_shown(k, tables)
     rrow = []
     for issue, where_, periods, value, fmt in rk:
         shown = _pct(value) if "%" in fmt else _num(value, "{:,.0f}" if fmt == "#,##0" else "{:,.2f}")
         rrow.append([html.escape(issue), html.escape(where_), html.escape(periods), shown])
     body.append('<div class="cols"><div><h2>What binds</h2>'
-                + _table(["rule", "periods", f"{cur} per t", "meaning (largest period)"], brow,
+                + _table(["rule", "periods", f"{cur} per t (-: saves)", "meaning (largest period)"], brow,
                          ["", "", "n", "wrap"])
                 + '<p class="note">Change in total cost if the rule\'s limit were one t looser; '
                   'negative: it would save.</p></div><div><h2>What is at risk</h2>'
                 + _table(["issue", "material", "periods", "worst / total"], rrow, ["", "", "", "n"],
-                         [[False, False, False, True] for _ in rrow]) + "</div></div>")
+                         [[False, False, False, True] for _ in rrow])
+                + (f'<p class="note">{more} more: sheets KPIs and StockCheck of the report.</p>'
+                   if more else "") + "</div></div>")
 
     cols = list(kpi.columns)
     krow = []
@@ -309,7 +324,7 @@ def page(summary: dict, run) -> str:
             elif isinstance(v, float):
                 cells.append(_num(v))
             else:
-                cells.append(html.escape("" if v is None else str(v)))
+                cells.append(_text(v))
         krow.append(cells)
     body.append('<details><summary>All key figures per material and period (sheet KPIs)</summary>'
                 + _table(cols, krow, ["" if c in ("material_id", "period", "top_country",
@@ -353,6 +368,7 @@ h1{color:#1F4E78;margin:0 0 4px;font-size:24px}
 h2{color:#1F4E78;font-size:16px;border-bottom:2px solid #1F4E78;margin:22px 0 6px;padding-bottom:2px}
 h3{color:#1F4E78;font-size:14px;margin:14px 0 4px}
 .sub{color:#595959;font-style:italic;margin:0 0 12px}
+.unmet{color:#9C0006;font-weight:bold;margin:8px 0}
 .bent{background:#F8CBAD;color:#9C0006;font-weight:bold;padding:6px 10px;margin:0 0 12px}
 .tiles{display:flex;gap:10px;flex-wrap:wrap}
 .tile{background:#F2F2F2;padding:8px 14px;min-width:150px;text-align:center}
@@ -371,6 +387,8 @@ td.none{color:#888}
 #sankey .node text{font-size:11px;pointer-events:none}
 #sankey path{fill:none;stroke-opacity:.45}#sankey path:hover{stroke-opacity:.8}
 #sankey.focus path{stroke-opacity:.07}#sankey.focus path.on{stroke-opacity:.75}
+.legend{font-size:12px;color:#444;margin:4px 0}.legend .key{margin-right:14px;white-space:nowrap}
+.legend i{display:inline-block;width:18px;height:10px;margin:0 4px 0 6px;opacity:.7}
 .controls{margin:6px 0}select{font-size:13px}
 details{margin-top:20px;overflow-x:auto}summary{cursor:pointer;color:#1F4E78;font-weight:bold}
 </style></head><body>
@@ -389,6 +407,16 @@ function options(sel, values, all) {
   sel.innerHTML = "";
   [...(Array.isArray(all) ? all : [all]), ...values].forEach(v => { const o = document.createElement("option"); o.value = v; o.textContent = v; sel.appendChild(o); });
 }
+// The legend of the link colours: one entry per material drawn (one colour for all materials).
+function legend(m, links) {
+  const box = document.getElementById("legend");
+  const esc = v => String(v).replace(/&/g, "&amp;").replace(/</g, "&lt;");
+  const item = (colour, text, mat) => `<span class="key"${mat ? ` data-m="${esc(mat)}"` : ""}><i style="background:${colour}"></i>${esc(text)}</span>`;
+  if (!links.length) { box.innerHTML = ""; return; }
+  if (m === "all materials") { box.innerHTML = "link colour: " + item("#7f9fbf", "all materials (choose one material for a colour each)", ""); return; }
+  const mats = [...new Set(links.map(l => l.m))].sort();
+  box.innerHTML = "link colour, material: " + mats.map(x => item(COLOURS[x] || "#888", x, x)).join("");
+}
 function draw() {
   const host = document.getElementById("sankey");
   const m = document.getElementById("mat").value, p = document.getElementById("per").value;
@@ -403,6 +431,7 @@ function draw() {
     a.t += l.t; a.ms[l.m] = (a.ms[l.m] || 0) + l.t; agg.set(key, a);
   }
   const links = [...agg.values()].filter(l => l.t > 1e-9 && l.s !== l.d);
+  legend(m, links);
   if (!links.length) { host.innerHTML = "<p class='note'>no flows for this choice</p>"; return; }
   const nodes = new Map();
   const node = id => { if (!nodes.has(id)) nodes.set(id, {id, ins: [], outs: [], vin: 0, vout: 0, layer: 0}); return nodes.get(id); };

@@ -144,6 +144,7 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("*", "controlled_countries"): ("text", "countries with an active export ban or quota on the material"),
     ("*", "domestic_t"): ("t", "arrivals from the demand site's own country"),
     ("*", "domestic_share"): ("share", "share of arrivals from the demand site's own country"),
+    ("*", "hhi_foreign"): ("hhi", "HHI of foreign origins: sum over countries other than the demand site's of (100 x share of all arrivals)^2; domestic supply is no supply risk (>2,500: flagged)"),
     ("*", "sites_at_floor"): ("count", "stock points at (or, in a bent plan, below) their floor at the end of the period"),
     ("*", "above_floor_t"): ("t", "stock minus floor"),
     ("*", "floor_cover"): ("pct", "stock as a share of the floor"),

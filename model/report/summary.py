@@ -41,6 +41,9 @@ def summary(run=None, *, status=None, message="", input_path=None, input_sha256=
             dem = run.tables["Demand"]
             out["unmet_demand_t"] = float(dem["unmet_t"].sum())
             out["demand_t"] = float(dem["quantity_t"].sum())
+            from model.results.headline import cost_split, unmet_text
+            out["spent"], out["penalty"] = cost_split(run.tables, out["objective"])
+            out["unmet"] = unmet_text(run.tables)
         out.update({f"seconds_{k}": round(v, 3) for k, v in run.timings.items()})
     return out
 

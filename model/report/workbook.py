@@ -105,13 +105,17 @@ SUMMARY_MEANING = {
     "skipped_families": "constraint families left out with --skip-family",
     "unmet_demand_t": "t of demand left unmet over the horizon",
     "demand_t": "t of demand over the horizon",
+    "spent": "money spent on the plan, discounted: objective - penalty (currency)",
+    "penalty": "penalties for unmet demand, discounted (currency); spent + penalty = objective",
+    "unmet": "what is unmet: t, material, segment, site and periods, largest first",
     "reason": "why there is no solution",
     "verification": "verdict of the independent check of the solution (sheet Verification)",
     "verification_ok": "TRUE when the independent check found no violated constraint",
     "infeasibility": "why no plan exists, in one sentence (sheet Infeasibility)",
 }
-SUMMARY_FORMATS = {"objective": st.MONEY, "bound": st.MONEY, "mip_gap": "0.0000%",
-                   "solve_seconds": "0.000", "unmet_demand_t": st.TONNES, "demand_t": st.TONNES,
+SUMMARY_FORMATS = {"objective": st.MONEY, "bound": st.MONEY, "spent": st.MONEY,
+                   "penalty": st.MONEY, "mip_gap": "0.0000%", "solve_seconds": "0.000",
+                   "unmet_demand_t": st.TONNES, "demand_t": st.TONNES,
                    "changes_applied": "0", "warnings": "0"}
 
 
@@ -206,7 +210,7 @@ def _highlights(name: str, frame: pd.DataFrame) -> list[tuple[str, object]]:
         out.append((col("penalty_cost"), CellIsRule(operator="greaterThan", formula=["0"], **red)))
     if has("unmet_penalty"):
         out.append((col("unmet_penalty"), CellIsRule(operator="greaterThan", formula=["0"], **red)))
-    for c in ("hhi_country", "hhi_company"):
+    for c in ("hhi_foreign", "hhi_company"):
         if has(c):
             out.append((col(c), CellIsRule(operator="greaterThan", formula=[str(st_hhi())], **red)))
     if has("controlled_share"):

@@ -24,6 +24,12 @@ Definitions (docs/report.md gives them with examples):
   least one lane) on that material, as a share of arrivals. Tariffs are not
   counted as controls.
 - *domestic share*: arrivals whose origin is in the demand site's country.
+- *foreign HHI* (``hhi_foreign``): the HHI by country counting only foreign
+  origins, sum over countries other than the demand site's of (100 x share of
+  all arrivals)^2; material made or bought in the buyer's own country is no
+  supply risk, so 100 % domestic is 0, one foreign country for everything is
+  10,000, half domestic and half from one foreign country 2,500. It is the
+  concentration the Dashboard flags (above 2,500).
 - *cost per t delivered*: each cost of a period is charged to the demanded
   materials it can feed - the material of the flow (purchase, freight,
   tariff, holding, disposal) or the outputs of the process (run and fixed
@@ -336,7 +342,7 @@ KPI_COLUMNS = ["material_id", "period", "demand_t", "delivered_t", "unmet_t", "u
                "allocated_cost", "cost_per_t", "arrivals_t", "top_country", "top_country_share",
                "hhi_country", "top_company", "top_company_share", "hhi_company", "controlled_t",
                "controlled_share", "controlled_countries", "domestic_t", "domestic_share",
-               "stock_t", "min_stock_t", "sites_at_floor"]
+               "hhi_foreign", "stock_t", "min_stock_t", "sites_at_floor"]
 
 
 def _concentration(sh: pd.DataFrame, by: str) -> dict[tuple, tuple]:
@@ -367,6 +373,19 @@ def _with_arrival_rows(u: pd.DataFrame, detail: pd.DataFrame) -> pd.DataFrame:
                      ignore_index=True)
 
 
+def _foreign_hhi(d: pd.DataFrame) -> dict[tuple, float]:
+    """(material, period or ALL) -> HHI of foreign origins over all arrivals (``_home``: domestic)."""
+    out = {}
+    for frame in (d, d.assign(period=ALL)):
+        total = frame.groupby(["material_id", "period"])["arrivals_t"].sum()
+        out.update({key: 0.0 for key in total.index})
+        abroad = frame[~frame["_home"]].groupby(["material_id", "period", "country"])["arrivals_t"].sum()
+        for key, g in abroad.groupby(level=["material_id", "period"]):
+            if total[key] > TOL:
+                out[key] = hhi(g / total[key])
+    return out
+
+
 def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
               cpt: pd.DataFrame | None = None, stock: pd.DataFrame | None = None) -> pd.DataFrame:
     """One row per demanded material and period, plus a horizon row (period ``all``)."""
@@ -386,9 +405,10 @@ def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
             lambda c: ", ".join(sorted(set(c)))).to_dict()
         ctrl_h = d[d["_ctrl"]].groupby("material_id")["country"].apply(
             lambda c: ", ".join(sorted(set(c)))).to_dict()
+        foreign = _foreign_hhi(d)
     else:
         sums = hsum = pd.DataFrame(columns=["arrivals_t", "controlled_t", "domestic_t"])
-        ctrl_c, ctrl_h = {}, {}
+        ctrl_c, ctrl_h, foreign = {}, {}, {}
     # dicts of rows, looked up per KPI row (a .loc per cell costs more than the table)
     cpt = (cost_per_tonne(tables, data) if cpt is None else cpt).set_index(
         ["material_id", "period"]).to_dict("index")
@@ -420,6 +440,7 @@ def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
         row["controlled_countries"] = (ctrl_h if p == ALL else ctrl_c).get(key, "")
         row["domestic_t"] = float(a["domestic_t"]) if a is not None else 0.0
         row["domestic_share"] = row["domestic_t"] / arr if arr > TOL else None
+        row["hhi_foreign"] = foreign.get((k, p)) if arr > TOL else None
         skey = (k, last if p == ALL else p)          # horizon: stock at the end of the horizon
         if skey in stock:
             row.update(stock_t=float(stock[skey]["stock_t"]),
