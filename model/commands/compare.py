@@ -8,7 +8,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from model.cli import EXIT_INPUT, EXIT_OK
+from model.exit_codes import EXIT_INPUT, EXIT_OK
 from model.commands.outputs import refused
 from model.data.scenario import BASE, scenario_ids
 from model.problems import InputError
@@ -62,7 +62,7 @@ def compare_command(args) -> int:
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT
-    results = solve_many(src, scenarios, workers=args.workers, dask=args.dask, quiet=args.quiet)
+    results = solve_many(src, scenarios, workers=args.workers, dask=args.dask)
     errors = [r["error"] for r in results.values() if r.get("error")]
     if errors:
         print("\n".join(errors), file=sys.stderr)

@@ -9,7 +9,7 @@ import pandas as pd
 from openpyxl import Workbook
 from openpyxl.chart import BarChart, Reference
 
-from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK
+from model.exit_codes import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK
 from model.commands.outputs import refused
 from model.problems import InputError
 from model.report.workbook import write_frame, save_atomic
@@ -74,6 +74,8 @@ def stress_command(args) -> int:
         print(str(exc), file=sys.stderr)
         return EXIT_NO_SOLUTION
     save_atomic(stress_workbook(table, src), out)
+    if args.quiet:
+        return EXIT_OK
     show = table.head(10)[["rank", "entity", "cost_increase", "extra_unmet_t", "periods_survived"]]
     print(show.to_string(index=False))
     if table.attrs.get("excluded"):
