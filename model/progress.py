@@ -83,7 +83,9 @@ def stage(name: str, total: int | None = None):
             display.remove_task(task)      # inner stages go; the command's own leave a line
             if not depth:                  # and the display stops, so that the command's
                 display.stop()             # own lines (stdout) never mix with it
-                display.console.print(f"[green]done[/] {name} ({seconds:.1f} s)", highlight=False)
+                counted = f": {current.done}/{total}" if total else ""
+                display.console.print(f"[green]done[/] {name}{counted} ({seconds:.1f} s)",
+                                      highlight=False)
 
 
 def solver_event(event) -> None:

@@ -48,6 +48,7 @@ STOCKPILE = with_cn(**{
 })
 
 
+@pytest.mark.component
 def test_case4_zero_demand_row_counts_in_kpis_as_in_arrivals(make_workbook):
     """By hand: the floor needs 10 t TB at BUYER, all from CNX (CN, company CnCo) on L2.
     BUYER has a Demand row for TB (0 t), so BUYER is a demand site of TB and the 10 t are
@@ -82,6 +83,7 @@ def test_case4_zero_demand_row_counts_in_kpis_as_in_arrivals(make_workbook):
     assert tbc[["company", "arrivals_t", "share"]].values.tolist() == [["CnCo", 10.0, 1.0]]
 
 
+@pytest.mark.component
 def test_kpi_arrivals_equal_arrivals_by_country_everywhere(make_workbook):
     """For every material and period the KPIs' arrivals are the sum of ArrivalsByCountry,
     and the top country's share is the largest share there: one definition, two views."""
@@ -98,6 +100,7 @@ def test_kpi_arrivals_equal_arrivals_by_country_everywhere(make_workbook):
         assert mine.loc[key, "top_country_share"] == pytest.approx(top[key])
 
 
+@pytest.mark.component
 def test_risk_arrivals_by_scenario_are_the_plain_arrivals(make_workbook):
     """The risk report's ArrivalsByScenario of the one scenario base (probability 1) is the
     plain solve's ArrivalsByCountry, row for row (same terms, same aggregation)."""
