@@ -27,7 +27,6 @@ from conftest import BAN, CN
 from model.cli import EXIT_ELASTIC, EXIT_OK, main
 from model.results.kpis import stock_check
 
-pytestmark = pytest.mark.component
 
 FLOOR_50 = """
     site_id,material_id,initial_stock,holding_cost,min_stock,max_stock
@@ -58,6 +57,7 @@ def _what_binds_rules(ws) -> list[str]:
     return out
 
 
+@pytest.mark.component
 def test_case6_elastic_plan_is_not_reported_as_optimal(make_workbook, tmp_path, capsys):
     wb = make_workbook(dict(CN, Supply=AU_20, Inventory=FLOOR_50, ExportControls=BAN))
     report, js, page = tmp_path / "bent.xlsx", tmp_path / "bent.json", tmp_path / "bent.html"
@@ -105,6 +105,7 @@ def test_case6_elastic_plan_is_not_reported_as_optimal(make_workbook, tmp_path, 
     assert keys["status"] == "elastic"
 
 
+@pytest.mark.component
 def test_case6_elastic_with_nothing_bent_stays_optimal(make_workbook, tmp_path, capsys):
     # no floor and no ban: nothing has to bend, so the plan is the optimum, exit 0
     wb = make_workbook(dict(CN, Supply=AU_20))
@@ -116,6 +117,7 @@ def test_case6_elastic_with_nothing_bent_stays_optimal(make_workbook, tmp_path, 
     assert summary["objective"] == pytest.approx(180)
 
 
+@pytest.mark.component
 def test_case6_a_bent_stock_floor_is_below_it_not_at_it(make_workbook, tmp_path):
     # Same class: the floor may bend (default relax). The floor of 50 t is bent, not
     # the ban (bending the ban costs 6/t more than bending the floor): 20 t AU in
