@@ -48,7 +48,7 @@ def compare(workbook, scenarios=None, workers: int = 1, dask: str | None = None)
     from model.read.workbook import read_workbook
     names = list(scenarios) if scenarios is not None else scenario_ids(read_workbook(workbook))
     names = [BASE] + [n for n in names if n != BASE]
-    return compare_results(solve_many(workbook, names, workers=workers, dask=dask, quiet=True))
+    return compare_results(solve_many(workbook, names, workers=workers, dask=dask))
 
 
 def stress(workbook, by: str = "country", periods=None, scenario: str | None = None) -> pd.DataFrame:

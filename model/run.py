@@ -13,7 +13,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from model import __version__
+from model import __version__, progress
 from model.build import Built, build, skip_problems
 from model.data import scenario as scen
 from model.data.model_data import ModelData, prepare
@@ -70,31 +70,37 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     t0 = time.perf_counter()
     skip = skip_problems(skip_families)          # with the workbook's: every problem at once
     try:
-        wb, changes, warnings = load(path, scenario, enable, disable)
+        with progress.stage("read and validate"):
+            wb, changes, warnings = load(path, scenario, enable, disable)
     except InputError as exc:
         raise InputError(skip + exc.errors, exc.warnings) from None
     if skip:
         raise InputError(skip, warnings)
     t["read_validate"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    data = prepare(wb)
+    with progress.stage("prepare"):
+        data = prepare(wb)
     warnings = warnings + data.problems.warnings
     t["prepare"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    built = build(data, skip=tuple(skip_families))
+    with progress.stage("build"):
+        built = build(data, skip=tuple(skip_families))
     warnings = warnings + built.warnings
     t["build"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    compiled = compile_model(built.model)
+    with progress.stage("hand over to HiGHS"):
+        compiled = compile_model(built.model)
     t["handover"] = time.perf_counter() - t0
     opts = options or SolveOptions(mip_gap=wb.settings["mip_gap"],
                                    time_limit_s=wb.settings.get("time_limit_s"))
-    solution = solve(compiled, opts)
+    with progress.stage("solve"):
+        solution = solve(compiled, opts)
     t["solve"] = solution.seconds
     result = Run(Path(path), wb.sha256, scenario or scen.BASE, changes, warnings, data, built,
                  compiled, solution, timings=t, workbook=wb)
     if solution.has_solution:
         t0 = time.perf_counter()
-        result.tables = extract(data, built, compiled, solution, marginals)
+        with progress.stage("results"):
+            result.tables = extract(data, built, compiled, solution, marginals)
         t["extract"] = time.perf_counter() - t0
     return result

@@ -9,13 +9,13 @@ report's ArrivalsByScenario and the stress test's home countries all use
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pandas as pd
 import pytest
 
 from conftest import solve_cli, with_cn
+from model.cli import arguments
 from model.commands.risk import risk_command
 from model.data.model_data import prepare
 from model.read.workbook import read_workbook
@@ -115,7 +115,7 @@ def test_risk_arrivals_by_scenario_are_the_plain_arrivals(make_workbook):
     path = make_workbook(sheets)
     plain = run(path).tables["ArrivalsByCountry"]
     out, js = path.with_name("r.xlsx"), path.with_name("r.json")
-    rc = risk_command(argparse.Namespace(workbook=str(path), output=str(out), summary_json=str(js),
+    rc = risk_command(arguments("solve", workbook=str(path), output=str(out), summary_json=str(js),
                                          quiet=True, no_value=True))
     assert rc == 0, json.loads(js.read_text())
     scen = pd.read_excel(out, sheet_name="ArrivalsByScenario", engine="openpyxl")

@@ -38,13 +38,13 @@ def _strip(results):
 def test_serial_processes_and_dask_give_identical_results(make_workbook):
     path = make_workbook(SCEN)
     names = ["base", "double", "free_lanes"]
-    serial = _strip(solve_many(path, names, quiet=True))
-    pooled = _strip(solve_many(path, names, workers=2, quiet=True))
+    serial = _strip(solve_many(path, names))
+    pooled = _strip(solve_many(path, names, workers=2))
     distributed = pytest.importorskip("distributed",
                                       reason="Dask is an optional extra (pip install -e .[dask])")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   host="127.0.0.1", dashboard_address=None) as cluster:
-        on_dask = _strip(solve_many(path, names, dask=cluster.scheduler_address, quiet=True))
+        on_dask = _strip(solve_many(path, names, dask=cluster.scheduler_address))
     for other in (pooled, on_dask):
         assert other.keys() == serial.keys()
         for s in names:

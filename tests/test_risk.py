@@ -14,7 +14,6 @@ Reserve q t before D is known; buy min(D, q) from RES, the rest spot:
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import numpy as np
@@ -22,6 +21,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from model.cli import arguments
 from model.risk.extensive import cvar, first_stage, solve_extensive
 from model.risk.mean_value import mean_value_data
 from model.risk.problem import load_problem
@@ -63,16 +63,19 @@ NEWSVENDOR = {
 }
 
 
-def args(workbook, **kw):
+COMMAND_OF = {"risk_command": "solve", "frontier_command": "frontier", "sample_command": "sample"}
+
+
+def args(workbook, command="solve", **kw):
     out = workbook.with_name(workbook.stem + "_risk.xlsx")
     js = workbook.with_name(workbook.stem + "_risk.json")
     base = dict(workbook=str(workbook), output=str(out), summary_json=str(js), quiet=True)
     base.update(kw)
-    return argparse.Namespace(**base)
+    return arguments(command, **base)
 
 
 def run(command, workbook, **kw):
-    a = args(workbook, **kw)
+    a = args(workbook, COMMAND_OF[command.__name__], **kw)
     rc = command(a)
     return rc, json.loads(open(a.summary_json).read()), a.output
 

@@ -9,12 +9,12 @@ plant disappear.
 
 from __future__ import annotations
 
-import argparse
 import json
 
 import pandas as pd
 import pytest
 
+from model.cli import arguments
 from model.commands.risk import risk_command
 
 pytestmark = pytest.mark.component
@@ -67,7 +67,7 @@ STRANDED = {
 
 def risk(path):
     out, js = path.with_name("risk.xlsx"), path.with_name("risk.json")
-    rc = risk_command(argparse.Namespace(workbook=str(path), output=str(out),
+    rc = risk_command(arguments("solve", workbook=str(path), output=str(out),
                                          summary_json=str(js), quiet=True))
     return rc, json.loads(js.read_text()), pd.read_excel(out, sheet_name=None, engine="openpyxl")
 

@@ -4,12 +4,12 @@ example it reads and solves."""
 
 from __future__ import annotations
 
-import argparse
 
 import openpyxl
 import pytest
 
 from conftest import solve_cli
+from model.cli import arguments
 from model.commands.template import build_template, countries, template_command
 from model.schema import COUNTRY, POLICY_KINDS, SETTINGS, SHEETS
 
@@ -17,7 +17,7 @@ from model.schema import COUNTRY, POLICY_KINDS, SETTINGS, SHEETS
 @pytest.fixture(scope="module")
 def template(tmp_path_factory):
     path = tmp_path_factory.mktemp("template") / "template.xlsx"
-    assert template_command(argparse.Namespace(output=str(path))) == 0
+    assert template_command(arguments("template", output=str(path))) == 0
     return path
 
 
@@ -130,9 +130,9 @@ def test_guide_describes_every_sheet_and_column(book):
 
 @pytest.mark.unit
 def test_template_command_refuses_to_overwrite(tmp_path, template):
-    assert template_command(argparse.Namespace(output=str(template))) == 2
-    assert template_command(argparse.Namespace(output=str(tmp_path / "t.csv"))) == 2
-    assert template_command(argparse.Namespace(output=str(template), force=True)) == 0
+    assert template_command(arguments("template", output=str(template))) == 2
+    assert template_command(arguments("template", output=str(tmp_path / "t.csv"))) == 2
+    assert template_command(arguments("template", output=str(template), force=True)) == 0
 
 
 def _fill(book, name: str, rows: list[dict]) -> None:

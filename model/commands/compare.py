@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.cli import EXIT_INPUT, EXIT_OK
+from model.exit_codes import EXIT_INPUT, EXIT_OK
 from model.commands.outputs import refused
 from model.data.scenario import BASE, scenario_ids
 from model.problems import InputError
@@ -39,7 +39,7 @@ def compare_command(args) -> int:
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         return EXIT_INPUT
-    results = solve_many(src, scenarios, workers=args.workers, dask=args.dask, quiet=args.quiet)
+    results = solve_many(src, scenarios, workers=args.workers, dask=args.dask)
     errors = [r["error"] for r in results.values() if r.get("error")]
     if errors:
         print("\n".join(errors), file=sys.stderr)

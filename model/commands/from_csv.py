@@ -1,9 +1,10 @@
-"""``sourcing from-csv FOLDER WORKBOOK``: a workbook from one CSV file per sheet
+"""``sourcing from-csv FOLDER WORKBOOK [--force]``: a workbook from one CSV file per sheet
 (``model.read.from_csv``).
 
 The CSV files are the input: the workbook must be an ``.xlsx`` file (so it
-can never be one of them) in a folder that can be written; a folder without
-CSV files is an input error. Each refusal is one line, exit 2.
+can never be one of them) in a folder that can be written, and an existing
+workbook is overwritten only with ``--force`` (as ``sourcing template``); a
+folder without CSV files is an input error. Each refusal is one line, exit 2.
 """
 
 from __future__ import annotations
@@ -23,6 +24,8 @@ def from_csv_command(args) -> int:
                         else f"no such folder: {folder}")
     if out.suffix.lower() != ".xlsx":
         refusals.append(f"the workbook must be an .xlsx file, got {out}")
+    if out.exists() and not args.force:
+        refusals.append(f"{out} exists; choose another name (or --force to overwrite)")
     why = problem(out)
     if why:
         refusals.append(f"cannot write {out}: {why}")

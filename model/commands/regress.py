@@ -15,9 +15,8 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from model.cli import EXIT_INPUT, EXIT_OK
+from model.exit_codes import EXIT_DRIFT, EXIT_INPUT, EXIT_OK
 
-EXIT_DRIFT = 5
 
 
 def ask_reason(reason: str | None, stdin=None) -> str | None:

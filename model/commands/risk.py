@@ -16,18 +16,14 @@ import math
 import sys
 from pathlib import Path
 
-from model import __version__, stop
-from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
+from model import __version__, progress, stop
+from model.exit_codes import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED
 from model.commands.outputs import refusals, write_all
 from model.problems import InputError
 from model.report.summary import write_json
 from model.report.workbook import save_atomic
 from model.risk import report
 from model.solve.highs import highs_version
-
-
-def _arg(args, name, default=None):
-    return getattr(args, name, default) if getattr(args, name, None) is not None else default
 
 
 def _paths(args):
@@ -48,18 +44,18 @@ def _base_summary(command, status, src, sha=None, message="") -> dict:
 
 def _options(args, settings):
     from model.risk.runs import options_for
-    return options_for(settings, _arg(args, "time_limit"), _arg(args, "solver_log"))
+    return options_for(settings, args.time_limit, args.solver_log)
 
 
 def _finish(args, info, workbook, out, problems=()) -> int | None:
     """Write the report (and JSON); print warnings. Returns an exit code on failure."""
-    quiet = _arg(args, "quiet", False)
+    quiet = args.quiet
     for w in problems:
         if not quiet:
             print(f"warning: {w}", file=sys.stderr)
     writes = [lambda: save_atomic(workbook, out)]
-    if _arg(args, "summary_json"):
-        writes.append(lambda: write_json(info, _arg(args, "summary_json")))
+    if args.summary_json:
+        writes.append(lambda: write_json(info, args.summary_json))
     return None if write_all(writes) else EXIT_UNEXPECTED
 
 
@@ -71,9 +67,11 @@ def _run(command, args, flow, render, build):
         return EXIT_INPUT
     try:
         stop.check()                       # a stop while the command loaded
-        result = flow(src)
+        with progress.stage(command):
+            result = flow(src)
         info, warnings, status_ok = render(result)
-        code = _finish(args, info, build(info, warnings, result), out, warnings)
+        with progress.stage("report"):
+            code = _finish(args, info, build(info, warnings, result), out, warnings)
     except KeyboardInterrupt as exc:       # Ctrl-C or SIGTERM (model.stop): say so in a report
         message = f"interrupted by {stop.describe(exc)} before the run finished: no result"
         print(message, file=sys.stderr)
@@ -98,7 +96,7 @@ def _run(command, args, flow, render, build):
         return EXIT_UNEXPECTED
     if code is not None:
         return code
-    if not _arg(args, "quiet", False):
+    if not args.quiet:
         for line in _console(info):
             print(line)
         print(f"report: {out}")
@@ -125,7 +123,7 @@ def risk_command(args) -> int:
 
     clash = [flag for flag, name in (("--scenario", "scenario"), ("--enable", "enable"),
                                      ("--disable", "disable"), ("--skip-family", "skip_family"))
-             if _arg(args, name)]
+             if getattr(args, name)]
     if clash:
         print(f"--risk solves every scenario with a probability together; it cannot be combined "
               f"with {', '.join(clash)}", file=sys.stderr)
@@ -133,10 +131,10 @@ def risk_command(args) -> int:
 
     def flow(src):
         options = None
-        if _arg(args, "time_limit") is not None or _arg(args, "solver_log"):
+        if args.time_limit is not None or args.solver_log:
             from model.read.workbook import read_workbook
             options = _options(args, read_workbook(src, raise_errors=False).settings)
-        return run_risk(src, options, with_value=not _arg(args, "no_value", False))
+        return run_risk(src, options, with_value=not args.no_value)
 
     def render(run):
         r, p, v = run.result, run.problem, run.value
@@ -174,14 +172,14 @@ def risk_command(args) -> int:
 def frontier_command(args) -> int:
     from model.risk.runs import run_frontier
 
-    points = int(_arg(args, "points", 5))
+    points = int(args.points)
     if points < 2:
         print("--points must be at least 2", file=sys.stderr)
         return EXIT_INPUT
 
     def flow(src):
         options = None
-        if _arg(args, "time_limit") is not None or _arg(args, "solver_log"):
+        if args.time_limit is not None or args.solver_log:
             from model.read.workbook import read_workbook
             options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_frontier(src, points, options)
@@ -213,20 +211,20 @@ def frontier_command(args) -> int:
 def sample_command(args) -> int:
     from model.risk.runs import run_sample
 
-    n, seed = int(_arg(args, "n", 100)), int(_arg(args, "seed", 0))
-    n_out = _arg(args, "n_out")
-    workers = int(_arg(args, "workers", 1))
+    n, seed = int(args.n), int(args.seed)
+    n_out = args.n_out
+    workers = int(args.workers)
     if n < 1 or (n_out is not None and int(n_out) < 0) or workers < 1:
         print("--n and --workers must be at least 1, --n-out at least 0", file=sys.stderr)
         return EXIT_INPUT
 
     def flow(src):
         options = None
-        if _arg(args, "time_limit") is not None or _arg(args, "solver_log"):
+        if args.time_limit is not None or args.solver_log:
             from model.read.workbook import read_workbook
             options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_sample(src, n, seed, None if n_out is None else int(n_out), workers,
-                          _arg(args, "dask"), options, _arg(args, "scenario"))
+                          args.dask, options, args.scenario)
 
     def render(run):
         r = run.in_sample
@@ -234,7 +232,7 @@ def sample_command(args) -> int:
         info.update({"n": run.n, "n_out": run.n_out, "seed": run.seed,
                      "seed_out_of_sample": run.seed + 1, "risk_weight": run.risk_weight,
                      "cvar_alpha": run.alpha, "first_stage_cost": r.first_cost,
-                     "workers": workers, "dask": _arg(args, "dask") or ""})
+                     "workers": workers, "dask": args.dask or ""})
         info.update(run.figures())
         info.update({f"seconds_{k}": round(s, 3) for k, s in run.seconds.items()})
         info["warnings"] = len(run.warnings)

@@ -10,9 +10,9 @@ import logging
 import sys
 from pathlib import Path
 
-from model.cli import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
+from model.exit_codes import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
                        EXIT_VERIFY_FAILED)
-from model import stop
+from model import progress, stop
 from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
@@ -32,7 +32,7 @@ def solve_command(args) -> int:
         print(f"the report must be an .xlsx file, got {out}", file=sys.stderr)
         return EXIT_INPUT
     relax = None
-    if getattr(args, "elastic", False):
+    if args.elastic:
         from model.analysis.elastic import DEFAULT_RELAX, FAMILIES
         relax = (tuple(f.strip() for f in args.elastic_relax.split(",") if f.strip())
                  if args.elastic_relax else DEFAULT_RELAX)
@@ -66,7 +66,8 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options,
                      marginals=args.marginals)
         base_status = result.status
-        analyses = _analyses(args, result, options)
+        with progress.stage("analyses"):
+            analyses = _analyses(args, result, options)
         if relax is not None:
             from model.analysis.elastic import elastic_for
             result, analyses["Elastic"] = elastic_for(result, relax=relax,
@@ -97,11 +98,14 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         verdict = None   # the elastic plan breaks the relaxed constraints on purpose
         info["verification"] = "not verified: elastic mode bends hard constraints on purpose"
     else:
-        verdict = _verify(src, result, info, args)
+        with progress.stage("verify"):
+            verdict = _verify(src, result, info, args)
     for w in result.warnings:
         if not args.quiet:
             print(f"warning: {w}", file=sys.stderr)
-    if not _write(info, result, (), out, args.summary_json, getattr(args, "html", None)):
+    with progress.stage("report"):
+        written = _write(info, result, (), out, args.summary_json, args.html)
+    if not written:
         return EXIT_UNEXPECTED
     bent = result.status == "elastic"
     if not args.quiet:
@@ -156,10 +160,10 @@ def _analyses(args, result, options) -> dict:
             if not args.quiet:
                 for line in sentences:
                     print(line, file=sys.stderr)
-        if getattr(args, "price_rules", False):
+        if args.price_rules:
             from model.analysis.price_rules import price_rules_for
             tables["RulePrices"] = price_rules_for(result, options=options)
-        if getattr(args, "robustness", False) and result.solution.has_solution:
+        if args.robustness and result.solution.has_solution:
             from model.analysis.robustness import robustness_for
             tables["Robustness"] = robustness_for(result, options, args.tie_threshold)
     except Exception as exc:   # an analysis never costs the analyst the report

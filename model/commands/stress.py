@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from model.cli import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK
+from model.exit_codes import EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK
 from model.commands.outputs import refused
 from model.problems import InputError
 from model.report.stress_report import TOP, stress_workbook, top_text
@@ -44,6 +44,8 @@ def stress_command(args) -> int:
         return EXIT_NO_SOLUTION
     from model import __version__
     save_atomic(stress_workbook(table, src, __version__), out)
+    if args.quiet:
+        return EXIT_OK
     show = table.head(TOP)[["rank", "entity", "cost_increase", "extra_unmet_t", "periods_survived"]]
     print(f"{top_text(table)} ({table.attrs.get('currency', 'USD')}; all on sheet Stress):")
     print(text_table(show, "Stress", table.attrs.get("currency", "USD")))

@@ -351,7 +351,7 @@ def template_command(args) -> int:
     if out.suffix.lower() != ".xlsx":
         print(f"the template must be an .xlsx file, got {out}", file=sys.stderr)
         return 2
-    if out.exists() and not getattr(args, "force", False):
+    if out.exists() and not args.force:
         print(f"{out} exists; choose another name (or --force to overwrite)", file=sys.stderr)
         return 2
     why = problem(out)

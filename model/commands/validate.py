@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import sys
 
-from model.cli import EXIT_INPUT, EXIT_OK
+from model.exit_codes import EXIT_INPUT, EXIT_OK
 from model.data import scenario as scen
 from model.data.model_data import prepare
 from model.problems import InputError

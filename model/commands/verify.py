@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import sys
 
-from model.cli import EXIT_INPUT, EXIT_OK
+from model.exit_codes import EXIT_INPUT, EXIT_OK, EXIT_VERIFY_FAILED
 from model.verify import CannotVerify, verify_report
 
-EXIT_VIOLATIONS = 4
 
 
 def verify_command(args) -> int:
@@ -34,4 +33,4 @@ def verify_command(args) -> int:
     for v in verdict.violations:
         print(f"  - {v}")
     print(verdict.headline())
-    return EXIT_VIOLATIONS
+    return EXIT_VERIFY_FAILED

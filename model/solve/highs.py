@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 import highspy
 import numpy as np
 
-from model import stop
+from model import progress, stop
 from model.solve.handover import INF, Compiled
 from model.solve.limits import beyond_limits
 from model.solve.plan_check import departure
@@ -81,12 +81,17 @@ def highs_version() -> str:
 class Highs(highspy.Highs):
     """highspy.Highs whose ``run`` can be stopped by Ctrl-C or SIGTERM
     (``model.stop``): HiGHS's interrupt callbacks ask it to stop, and the stop
-    is raised as soon as it has returned."""
+    is raised as soon as it has returned. When progress is shown (or logged),
+    the same callbacks report the solve's time, objective and gap
+    (``model.progress``): they only read, so the solver's path is unchanged."""
 
     def __init__(self):
         super().__init__()
+        show = progress.active()
         for event in (self.cbSimplexInterrupt, self.cbIpmInterrupt, self.cbMipInterrupt):
             event += stop.interrupt_callback
+            if show:
+                event += progress.solver_event
 
     def run(self):
         with stop.holding():

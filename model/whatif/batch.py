@@ -10,11 +10,11 @@ and Dask runs give identical results.
 from __future__ import annotations
 
 import os
-import sys
 import tempfile
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
+from model import progress
 from model.problems import InputError
 
 
@@ -39,39 +39,35 @@ def solve_one(workbook_bytes: bytes, name: str, scenario: str | None) -> dict:
     return out
 
 
-def _progress(done: int, total: int, label: str, quiet: bool) -> None:
-    if quiet:
-        return
-    width = 30
-    filled = int(width * done / max(1, total))
-    sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {label:<30}")
-    if done == total:
-        sys.stderr.write("\n")
-    sys.stderr.flush()
-
-
-def solve_many(workbook, scenarios: list[str], workers: int = 1, dask: str | None = None,
-               quiet: bool = False) -> dict[str, dict]:
-    """{scenario: result} in the order given, however they were computed."""
+def solve_many(workbook, scenarios: list[str], workers: int = 1,
+               dask: str | None = None) -> dict[str, dict]:
+    """{scenario: result} in the order given, however they were computed
+    (a counted stage of ``model.progress``: one step per scenario solved)."""
     path = Path(workbook)
     data = path.read_bytes()
+    with progress.stage("solve scenarios", total=len(scenarios)) as step:
+        results = _solve_all(data, path.name, scenarios, workers, dask, step)
+    return {s: results[s] for s in scenarios}
+
+
+def _solve_all(data: bytes, name: str, scenarios: list[str], workers: int, dask: str | None,
+               step) -> dict[str, dict]:
     results: dict[str, dict] = {}
-    total = len(scenarios)
     if dask:
         from dask.distributed import Client, as_completed as dask_completed
         with Client(dask) as client:
-            futures = {client.submit(solve_one, data, path.name, s, pure=False): s for s in scenarios}
-            for i, fut in enumerate(dask_completed(futures), start=1):
+            futures = {client.submit(solve_one, data, name, s, pure=False): s for s in scenarios}
+            for fut in dask_completed(futures):
                 results[futures[fut]] = fut.result()
-                _progress(i, total, futures[fut], quiet)
+                step.advance(futures[fut])
     elif workers > 1:
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            futures = {pool.submit(solve_one, data, path.name, s): s for s in scenarios}
-            for i, fut in enumerate(as_completed(futures), start=1):
+            futures = {pool.submit(solve_one, data, name, s): s for s in scenarios}
+            for fut in as_completed(futures):
                 results[futures[fut]] = fut.result()
-                _progress(i, total, futures[fut], quiet)
+                step.advance(futures[fut])
     else:
-        for i, s in enumerate(scenarios, start=1):
-            results[s] = solve_one(data, path.name, s)
-            _progress(i, total, s, quiet)
-    return {s: results[s] for s in scenarios}
+        for s in scenarios:
+            results[s] = solve_one(data, name, s)
+            step.advance(s)
+    return results

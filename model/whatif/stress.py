@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from model import progress
 from model.whatif.session import Session
 
 BY = ("country", "company", "site", "offer")
@@ -55,32 +56,21 @@ def stress(workbook, by: str = "country", periods=None, scenario: str | None = N
     """Rank entities by damage. With ``by="country"`` the buyer's own countries
     (those with demand sites) are left out unless ``include_home``: shutting a
     whole home industry is a different question from losing a supplier country."""
-    s = session or Session(workbook, scenario)
+    with progress.stage("read, validate and build"):
+        s = session or Session(workbook, scenario)
     window = sorted(periods) if periods else list(s.data.periods)
-    base = s.solve()
+    with progress.stage("solve the base"):
+        base = s.solve()
     if not base.has_solution:
         raise RuntimeError(f"the base case has no solution ({base.status}); nothing to stress")
     base_unmet = _unmet_by_period(s, base.x)
     rows = []
     skipped = home_countries(s.data) if by == "country" and not include_home else []
-    for name, e in entities(s.data, by).items():
-        if name in skipped:
-            continue
-        s.reset()
-        s.knock_out(e["offers"], e["processes"], e["lanes"], window)
-        sol = s.solve()
-        if sol.has_solution:
-            unmet = _unmet_by_period(s, sol.x)
-            extra = (unmet - base_unmet.reindex(unmet.index, fill_value=0)).clip(lower=0)
-            short = [p for p in window if extra.get(p, 0.0) > TOL]
-            first = short[0] if short else None
-            rows.append((name, by, len(e["offers"]), len(e["processes"]), len(e["lanes"]),
-                         sol.status, sol.objective, sol.objective - base.objective,
-                         float(unmet.sum()), float(extra.sum()), first,
-                         window.index(first) if first is not None else None))
-        else:
-            rows.append((name, by, len(e["offers"]), len(e["processes"]), len(e["lanes"]),
-                         sol.status, None, None, None, None, None, None))
+    todo = {name: e for name, e in entities(s.data, by).items() if name not in skipped}
+    with progress.stage(f"knock out each {by}", total=len(todo)) as step:
+        for name, e in todo.items():
+            rows.append(_knocked_out(s, name, e, by, window, base, base_unmet))
+            step.advance(name)
     s.reset()
     out = pd.DataFrame(rows, columns=[
         "entity", "by", "offers", "processes", "lanes", "status", "objective", "cost_increase",
@@ -91,3 +81,19 @@ def stress(workbook, by: str = "country", periods=None, scenario: str | None = N
     out.attrs.update(base_objective=base.objective, window=window, by=by, excluded=skipped,
                      currency=s.data.settings.get("currency") or "USD", scenario=scenario or "base")
     return out
+
+
+def _knocked_out(s: Session, name: str, e: dict, by: str, window, base, base_unmet) -> tuple:
+    """One row of the ranking: the plan with this entity shut in the window."""
+    s.reset()
+    s.knock_out(e["offers"], e["processes"], e["lanes"], window)
+    sol = s.solve()
+    counts = (name, by, len(e["offers"]), len(e["processes"]), len(e["lanes"]), sol.status)
+    if not sol.has_solution:
+        return counts + (None,) * 6
+    unmet = _unmet_by_period(s, sol.x)
+    extra = (unmet - base_unmet.reindex(unmet.index, fill_value=0)).clip(lower=0)
+    short = [p for p in window if extra.get(p, 0.0) > TOL]
+    first = short[0] if short else None
+    return counts + (sol.objective, sol.objective - base.objective, float(unmet.sum()),
+                     float(extra.sum()), first, window.index(first) if first is not None else None)
