@@ -10,7 +10,7 @@ extension and is marked ``ext=True`` (documented in ``docs/extensions.md``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # Column types understood by the reader (``model/read/cells.py``).
 ID, TEXT, NUMBER, PERIOD, BOOL, COUNTRY, CHOICE, ANY = (

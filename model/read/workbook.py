@@ -15,7 +15,7 @@ from pathlib import Path
 import pandas as pd
 import python_calamine
 
-from model.problems import InputError, Problems, did_you_mean, input_error
+from model.problems import Problems, did_you_mean, input_error
 from model.read import safety
 from model.read.scan import scan
 from model.read.cells import convert, is_blank

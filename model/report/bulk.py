@@ -153,7 +153,7 @@ def row_chunks(rows: BulkRows):
         part = frame.iloc[start:start + CHUNK]
         numbers = range(rows.first_row + start, rows.first_row + start + len(part))
         columns = []
-        for j, name in enumerate(frame.columns):
+        for j in range(len(frame.columns)):
             col = part.iloc[:, j]
             values = col.tolist() if kinds[j] != "o" else list(col.astype(object))
             columns.append(_cells(values, letters[j], numbers, rows.style_ids[j], kinds[j]))

@@ -335,7 +335,7 @@ def page(summary: dict, run) -> str:
                 'workbook too.</p>')
 
     links = sankey_links(tables, data)
-    materials = sorted({l["m"] for l in links})
+    materials = sorted({link["m"] for link in links})
     mcolour = {m: PALETTE[i % len(PALETTE)] for i, m in enumerate(materials)}
     from model.results.kpis import _feeds
     feeds = {m: sorted(f) for m, f in _feeds(data)[0].items()} if data is not None else {}

@@ -341,7 +341,7 @@ def summary_sheet(wb, summary: dict, name: str = "Summary", meanings: dict | Non
             ws.cell(row=ws.max_row, column=2).number_format = fmt
         if not isinstance(value, bool):
             ws.cell(row=ws.max_row, column=2).alignment = Alignment(horizontal="left")
-    for j, c in enumerate(["key", "value", "meaning"], start=1):
+    for j in (1, 2, 3):
         cell = ws.cell(row=1, column=j)
         cell.fill, cell.font = st.HEADER_FILL, st.HEADER_FONT
     ws["A1"].comment = Comment("key: name of the figure (stable, read by scripts)", "secure-sourcing")

@@ -241,7 +241,7 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
         if how == "bent":
             dual = float("nan")       # the dual of a row held bent says nothing about the rule
 
-        def words(what, period, through):
+        def words(what, period, through, how=how, bend=bend, delta=delta):
             if how == "bent":
                 return (f"{what} is bent by {bend:,.7g} t in {period}: the plan breaks it "
                         "(elastic mode; sheet Elastic)")

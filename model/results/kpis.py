@@ -200,7 +200,7 @@ def _feeds(data) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
     for k in materials:          # a co-product feeding nothing charges its siblings
         if not mat[k]:
             sib = set()
-            for q, o in outs.items():
+            for o in outs.values():
                 if k in o:
                     for s in o - {k}:
                         sib |= down[s]
@@ -297,7 +297,7 @@ def cost_allocation(tables: dict, data) -> pd.DataFrame:
     cbc = tables.get("CostByCategory")
     if cbc is not None and len(cbc):
         done: dict[tuple, float] = {}
-        for (k, p, c), v in out.items():
+        for (_k, p, c), v in out.items():
             done[(p, c)] = done.get((p, c), 0.0) + v
         for c, p, v in zip(cbc["category"], cbc["period"], cbc["cost"]):
             if c == "unmet_penalty":

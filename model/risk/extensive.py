@@ -379,7 +379,7 @@ class RiskResult:
     def arrivals_by_country(self) -> pd.DataFrame:
         """Arrivals at demand sites by origin country in each scenario (model.results.arrivals)."""
         frames = []
-        for i, (sid, data) in enumerate(zip(self.ext.ids, self.ext.datas)):
+        for i, data in enumerate(self.ext.datas):
             a = data.arrivals
             values = [self.value(i, v, k) for v, k in zip(a["var"], a["key"])]
             frames.append(arrivals.by_country(arrivals.detail(data, values)))

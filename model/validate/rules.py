@@ -180,7 +180,6 @@ def validate(wb: Workbook, context: str = "") -> Problems:
                  "importer equals exporter: the rule covers no shipment")
 
     segments = set(active(t["Demand"])["segment"])
-    groups = set(t["CountryGroups"]["group_id"])
     for sheet in ("Supply", "Processes"):
         for rec in active(t[sheet]).to_dict("records"):
             for seg in split_list(rec.get("qualified_for")):
