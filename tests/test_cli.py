@@ -135,7 +135,7 @@ def test_progress_is_silent_when_stderr_is_not_a_terminal(make_workbook, capsys,
     rc, out, err = _cli(capsys, "solve", wb, "-o", tmp_path / "r.xlsx")
     assert rc == 0
     # 30 t at 10 (mine) + 5 (lane) = 450: the command's two result lines, and nothing on stderr
-    assert out.splitlines() == [f"optimal: objective 450.00 USD", f"report: {tmp_path / 'r.xlsx'}"]
+    assert out.splitlines() == ["optimal: total 450.00 USD (discounted), all demand met", f"report: {tmp_path / 'r.xlsx'}"]
     assert err == ""
 
 
@@ -174,7 +174,7 @@ def test_a_terminal_shows_the_stages_and_quiet_does_not(make_workbook, tmp_path)
     done = re.findall(r"done (.+?) \(\d+\.\d s\)", shown)
     assert done == [s for s in done if s in STAGES + ["hand over to HiGHS", "analyses"]]
     assert [s for s in done if s in STAGES] == STAGES        # every stage, in order
-    assert out.splitlines()[0] == "optimal: objective 450.00 USD"   # the result stays on stdout
+    assert out.splitlines()[0] == "optimal: total 450.00 USD (discounted), all demand met"   # the result stays on stdout
     assert "done" not in out
     rc, shown, out = _run_on_a_terminal("solve", wb, "-o", tmp_path / "q.xlsx", "-q")
     assert rc == 0 and shown.strip() == "" and out == ""
@@ -208,7 +208,7 @@ def test_verbose_logs_the_stages_and_the_plan_does_not_change(make_workbook, cap
         assert f"INFO model.progress: {stage}: done in" in err, (stage, err)
     assert "DEBUG" not in err
     # with CN: 30 t at 5 + 1 = 180 (docs of conftest.with_cn)
-    assert out.splitlines()[0] == "optimal: objective 180.00 USD"
+    assert out.splitlines()[0] == "optimal: total 180.00 USD (discounted), all demand met"
     rc, _, debug = _cli(capsys, "solve", wb, "-o", tmp_path / "vv.xlsx", "-vv")
     assert rc == 0 and "DEBUG" in debug
     # logging and the solver callbacks read only: the plan is the same
