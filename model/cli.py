@@ -18,6 +18,25 @@ from pathlib import Path
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
 
 
+def _engine_args(p: argparse.ArgumentParser, prefix: str = "") -> None:
+    """How a two-stage risk model is solved (docs/risk.md, "Risk at scale")."""
+    p.add_argument("--engine",
+                   help=prefix + "extensive (one model holding every scenario), ph (progressive "
+                        "hedging) or lshaped (the L-shaped method), both decomposed by mpi-sppy "
+                        "under MPI; auto (default): extensive while the extensive form has at "
+                        "most 100,000 columns, ph above")
+    p.add_argument("--processes", type=int, metavar="N",
+                   help="MPI processes of a decomposed engine (mpiexec -n N; default 1)")
+    p.add_argument("--hostfile", metavar="FILE",
+                   help="MPI host file: run the decomposed engine's processes on the machines "
+                        "it lists (this one first)")
+    p.add_argument("--gap", type=float,
+                   help="a decomposed engine stops at this certified relative gap between its "
+                        "lower and upper bounds (default 0.001 = 0.1%%)")
+    p.add_argument("--max-iterations", type=int,
+                   help="a decomposed engine stops after this many iterations (default 100)")
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="sourcing", description=(
         "Secure sourcing of critical minerals: solve a workbook, validate it, build one from CSV."))
@@ -60,6 +79,7 @@ def _parser() -> argparse.ArgumentParser:
                         "and commitments first, CVaR, VSS and EVPI (docs/risk.md)")
     s.add_argument("--no-value", action="store_true",
                    help="with --risk: skip the EV, EEV and wait-and-see solves behind VSS and EVPI")
+    _engine_args(s, "with --risk: ")
     s.add_argument("-q", "--quiet", action="store_true")
 
     fr = sub.add_parser("frontier", help="efficient frontier of expected cost against CVaR")
@@ -82,6 +102,7 @@ def _parser() -> argparse.ArgumentParser:
     sa.add_argument("--dask", metavar="ADDRESS",
                     help="run the out-of-sample solves on this Dask scheduler (tcp://host:8786)")
     sa.add_argument("--scenario", help="sample around this scenario, not the workbook as it stands")
+    _engine_args(sa, "the in-sample solve: ")
     sa.add_argument("--summary-json", help="also write the summary as JSON")
     sa.add_argument("--time-limit", type=float, help="override Settings time_limit_s (per solve)")
     sa.add_argument("--solver-log", help="write HiGHS's log to this file")

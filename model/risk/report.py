@@ -2,11 +2,11 @@
 
 ``sourcing solve --risk``: Summary, Warnings, Scenarios, Reservations,
 Commitments, ReservedUse, StochasticValue, CostByScenario, UnmetByScenario,
-ArrivalsByScenario.
+ArrivalsByScenario; Bounds after a decomposed engine (ph, lshaped).
 ``sourcing frontier``: Summary, Warnings, Frontier (with a native scatter
 chart of expected cost against CVaR), FrontierPortfolio.
 ``sourcing sample``: Summary, Warnings, Events, Reservations, Commitments,
-InSample, OutOfSample, SampledHits.
+InSample, OutOfSample, SampledHits; Bounds after a decomposed engine.
 
 Always written, whatever the outcome (a failed run still gets Summary and
 Warnings), with ``model.report.workbook.save_atomic``.
@@ -40,8 +40,17 @@ def _sheet(wb: Workbook, name: str, frame: pd.DataFrame) -> None:
     write_frame(wb.create_sheet(name), frame.reset_index(drop=True))
 
 
-def risk_workbook(summary: dict, problems=(), problem=None, result=None, value=None) -> Workbook:
+def _bounds(wb: Workbook, outcome) -> None:
+    """A decomposed engine's bounds, each time one improved."""
+    if outcome is not None:
+        from model.risk.decomposed import history_table
+        _sheet(wb, "Bounds", history_table(outcome))
+
+
+def risk_workbook(summary: dict, problems=(), problem=None, result=None, value=None,
+                  outcome=None) -> Workbook:
     wb = _start(summary, problems)
+    _bounds(wb, outcome)
     if problem is not None:
         rows = [(s.id, s.probability, s.row, "in the risk solve") for s in problem.scenarios]
         rows += [(sid, None, None, f"left out: {why}") for sid, why in problem.left_out]
@@ -99,6 +108,7 @@ def sample_workbook(summary: dict, problems=(), sample=None) -> Workbook:
     wb = _start(summary, problems)
     if sample is None:
         return wb
+    _bounds(wb, sample.outcome)
     _sheet(wb, "Events", sample.events_table)
     if sample.in_sample is not None and sample.in_sample.has_solution:
         reservations, commitments = sample.in_sample.portfolio()
