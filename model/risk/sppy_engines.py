@@ -190,7 +190,7 @@ def _ph(job: Job, comm, creator) -> Outcome:
     cfg.popular_args()
     cfg.ph_args()
     cfg.two_sided_args()
-    cfg.solver_name = job.solver
+    cfg.solver_name = _fresh_highs()
     cfg.max_iterations = job.max_iterations
     cfg.time_limit = job.time_limit
     cfg.default_rho = 1.0
@@ -204,7 +204,8 @@ def _ph(job: Job, comm, creator) -> Outcome:
     kw["options"]["iterk_solver_options"] = dict(sopts)
     kw["options"]["solver_options_layers"] = []
     kw.update(extensions=Bounds, ph_converger=Gap)
-    ph = PH(**kw)
+    ph = PH(**kw)                                 # builds this rank's scenario models
+    job.datas[:] = job.tables[:] = [None] * len(job.datas)   # which keep what they need
     ph.ph_main()
     return incumbent.outcome(ph._PHIter, comm.Get_size())
 
@@ -226,11 +227,17 @@ def _rho_setter(job: Job):
 # --- the L-shaped method --------------------------------------------------------------------
 
 def _fresh_highs() -> str:
-    """The name of Pyomo's HiGHS interface, registered anew so that the model is handed
-    over afresh at every solve. Pyomo's interface detects changes by object id; the
-    L-shaped method deletes and re-adds its fixing rows at every iteration, and a new
-    row that reuses a deleted row's id was missed (its dual absent: a KeyError in
-    ``BendersCutGenerator.generate_cut``, seen once in a few runs)."""
+    """The name of Pyomo's HiGHS interface, registered anew so that each solve hands the
+    model over afresh and lets it go afterwards (mpi-sppy reads the solution from the
+    legacy results object, not from the solver).
+
+    Memory: Pyomo's interface is persistent and keeps a HiGHS copy of its model and its
+    maps; mpi-sppy creates one interface per scenario, which would double the memory of
+    a rank (a scenario of the example: about 7 MB in Pyomo). Correctness: its change
+    detection keys rows by object id; the L-shaped method deletes and re-adds its fixing
+    rows at every iteration, and a new row that reused a deleted row's id was missed
+    (its dual absent: a KeyError in ``BendersCutGenerator.generate_cut``, once in a few
+    runs)."""
     import pyomo.contrib.benders.benders_cuts as benders
     import pyomo.environ as pyo
     from pyomo.opt import SolverFactory
@@ -240,7 +247,11 @@ def _fresh_highs() -> str:
         class FreshHighs(type(pyo.SolverFactory("highs"))):
             def solve(self, model, *args, **kwargs):
                 self._model = None           # set_instance, not update
-                return super().solve(model, *args, **kwargs)
+                try:
+                    return super().solve(model, *args, **kwargs)
+                finally:
+                    self._reinit()
+                    self._model = self._solver_model = None
 
         SolverFactory.register(name, doc="HiGHS, the model handed over at every solve")(
             FreshHighs)
@@ -263,7 +274,7 @@ def _lshaped(job: Job, comm, creator) -> Outcome:
     if all(bool((t is None) or (t["coef"] >= 0).all()) for t in job.tables):
         options["valid_eta_lb"] = {n: 0.0 for n in names}     # every cost term is >= 0
     method = LShapedMethod(options, names, creator, mpicomm=comm)
-    evaluator = Xhat_Eval({"solver_name": job.solver, "verbose": False, "solver_options": sopts,
+    evaluator = Xhat_Eval({"solver_name": solver, "verbose": False, "solver_options": sopts,
                            "iter0_solver_options": sopts, "iterk_solver_options": sopts,
                            "toc": False}, names, creator, lambda *a: None, mpicomm=comm)
 

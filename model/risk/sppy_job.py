@@ -46,7 +46,6 @@ class Job:
     max_iterations: int
     time_limit: float | None
     mip_gap: float               # of each scenario's MIP
-    solver: str = "appsi_highs"
     lagrangian_every: int = 1    # PH: a Lagrangian bound every k iterations (0: never)
 
 
