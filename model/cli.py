@@ -64,6 +64,25 @@ def shared(*options):
 
 SOLVER_OPTIONS = (summary_json, time_limit, solver_log, quiet, verbose)
 
+# How a two-stage risk model is solved (docs/risk.md, "Risk at scale"): solve --risk and sample.
+ENGINE_OPTIONS = (
+    click.option("--engine",
+                 help="extensive (one model holding every scenario), ph (progressive hedging) or "
+                      "lshaped (the L-shaped method), both decomposed by mpi-sppy under MPI; auto "
+                      "(default): extensive while the extensive form has at most 100,000 "
+                      "columns, ph above"),
+    click.option("--processes", type=int, metavar="N",
+                 help="MPI processes of a decomposed engine (mpiexec -n N; default 1)"),
+    click.option("--hostfile", metavar="FILE",
+                 help="MPI host file: run the decomposed engine's processes on the machines it "
+                      "lists (this one first)"),
+    click.option("--gap", type=float,
+                 help="a decomposed engine stops at this certified relative gap between its "
+                      "lower and upper bounds (default 0.001 = 0.1%)"),
+    click.option("--max-iterations", type=int,
+                 help="a decomposed engine stops after this many iterations (default 100)"),
+)
+
 
 # --- the commands -----------------------------------------------------------------------
 
@@ -128,6 +147,7 @@ def sourcing():
                    "and commitments first, CVaR, VSS and EVPI (docs/risk.md)")
 @click.option("--no-value", is_flag=True,
               help="with --risk: skip the EV, EEV and wait-and-see solves behind VSS and EVPI")
+@shared(*ENGINE_OPTIONS)
 @shared(quiet, verbose)
 def solve(**options):
     """solve a workbook and write a report workbook"""
@@ -153,6 +173,7 @@ def frontier(**options):
 @click.option("--n-out", type=int, help="scenarios out of sample (default: --n)")
 @shared(workers, dask)
 @click.option("--scenario", help="sample around this scenario, not the workbook as it stands")
+@shared(*ENGINE_OPTIONS)
 @shared(*SOLVER_OPTIONS)
 def sample(**options):
     """sample scenarios from Events; solve in and out of sample"""

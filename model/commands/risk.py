@@ -100,11 +100,33 @@ def _run(command, args, flow, render, build):
         for line in _console(info):
             print(line)
         print(f"report: {out}")
+    if info.get("status") == "error":         # an engine that stopped (docs/risk.md)
+        return EXIT_UNEXPECTED
     return EXIT_OK if status_ok else EXIT_NO_SOLUTION
 
 
+def _engine(args):
+    """The engine options of the command line, checked: (Engine, None) or (None, exit code)."""
+    from model.problems import Problems
+    from model.risk.decomposed import Engine, check
+    choice = Engine(**{k: v for k, v in (
+        ("name", args.engine), ("processes", args.processes), ("gap", args.gap),
+        ("hostfile", args.hostfile), ("max_iterations", args.max_iterations)) if v is not None})
+    problems = Problems()
+    check(choice, problems)
+    for p in problems.errors:
+        print(p, file=sys.stderr)
+    return (None, EXIT_INPUT) if problems.errors else (choice, None)
+
+
+def _engine_info(run, result, choice) -> dict:
+    from model.risk.decomposed import bounds_summary
+    return bounds_summary(run.engine, run.outcome, result, choice)
+
+
 def _console(info) -> list[str]:
-    keys = ("status", "objective", "expected_cost", "cvar", "VSS", "EVPI",
+    keys = ("status", "engine", "lower_bound", "upper_bound", "certified_gap", "objective",
+            "expected_cost", "cvar", "VSS", "EVPI",
             "in_sample_expected_cost", "out_of_sample_expected_cost", "out_of_sample_ci95_half_width",
             "points")
     lines = []
@@ -128,13 +150,16 @@ def risk_command(args) -> int:
         print(f"--risk solves every scenario with a probability together; it cannot be combined "
               f"with {', '.join(clash)}", file=sys.stderr)
         return EXIT_INPUT
+    choice, code = _engine(args)
+    if code is not None:
+        return code
 
     def flow(src):
         options = None
         if args.time_limit is not None or args.solver_log:
             from model.read.workbook import read_workbook
             options = _options(args, read_workbook(src, raise_errors=False).settings)
-        return run_risk(src, options, with_value=not args.no_value)
+        return run_risk(src, options, with_value=not args.no_value, engine=choice)
 
     def render(run):
         r, p, v = run.result, run.problem, run.value
@@ -150,6 +175,7 @@ def risk_command(args) -> int:
             "is_mip": r.solution.is_mip if r.solution else None,
             "solve_seconds": round(r.solution.seconds, 3) if r.solution else None,
             "warnings": len(p.warnings)})
+        info.update(_engine_info(run, r, choice))
         if v is not None:
             info.update({"EV": v.ev, "EEV": v.eev, "RP": v.rp, "WS": v.ws, "VSS": v.vss,
                          "EVPI": v.evpi})
@@ -162,7 +188,8 @@ def risk_command(args) -> int:
     def build(info, problems, run):
         if run is None:
             return report.risk_workbook(info, problems)
-        return report.risk_workbook(info, problems, run.problem, run.result, run.value)
+        return report.risk_workbook(info, problems, run.problem, run.result, run.value,
+                                    run.outcome)
 
     return _run("solve --risk", args, flow, render, build)
 
@@ -217,6 +244,9 @@ def sample_command(args) -> int:
     if n < 1 or (n_out is not None and int(n_out) < 0) or workers < 1:
         print("--n and --workers must be at least 1, --n-out at least 0", file=sys.stderr)
         return EXIT_INPUT
+    choice, code = _engine(args)
+    if code is not None:
+        return code
 
     def flow(src):
         options = None
@@ -224,7 +254,7 @@ def sample_command(args) -> int:
             from model.read.workbook import read_workbook
             options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_sample(src, n, seed, None if n_out is None else int(n_out), workers,
-                          args.dask, options, args.scenario)
+                          args.dask, options, args.scenario, choice)
 
     def render(run):
         r = run.in_sample
@@ -233,6 +263,7 @@ def sample_command(args) -> int:
                      "seed_out_of_sample": run.seed + 1, "risk_weight": run.risk_weight,
                      "cvar_alpha": run.alpha, "first_stage_cost": r.first_cost,
                      "workers": workers, "dask": args.dask or ""})
+        info.update(_engine_info(run, r, choice))
         info.update(run.figures())
         info.update({f"seconds_{k}": round(s, 3) for k, s in run.seconds.items()})
         info["warnings"] = len(run.warnings)

@@ -344,9 +344,13 @@ class RiskResult:
         com = pd.DataFrame(rows, columns=["kind", "id", "period", "decision"])
         return res, com
 
+    def unmet_by_scenario(self) -> list[float]:
+        """t of demand unmet in each scenario."""
+        return [float(sum(self.value(i, "unmet", d) for d in data.demand["d"]))
+                for i, data in enumerate(self.ext.datas)]
+
     def scenario_table(self) -> pd.DataFrame:
-        unmet = [float(sum(self.value(i, "unmet", d) for d in data.demand["d"]))
-                 for i, data in enumerate(self.ext.datas)]
+        unmet = self.unmet_by_scenario()
         demand = [float(data.demand["quantity"].sum()) for data in self.ext.datas]
         return pd.DataFrame({"scenario": self.ext.ids, "probability": self.ext.probs,
                              "first_stage_cost": self.first_cost,

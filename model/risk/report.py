@@ -2,12 +2,14 @@
 
 ``sourcing solve --risk``: Dashboard, Summary, Warnings, Scenarios,
 Reservations, Commitments, ReservedUse, StochasticValue, CostByScenario,
-UnmetByScenario, ArrivalsByScenario, ChartData.
+UnmetByScenario, ArrivalsByScenario, ChartData; Bounds after a decomposed
+engine (ph, lshaped).
 ``sourcing frontier``: Dashboard, Summary, Warnings, Frontier (with a native
 scatter chart of the price of safety against the risk removed),
 FrontierPortfolio.
 ``sourcing sample``: Dashboard, Summary, Warnings, Events, Reservations,
-Commitments, InSample, OutOfSample, SampledHits.
+Commitments, InSample, OutOfSample, SampledHits; Bounds after a decomposed
+engine.
 
 Every sheet but the Dashboard is an Excel Table written by the solve report's
 ``data_sheet`` (header comments with unit and meaning from
@@ -54,9 +56,18 @@ def scenario_table(problem, result=None, value=None) -> pd.DataFrame:
     return scen
 
 
-def risk_workbook(summary: dict, problems=(), problem=None, result=None, value=None) -> Workbook:
+def _bounds(wb: Workbook, outcome, cur: str) -> None:
+    """A decomposed engine's bounds, each time one improved."""
+    if outcome is not None:
+        from model.risk.decomposed import history_table
+        data_sheet(wb, "Bounds", history_table(outcome), cur)
+
+
+def risk_workbook(summary: dict, problems=(), problem=None, result=None, value=None,
+                  outcome=None) -> Workbook:
     cur = _currency(problem.settings if problem is not None else None)
     wb = _start(summary, problems, cur)
+    _bounds(wb, outcome, cur)
     scen = None
     if problem is not None:
         scen = scenario_table(problem, result, value)
@@ -102,6 +113,7 @@ def sample_workbook(summary: dict, problems=(), sample=None) -> Workbook:
     if sample is None:
         dash.sample_dashboard(wb["Dashboard"], wb, summary, problems, cur=cur)
         return wb
+    _bounds(wb, sample.outcome, cur)
     data_sheet(wb, "Events", sample.events_table, cur)
     reservations = commitments = None
     if sample.in_sample is not None and sample.in_sample.has_solution:

@@ -4,6 +4,9 @@
     run_frontier(path, points)     -> FrontierRun  (expected cost against CVaR)
     run_sample(path, n, seed, ...) -> SampleRun    (Events sample, in and out of sample)
 
+run_risk and run_sample solve the two-stage model with the engine chosen
+(``decomposed.py``: the extensive form here, or PH / the L-shaped method under MPI).
+
 Each raises InputError (exit code 2) for an unusable workbook; a model with no
 solution comes back with its status.
 """
@@ -21,12 +24,14 @@ import pandas as pd
 from model.build.costs import cost_table
 from model.data.model_data import prepare
 from model.problems import Problem, Problems
-from model.risk.extensive import RiskResult, first_stage, solve_extensive
+from model.risk.decomposed import Engine, pick, solve_risk
+from model.risk.extensive import RiskResult, first_stage
 from model.risk.frontier import Frontier, efficient_frontier
 from model.risk.problem import (RiskProblem, check_risk_settings, discount, load_problem,
                                 reservation_costs)
 from model.risk.sampling import (apply_factors, confidence_interval, evaluate_fixed, event_activity,
                                  read_events, sample)
+from model.risk.sppy_job import Outcome
 from model.risk.value import StochasticValue, stochastic_value
 from model.run import load
 from model.solve.highs import SolveOptions
@@ -43,22 +48,30 @@ class RiskRun:
     result: RiskResult
     value: StochasticValue | None
     seconds: dict = field(default_factory=dict)
+    engine: str = "extensive"
+    outcome: Outcome | None = None          # of a decomposed engine (bounds, gap, history)
 
 
-def run_risk(path, options: SolveOptions | None = None, with_value: bool = True) -> RiskRun:
+def run_risk(path, options: SolveOptions | None = None, with_value: bool = True,
+             engine: Engine | None = None) -> RiskRun:
     t0 = time.perf_counter()
     problem = load_problem(path)
     t1 = time.perf_counter()
     options = options or options_for(problem.settings)
+    engine = engine or Engine()
     datas = [s.data for s in problem.scenarios]
+    name = pick(engine, datas)
     first = first_stage(datas, problem.reservation, problem.delta)
-    result = solve_extensive(first, [s.id for s in problem.scenarios], problem.probabilities, datas,
-                             options, risk_weight=problem.risk_weight, alpha=problem.alpha)
+    result, outcome = solve_risk(name, first, [s.id for s in problem.scenarios],
+                                 problem.probabilities, datas, options, engine,
+                                 risk_weight=problem.risk_weight, alpha=problem.alpha)
     t2 = time.perf_counter()
     value = stochastic_value(problem, result, options) if with_value and result.has_solution else None
     seconds = {"read_validate_prepare": t1 - t0, **result.seconds,
                "value": time.perf_counter() - t2}
-    return RiskRun(problem, result, value, seconds)
+    if outcome is not None:
+        seconds["decomposed"] = outcome.seconds.get("total", 0.0)
+    return RiskRun(problem, result, value, seconds, name, outcome)
 
 
 @dataclass
@@ -91,6 +104,8 @@ class SampleRun:
     hits_table: pd.DataFrame
     warnings: list[Problem]
     seconds: dict
+    engine: str = "extensive"
+    outcome: Outcome | None = None
 
     def figures(self) -> dict:
         out = {}
@@ -121,7 +136,7 @@ def _cvar_equal(values, alpha):
 
 def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int = 1,
                dask: str | None = None, options: SolveOptions | None = None,
-               scenario: str | None = None) -> SampleRun:
+               scenario: str | None = None, engine: Engine | None = None) -> SampleRun:
     """Sample n scenarios from Events, solve the two-stage model on them, then evaluate its
     first stage on n_out fresh scenarios (seed + 1)."""
     t = {}
@@ -150,8 +165,11 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
     options = options or options_for(wb.settings)
     ids = [f"S{i + 1:04d}" for i in range(n)]
     table = cost_table(base)     # events change capacities only: one cost table for all
-    in_sample = solve_extensive(first, ids, [1.0 / n] * n, datas, options, risk_weight=weight,
-                                alpha=alpha, cost_tables=[table] * n)
+    engine = engine or Engine()
+    name = pick(engine, datas)
+    in_sample, outcome = solve_risk(name, first, ids, [1.0 / n] * n, datas, options, engine,
+                                    risk_weight=weight, alpha=alpha, cost_tables=[table] * n,
+                                    full=False)
     t["in_sample"] = time.perf_counter() - t0
 
     out = None
@@ -178,4 +196,4 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
     hits = [(sid, kind, ident, p, f) for sid, fs in zip(ids, inside) for (kind, ident, p), f in fs]
     hits_table = pd.DataFrame(hits, columns=["scenario", "kind", "id", "period", "capacity_factor"])
     return SampleRun(Path(path), wb.sha256, dict(wb.settings), n, n_out, seed, weight, alpha,
-                     in_sample, out, events_table, hits_table, warnings, t)
+                     in_sample, out, events_table, hits_table, warnings, t, name, outcome)
