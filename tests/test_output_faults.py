@@ -326,10 +326,14 @@ def test_case13_a_signal_while_held_is_raised_at_the_check():
     # inside HiGHS (or while a command loads) a signal must not raise: it is recorded
     # and raised at the next check, with its own exit code
     import signal
+    import threading
+
     from model import stop
     with stop.handling():
         with stop.holding():
-            os.kill(os.getpid(), signal.SIGTERM)
+            # to this thread: delivered before pthread_kill returns (os.kill may be taken by
+            # any thread of the process, and a busy machine can delay it past this block)
+            signal.pthread_kill(threading.get_ident(), signal.SIGTERM)
             for _ in range(1000):          # give the handler its bytecodes
                 pass
         with pytest.raises(stop.Stopped) as caught:
