@@ -113,7 +113,9 @@ def test_a_stranded_commitment_is_charged_in_every_scenario(make_workbook):
     costs = commitment_costs(datas)
     assert costs == {("on", ("P", 2025)): 1000.0}
     nomine = scenario_model(first, "NOMINE", datas[1], None, costs).model
-    assert list(nomine.sc[0].committed_on) == [("P", 2025)]
+    # charged once, by the block's own copy of the commitment (ModelData.idle), not twice
+    assert list(nomine.sc[0].idle_on) == [("P", 2025)]
+    assert nomine.sc[0].component("committed_on") is None
     assert nomine.sc[0].component("committed_use") is None         # no offer commitment
 
     from model.risk.extensive import Fixed
@@ -229,7 +231,7 @@ def test_sample_reports_engine_bounds_gap_and_out_of_sample(make_workbook):
 @pytest.mark.unit
 def test_bad_engine_options_exit_2_naming_every_problem(make_workbook, capsys, tmp_path):
     path = make_workbook(EVENTS)
-    rc = sample_command(args(path, n=5, seed=1, engine="simplex", processes=0, gap=1.5,
+    rc = sample_command(args(path, "sample", n=5, seed=1, engine="simplex", processes=0, gap=1.5,
                              hostfile=str(tmp_path / "nohosts"), max_iterations=0))
     assert rc == 2
     err = capsys.readouterr().err

@@ -79,6 +79,8 @@ def charge_commitments(ext: Extensive, costs: dict) -> int:
         for var, binary, link, frame, ident, category in KINDS:
             first_var, own, linked = getattr(m, var), blk.component(binary), blk.component(link)
             linked = set(linked.keys()) if linked is not None else set()
+            idle = blk.component(f"link_idle_{var}")     # charged by the block (ModelData.idle)
+            linked |= set(idle.keys()) if idle is not None else set()
             fixed = _binary_rows(data, frame, ident)
             stranded = [k for k in first_var if k not in linked and id(first_var[k]) not in charged]
             if not stranded:
