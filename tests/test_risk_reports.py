@@ -25,7 +25,7 @@ import pytest
 
 from model.commands.risk import frontier_command, risk_command, sample_command
 from model.report import styles as st
-from test_risk import NEWSVENDOR, run
+from test_risk import EVENTS, NEWSVENDOR, run
 
 APPROX = dict(abs=1e-3)
 
@@ -38,52 +38,7 @@ APPROX = dict(abs=1e-3)
 #   total 1140 + 2220 + 1140 = 4500; reserved 60 t in 2025 and 2027: first stage 2 x 60 x 2 = 240
 #   the mean of identical totals is 4500 with a 95 % half-width of 0, in and out of sample;
 #   the optimism gap is 0 and the event strikes in every scenario (share 1).
-CERTAIN = {
-    "Settings": """
-        key,value
-        first_period,2025
-        last_period,2027
-        unmet_penalty,1000
-        cvar_alpha,0.9
-    """,
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE,Mine,MineCo,AU,mine
-        MINE2,Mine 2,OtherCo,CA,mine
-        PLANT,Plant,PlantCo,AU,processor
-        BUYER,Buyer,BuyCo,US,customer
-    """,
-    "Materials": """
-        material_id,name,reference_price,disposal_cost
-        ORE,ore,100,0
-        OX,oxide,1000,0
-    """,
-    "Supply": """
-        offer_id,site_id,material_id,capacity,unit_cost,reservation_cost
-        MINE_ORE,MINE,ORE,100,10,2
-        MINE2_ORE,MINE2,ORE,100,30,
-    """,
-    "Processes": """
-        process_id,site_id,capacity,unit_cost
-        SEP,PLANT,100,5
-    """,
-    "Recipes": """
-        process_id,material_id,input,output
-        SEP,ORE,1,
-        SEP,OX,,1
-    """,
-    "Lanes": """
-        lane_id,from_site,to_site,material_id,unit_cost,capacity
-        MINE_PLANT,MINE,PLANT,ORE,1,
-        MINE2_PLANT,MINE2,PLANT,ORE,1,
-        PLANT_BUYER,PLANT,BUYER,OX,1,
-    """,
-    "Demand": """
-        demand_id,site_id,material_id,period,quantity
-        D25,BUYER,OX,2025,60
-        D26,BUYER,OX,2026,60
-        D27,BUYER,OX,2027,60
-    """,
+CERTAIN = {**EVENTS,       # the sampled workbook of test_risk.py, with one certain event
     "Events": """
         event_id,entity,id,probability,capacity_factor,duration,first_period,last_period
         MINE_SHUT,offer,MINE_ORE,1,0,1,2026,2026
