@@ -23,6 +23,7 @@ from model.risk.scenario_models import commitment_costs, evaluate_decision, scen
 from model.risk.sppy_job import relative_gap
 from model.solve.highs import SolveOptions
 from test_risk import EVENTS, NEWSVENDOR, args, run, sheets
+from test_verify import CO_PRODUCT
 
 # Issue 12 case 3: plant P (fixed cost 1,000 a period, RAW -> FIN one to one) fed only by
 # mine offer A (10/t); spot FIN at the buyer 500/t; demand 100 t; NOMINE (p 0.5) disables A.
@@ -39,12 +40,7 @@ STRANDED = {
         RAW,raw,0,0
         FIN,finished,0,0
     """,
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE,Mine,MineCo,AU,mine
-        PLANT,Plant,PlantCo,US,processor
-        BUYER,Buyer,BuyCo,US,customer
-    """,
+    "Sites": CO_PRODUCT["Sites"],          # MINE (AU), PLANT (US), BUYER (US)
     "Supply": """
         offer_id,site_id,material_id,capacity,unit_cost
         A,MINE,RAW,1000,10

@@ -170,6 +170,12 @@ def _ph(job: Job, comm, creator) -> Outcome:
         def post_everything(self):
             pass
 
+        def post_solve(self, subproblem, results):
+            """Pyomo keeps the solution it loaded (every value, twice: 1.5 MB a scenario
+            of the example); the values are in the variables."""
+            subproblem.solutions.clear()
+            return results
+
         def _try_xbar(self, k):
             self.opt._save_nonants()
             self.opt.disable_W_and_prox()
