@@ -101,7 +101,7 @@ class Incumbent:
                              self.lower if math.isfinite(self.lower) else None,
                              self.upper if math.isfinite(self.upper) else None))
 
-    def outcome(self, iterations: int, processes: int) -> Outcome:
+    def outcome(self, iterations: int, processes: int, seconds: dict) -> Outcome:
         lower = self.lower if math.isfinite(self.lower) else None
         upper = self.upper if math.isfinite(self.upper) else None
         if upper is None:
@@ -112,7 +112,7 @@ class Incumbent:
             status, message = "feasible", (f"stopped at a certified gap of {self.gap():.3g} "
                                            f"(asked {self.job.gap:g}) after {iterations} iterations")
         return Outcome(status, message, self.job.engine, processes, lower, upper, iterations,
-                       self.decision, self.totals, self.history)
+                       self.decision, self.totals, self.history, dict(seconds))
 
 
 def _figures(m) -> tuple[float, float, float]:
@@ -213,8 +213,10 @@ def _ph(job: Job, comm, creator) -> Outcome:
     kw.update(extensions=Bounds, ph_converger=Gap)
     ph = PH(**kw)                                 # builds this rank's scenario models
     job.datas[:] = job.tables[:] = [None] * len(job.datas)   # which keep what they need
+    built = time.perf_counter()
     ph.ph_main()
-    return incumbent.outcome(ph._PHIter, comm.Get_size())
+    return incumbent.outcome(ph._PHIter, comm.Get_size(),
+                             {"build": built - start, "iterate": time.perf_counter() - built})
 
 
 def _rho_setter(job: Job):
@@ -273,8 +275,10 @@ def _lshaped(job: Job, comm, creator) -> Outcome:
             late = job.time_limit is not None and time.perf_counter() - start > job.time_limit
             return incumbent.reached() or late
 
+    built = time.perf_counter()
     method.lshaped_algorithm(converger=Gap)
     if not incumbent.reached():            # converged without a last converger call
         incumbent.bound(method._LShaped_bound, method.iter)
         evaluate(method.iter)
-    return incumbent.outcome(method.iter + 1, comm.Get_size())
+    return incumbent.outcome(method.iter + 1, comm.Get_size(),
+                             {"build": built - start, "iterate": time.perf_counter() - built})
