@@ -18,6 +18,9 @@ from pathlib import Path
 EXIT_OK, EXIT_UNEXPECTED, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_VERIFY_FAILED = 0, 1, 2, 3, 4
 
 
+ENGINE_OPTIONS = ("engine", "processes", "hostfile", "gap", "max_iterations")
+
+
 def _engine_args(p: argparse.ArgumentParser, prefix: str = "") -> None:
     """How a two-stage risk model is solved (docs/risk.md, "Risk at scale")."""
     p.add_argument("--engine",
@@ -162,6 +165,12 @@ def main(argv: list[str] | None = None) -> int:
             if args.risk:
                 from model.commands.risk import risk_command
                 return risk_command(args)
+            engine = [f"--{n.replace('_', '-')}" for n in ENGINE_OPTIONS
+                      if getattr(args, n) is not None]
+            if engine:
+                print(f"command line, {', '.join(engine)}: the engine options apply to a risk "
+                      "solve (--risk) only", file=sys.stderr)
+                return EXIT_INPUT
             from model.commands.solve import solve_command
             return solve_command(args)
         if args.command == "frontier":

@@ -251,3 +251,14 @@ def test_auto_decomposes_above_the_size_limit(make_workbook):
     problems = Problems()
     check(Engine("ph"), problems)
     assert not problems.errors and mpiexec() is not None     # the mpi extra is installed
+
+
+@pytest.mark.unit
+def test_engine_options_apply_to_a_risk_solve_only(make_workbook, capsys, tmp_path):
+    from model.cli import main
+    out = tmp_path / "r.xlsx"
+    rc = main(["solve", str(make_workbook(NEWSVENDOR)), "-o", str(out), "--engine", "ph",
+               "--processes", "2"])
+    assert rc == 2 and not out.exists()
+    assert ("command line, --engine, --processes: the engine options apply to a risk solve "
+            "(--risk) only") in capsys.readouterr().err
