@@ -88,6 +88,9 @@ def measure(workbook: Path, n: int, engine: str, processes: int, gap: float, see
             "status": summary.get("status"), "lower_bound": summary.get("lower_bound"),
             "upper_bound": summary.get("upper_bound"), "certified_gap": summary.get("certified_gap"),
             "iterations": summary.get("iterations"),
+            "engine_build_s": summary.get("seconds_engine_build"),
+            "engine_iterate_s": summary.get("seconds_engine_iterate"),
+            "engine_total_s": summary.get("seconds_engine_total"),
             "in_sample_objective": summary.get("in_sample_objective"),
             "first_stage_cost": summary.get("first_stage_cost"),
             "load_before": round(load0, 2), "load_after": round(os.getloadavg()[0], 2),
@@ -134,12 +137,17 @@ def save(result: dict) -> None:
     OUT.write_text(json.dumps(rows, indent=1))
 
 
+def _pair(a, b) -> str:
+    return "" if a is None or b is None else f"{a:,.0f} / {b:,.0f}"
+
+
 def render() -> str:
     rows = sorted((r for r in load_results() if "engine" in r),
                   key=lambda r: (r["n"], r["engine"] != "extensive", r["engine"], r["processes"]))
-    lines = ["| scenarios | engine | processes | wall (s) | in-sample solve (s) | peak memory (MB) "
-             "| status | certified gap | iterations | load before / after | when |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = ["| scenarios | engine | processes | wall (s) | in-sample solve (s) | MPI job: models "
+             "/ algorithm (s) | peak memory (MB) | status | certified gap | iterations "
+             "| load before / after | when |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         gap = r.get("certified_gap")
         status = "killed at the time-out" if r.get("timed_out") else (r.get("status") or
@@ -147,6 +155,7 @@ def render() -> str:
         lines.append(
             f"| {r['n']:,} | {r['engine']} | {r['processes']} | {r['wall_s']:,.0f} | "
             f"{'' if r.get('in_sample_s') is None else format(r['in_sample_s'], ',.0f')} | "
+            f"{_pair(r.get('engine_build_s'), r.get('engine_iterate_s'))} | "
             f"{r['peak_rss_mb']:,} | {status} | {'' if gap is None else format(gap, '.2e')} | "
             f"{r.get('iterations') or ''} | {r['load_before']} / {r['load_after']} | "
             f"{r['when'][:16]} {r['commit']} |")

@@ -82,6 +82,7 @@ ENGINE_OPTIONS = (
     click.option("--max-iterations", type=int,
                  help="a decomposed engine stops after this many iterations (default 100)"),
 )
+ENGINE_NAMES = ("engine", "processes", "hostfile", "gap", "max_iterations")
 
 
 # --- the commands -----------------------------------------------------------------------
@@ -151,6 +152,11 @@ def sourcing():
 @shared(quiet, verbose)
 def solve(**options):
     """solve a workbook and write a report workbook"""
+    engine = [f"--{n.replace('_', '-')}" for n in ENGINE_NAMES if options.get(n) is not None]
+    if engine and not options["risk"]:
+        click.echo(f"command line, {', '.join(engine)}: the engine options apply to a risk "
+                   "solve (--risk) only", err=True)
+        return EXIT_INPUT
     return _dispatch("solve --risk" if options["risk"] else "solve", options)
 
 

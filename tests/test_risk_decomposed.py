@@ -23,6 +23,7 @@ from model.risk.scenario_models import commitment_costs, evaluate_decision, scen
 from model.risk.sppy_job import relative_gap
 from model.solve.highs import SolveOptions
 from test_risk import EVENTS, NEWSVENDOR, args, run, sheets
+from test_verify import CO_PRODUCT
 
 # Issue 12 case 3: plant P (fixed cost 1,000 a period, RAW -> FIN one to one) fed only by
 # mine offer A (10/t); spot FIN at the buyer 500/t; demand 100 t; NOMINE (p 0.5) disables A.
@@ -39,12 +40,7 @@ STRANDED = {
         RAW,raw,0,0
         FIN,finished,0,0
     """,
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE,Mine,MineCo,AU,mine
-        PLANT,Plant,PlantCo,US,processor
-        BUYER,Buyer,BuyCo,US,customer
-    """,
+    "Sites": CO_PRODUCT["Sites"],          # MINE (AU), PLANT (US), BUYER (US)
     "Supply": """
         offer_id,site_id,material_id,capacity,unit_cost
         A,MINE,RAW,1000,10
@@ -257,3 +253,14 @@ def test_auto_decomposes_above_the_size_limit(make_workbook):
     problems = Problems()
     check(Engine("ph"), problems)
     assert not problems.errors and mpiexec() is not None     # the mpi extra is installed
+
+
+@pytest.mark.unit
+def test_engine_options_apply_to_a_risk_solve_only(make_workbook, capsys, tmp_path):
+    from model.cli import main
+    out = tmp_path / "r.xlsx"
+    rc = main(["solve", str(make_workbook(NEWSVENDOR)), "-o", str(out), "--engine", "ph",
+               "--processes", "2"])
+    assert rc == 2 and not out.exists()
+    assert ("command line, --engine, --processes: the engine options apply to a risk solve "
+            "(--risk) only") in capsys.readouterr().err

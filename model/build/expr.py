@@ -25,7 +25,11 @@ def grouped(items):
 
 
 def add_constraint(m, name: str, rows: dict, doc: str = "") -> int:
-    """rows: {index: (lower, [(coef, var)], upper)}; None bounds mean open."""
+    """rows: {index: (lower, [(coef, var)], upper)}; None bounds mean open.
+
+    The Pyomo backend empties ``rows`` once the constraint is built: Pyomo keeps the
+    rule, and the rule would keep a second copy of every row (1.7 of 6.8 MB of a
+    scenario model of the example, for as long as the model lives)."""
     if not rows:
         return 0
     if isinstance(m, ArrayModel):
@@ -43,4 +47,5 @@ def add_constraint(m, name: str, rows: dict, doc: str = "") -> int:
         return (lo, body, hi)
 
     m.add_component(name, pyo.Constraint(keys, rule=rule, doc=doc))
+    rows.clear()
     return len(getattr(m, name))

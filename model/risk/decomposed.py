@@ -207,6 +207,12 @@ def bounds_summary(engine: str, outcome: Outcome | None, result: RiskResult, cho
             else gap, **extra}
 
 
+def engine_seconds(outcome: Outcome | None) -> dict:
+    """The MPI job's own times (engine_build: the per-scenario models; engine_iterate: the
+    algorithm; engine_total: the job from reading its file to writing its outcome)."""
+    return {} if outcome is None else {f"engine_{k}": v for k, v in outcome.seconds.items()}
+
+
 def history_table(outcome: Outcome | None) -> pd.DataFrame:
     """The bounds as the engine found them: one row each time one improved."""
     rows = [] if outcome is None else outcome.history

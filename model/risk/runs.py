@@ -24,7 +24,7 @@ import pandas as pd
 from model.build.costs import cost_table
 from model.data.model_data import prepare
 from model.problems import Problem, Problems
-from model.risk.decomposed import Engine, pick, solve_risk
+from model.risk.decomposed import Engine, engine_seconds, pick, solve_risk
 from model.risk.extensive import RiskResult, first_stage
 from model.risk.frontier import Frontier, efficient_frontier
 from model.risk.problem import (RiskProblem, check_risk_settings, discount, load_problem,
@@ -69,8 +69,7 @@ def run_risk(path, options: SolveOptions | None = None, with_value: bool = True,
     value = stochastic_value(problem, result, options) if with_value and result.has_solution else None
     seconds = {"read_validate_prepare": t1 - t0, **result.seconds,
                "value": time.perf_counter() - t2}
-    if outcome is not None:
-        seconds["decomposed"] = outcome.seconds.get("total", 0.0)
+    seconds.update(engine_seconds(outcome))
     return RiskRun(problem, result, value, seconds, name, outcome)
 
 
@@ -171,6 +170,7 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
                                     risk_weight=weight, alpha=alpha, cost_tables=[table] * n,
                                     full=False)
     t["in_sample"] = time.perf_counter() - t0
+    t.update(engine_seconds(outcome))
 
     out = None
     fresh = []

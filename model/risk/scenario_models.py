@@ -114,6 +114,12 @@ def scenario_model(first, sid: str, data, table, costs: dict, *, risk_weight: fl
     ext = build_extensive(first, [sid], [1.0], [data], risk_weight=risk_weight, alpha=alpha,
                           cost_tables=None if table is None else [table])
     charge_commitments(ext, costs)
+    eta = ext.model.component("eta")
+    if eta is not None:
+        # every cost coefficient is nonnegative (model/schema.py), so T_s >= 0 and the
+        # value-at-risk eta* >= 0: the bound changes no optimum, and keeps an L-shaped
+        # master without cuts bounded
+        eta.setlb(0.0)
     return ext
 
 

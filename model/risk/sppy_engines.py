@@ -32,6 +32,7 @@ import pyomo.environ as pyo
 from model.risk.extensive import cvar
 from model.risk.scenario_models import nonants, scenario_model
 from model.risk.sppy_job import Job, Outcome, relative_gap
+from model.risk.sppy_solver import register
 
 # rho = RHO_FACTOR x cost: 0.1 closed the gap of tests/test_risk.py's EVENTS sample (20
 # scenarios) to 0.15% in 100 iterations, against 1.3% with 1.0 and 2.2% with 10
@@ -100,7 +101,7 @@ class Incumbent:
                              self.lower if math.isfinite(self.lower) else None,
                              self.upper if math.isfinite(self.upper) else None))
 
-    def outcome(self, iterations: int, processes: int) -> Outcome:
+    def outcome(self, iterations: int, processes: int, seconds: dict) -> Outcome:
         lower = self.lower if math.isfinite(self.lower) else None
         upper = self.upper if math.isfinite(self.upper) else None
         if upper is None:
@@ -111,7 +112,7 @@ class Incumbent:
             status, message = "feasible", (f"stopped at a certified gap of {self.gap():.3g} "
                                            f"(asked {self.job.gap:g}) after {iterations} iterations")
         return Outcome(status, message, self.job.engine, processes, lower, upper, iterations,
-                       self.decision, self.totals, self.history)
+                       self.decision, self.totals, self.history, dict(seconds))
 
 
 def _figures(m) -> tuple[float, float, float]:
@@ -169,6 +170,12 @@ def _ph(job: Job, comm, creator) -> Outcome:
         def post_everything(self):
             pass
 
+        def post_solve(self, subproblem, results):
+            """Pyomo keeps the solution it loaded (every value, twice: 1.5 MB a scenario
+            of the example); the values are in the variables."""
+            subproblem.solutions.clear()
+            return results
+
         def _try_xbar(self, k):
             self.opt._save_nonants()
             self.opt.disable_W_and_prox()
@@ -190,7 +197,7 @@ def _ph(job: Job, comm, creator) -> Outcome:
     cfg.popular_args()
     cfg.ph_args()
     cfg.two_sided_args()
-    cfg.solver_name = _fresh_highs()
+    cfg.solver_name = register()
     cfg.max_iterations = job.max_iterations
     cfg.time_limit = job.time_limit
     cfg.default_rho = 1.0
@@ -206,8 +213,10 @@ def _ph(job: Job, comm, creator) -> Outcome:
     kw.update(extensions=Bounds, ph_converger=Gap)
     ph = PH(**kw)                                 # builds this rank's scenario models
     job.datas[:] = job.tables[:] = [None] * len(job.datas)   # which keep what they need
+    built = time.perf_counter()
     ph.ph_main()
-    return incumbent.outcome(ph._PHIter, comm.Get_size())
+    return incumbent.outcome(ph._PHIter, comm.Get_size(),
+                             {"build": built - start, "iterate": time.perf_counter() - built})
 
 
 def _rho_setter(job: Job):
@@ -226,39 +235,6 @@ def _rho_setter(job: Job):
 
 # --- the L-shaped method --------------------------------------------------------------------
 
-def _fresh_highs() -> str:
-    """The name of Pyomo's HiGHS interface, registered anew so that each solve hands the
-    model over afresh and lets it go afterwards (mpi-sppy reads the solution from the
-    legacy results object, not from the solver).
-
-    Memory: Pyomo's interface is persistent and keeps a HiGHS copy of its model and its
-    maps; mpi-sppy creates one interface per scenario, which would double the memory of
-    a rank (a scenario of the example: about 7 MB in Pyomo). Correctness: its change
-    detection keys rows by object id; the L-shaped method deletes and re-adds its fixing
-    rows at every iteration, and a new row that reused a deleted row's id was missed
-    (its dual absent: a KeyError in ``BendersCutGenerator.generate_cut``, once in a few
-    runs)."""
-    import pyomo.contrib.benders.benders_cuts as benders
-    import pyomo.environ as pyo
-    from pyomo.opt import SolverFactory
-
-    name = "sourcing_highs"
-    if name not in SolverFactory:
-        class FreshHighs(type(pyo.SolverFactory("highs"))):
-            def solve(self, model, *args, **kwargs):
-                self._model = None           # set_instance, not update
-                try:
-                    return super().solve(model, *args, **kwargs)
-                finally:
-                    self._reinit()
-                    self._model = self._solver_model = None
-
-        SolverFactory.register(name, doc="HiGHS, the model handed over at every solve")(
-            FreshHighs)
-        benders.solver_dual_sign_convention[name] = benders.solver_dual_sign_convention["highs"]
-    return name
-
-
 def _lshaped(job: Job, comm, creator) -> Outcome:
     from mpisppy.opt.lshaped import LShapedMethod
     from mpisppy.utils.xhat_eval import Xhat_Eval
@@ -267,7 +243,7 @@ def _lshaped(job: Job, comm, creator) -> Outcome:
     incumbent = Incumbent(job, comm, start)
     sopts = _solver_options(job)
     names = list(job.ids)
-    solver = _fresh_highs()
+    solver = register()
     options = {"root_solver": solver, "sp_solver": solver,
                "root_solver_options": dict(sopts), "sp_solver_options": dict(sopts),
                "max_iter": job.max_iterations, "verbose": False, "tol": 1e-6}
@@ -299,8 +275,10 @@ def _lshaped(job: Job, comm, creator) -> Outcome:
             late = job.time_limit is not None and time.perf_counter() - start > job.time_limit
             return incumbent.reached() or late
 
+    built = time.perf_counter()
     method.lshaped_algorithm(converger=Gap)
     if not incumbent.reached():            # converged without a last converger call
         incumbent.bound(method._LShaped_bound, method.iter)
         evaluate(method.iter)
-    return incumbent.outcome(method.iter + 1, comm.Get_size())
+    return incumbent.outcome(method.iter + 1, comm.Get_size(),
+                             {"build": built - start, "iterate": time.perf_counter() - built})

@@ -28,6 +28,7 @@ class Compiled:
     integer: np.ndarray         # bool per column
     offset: float
     columns: list | None        # the Pyomo VarData per column (None from the array backend)
+    rows: list | None = None    # the Pyomo ConstraintData per row (None from the array backend)
 
 
 def compile_model(model) -> Compiled:
@@ -70,4 +71,5 @@ def compile_model(model) -> Compiled:
     for con, _ in info.rows:
         row_con.append(con.parent_component().local_name)
         row_key.append(con.index())
-    return Compiled(lp, col_var, col_key, row_con, row_key, sense, integer, lp.offset_, cols)
+    return Compiled(lp, col_var, col_key, row_con, row_key, sense, integer, lp.offset_, cols,
+                    [con for con, _ in info.rows])
