@@ -103,7 +103,7 @@ def job_size(workbook: Path, n: int, seed: int) -> int:
     """Bytes of the pickled job of n sampled scenarios (what rank 0 reads and broadcasts)."""
     import pickle
     sys.path.insert(0, str(REPO))
-    from model.build.costs import cost_table
+    from model.formulation.costs import cost_table
     from model.data.model_data import prepare
     from model.problems import Problems
     from model.read.workbook import read_workbook

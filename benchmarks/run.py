@@ -17,7 +17,7 @@ functions it calls wrapped in timers (wall and CPU):
 
     read      model.run.load: read + scenarios + validate
     prepare   model.data.model_data.prepare
-    build     model.build.build (the families into HiGHS arrays; docs/model.md)
+    build     model.formulation.build (the families into HiGHS arrays; docs/model.md)
     handover  model.solve.handover.compile_model (triples -> column-wise HighsLp)
     solve     model.solve.highs.solve (every Highs.run() is also timed, with its caller)
     extract   model.results.extract.extract (includes the warm re-solves of rule marginals)
@@ -241,7 +241,7 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
     out["loadavg_end"] = loadavg()
 
     m = run.built.model
-    if hasattr(m, "variables"):             # the array backend (model/build/arrays.py)
+    if hasattr(m, "variables"):             # the array backend (model/formulation/arrays.py)
         var_counts = {name: len(v) for name, v in m.variables.items()}
         con_counts = {name: len(c) for name, c in m.constraints.items()}
     else:
@@ -362,7 +362,7 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
     """
     import numpy as np
 
-    from model.build import build
+    from model.formulation import build
     from model.data.model_data import prepare
     from model.run import load
     from model.solve.handover import compile_model

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model import __version__, progress
-from model.build import Built, build, skip_problems
+from model.formulation import Built, build, skip_problems
 from model.data import scenario as scen
 from model.data.model_data import ModelData, prepare
 from model.problems import InputError, Problem, Problems

@@ -2,7 +2,7 @@
 builds from the same families: same rows, columns, coefficients, bounds, costs
 and integrality (matched by name), and the same optimum.
 
-Pyomo's compiler is independent code, so a slip in ``model/build/arrays.py``
+Pyomo's compiler is independent code, so a slip in ``model/formulation/arrays.py``
 (a dropped term, a wrong sense, a duplicate not summed) shows here.
 """
 
@@ -15,7 +15,7 @@ import pytest
 from scipy import sparse
 
 from conftest import REPO
-from model.build import build
+from model.formulation import build
 from model.data.model_data import prepare
 from model.run import load
 from model.solve.handover import compile_model
@@ -81,7 +81,7 @@ def test_array_model_rows_by_hand():
     """Hand-made rows: a range becomes two rows (>= then <=), a repeated variable
     is summed, a cancelled term is dropped, an empty row is left out, and bounds,
     costs and integrality land on the right columns."""
-    from model.build.arrays import INF, ArrayModel
+    from model.formulation.arrays import INF, ArrayModel
     m = ArrayModel()
     x = m.add_var("x", ["a", "b"], ub=[4.0, None])
     y = m.add_var("y", [("k", 1)], binary=True)

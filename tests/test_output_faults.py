@@ -405,7 +405,7 @@ def test_case15_an_unknown_family_is_an_input_error(make_workbook, tmp_path, cap
 
 @pytest.mark.unit
 def test_case15_every_family_declares_what_it_needs():
-    from model.build import FAMILIES, requires
+    from model.formulation import FAMILIES, requires
     order = list(FAMILIES)
     assert requires("chain_rules") == ("provenance",)
     for name in FAMILIES:

@@ -39,7 +39,7 @@ import numpy as np
 import pandas as pd
 
 from model.analysis.infeasibility import money, periods_text, rule_phrase
-from model.build import build
+from model.formulation import build
 from model.data import scenario as scen
 from model.data.model_data import prepare
 from model.read.workbook import ROW

@@ -87,7 +87,7 @@ def figures(tables: dict) -> dict[str, dict[str, float]]:
         "end_stock_t": _sum(tables.get("Stock"), ["site_id", "material_id", "period"], "stock_t"),
     }
     # cost keys in the model's category order, the rest sorted
-    from model.build.costs import CATEGORIES
+    from model.formulation.costs import CATEGORIES
     rank = {c: i for i, c in enumerate(CATEGORIES)}
     for name in ("cost", "discounted_cost", "cost_by_period"):
         out[name] = dict(sorted(out[name].items(),

@@ -10,9 +10,9 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from model.build import modelled
-from model.build.costs import CATEGORIES
-from model.build.variables import OFFER, POINT, PROCESS, SHIP
+from model.formulation import modelled
+from model.formulation.costs import CATEGORIES
+from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
 from model.results import arrivals
 from model.results.provenance import provenance_tables

@@ -310,7 +310,7 @@ def cost_allocation(tables: dict, data) -> pd.DataFrame:
         return _empty(cols)
     frame = pd.DataFrame([(*k, v) for k, v in out.items()], columns=cols)
     frame["_u"] = frame["material_id"] == UNALLOCATED
-    from model.build.costs import CATEGORIES
+    from model.formulation.costs import CATEGORIES
     frame["_c"] = frame["category"].map({c: i for i, c in enumerate(CATEGORIES)})
     frame = frame.sort_values(["_u", "material_id", "period", "_c"], kind="stable")
     return frame[cols].reset_index(drop=True)

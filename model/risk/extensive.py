@@ -61,8 +61,8 @@ import numpy as np
 import pandas as pd
 import pyomo.environ as pyo
 
-from model.build import FAMILIES, costs, variables
-from model.build.expr import add_constraint, linear
+from model.formulation import FAMILIES, costs, variables
+from model.formulation.expr import add_constraint, linear
 from model.results import arrivals
 from model.solve.handover import Compiled, compile_model
 from model.solve.highs import Solution, SolveOptions, solve

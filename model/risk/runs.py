@@ -21,7 +21,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.build.costs import cost_table
+from model.formulation.costs import cost_table
 from model.data.model_data import prepare
 from model.problems import Problem, Problems
 from model.risk.decomposed import Engine, engine_seconds, pick, solve_risk

@@ -48,7 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from model.build import costs
+from model.formulation import costs
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
 from model.risk.extensive import Fixed, FirstStage, solve_extensive

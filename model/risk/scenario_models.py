@@ -41,7 +41,7 @@ import pandas as pd
 import pyomo.environ as pyo
 from pyomo.core.expr.visitor import identify_variables
 
-from model.build.expr import add_constraint, linear
+from model.formulation.expr import add_constraint, linear
 from model.risk.extensive import Extensive, build_extensive
 from model.solve.handover import compile_model
 from model.solve.highs import SolveOptions, solve

@@ -4,7 +4,7 @@ Re-reads the input workbook, re-applies the scenario and --enable/--disable
 toggles the run used, and recomputes from the raw rows every constraint of
 contract v1 and the objective against the decisions of a report, in the
 spirit of the MIPLIB solution checker. It shares nothing with the model code
-(``model/build``, ``model/data/model_data.py``, ``model/results``,
+(``model/formulation``, ``model/data/model_data.py``, ``model/results``,
 ``model/solve``); only the workbook reader, ``model.data.scenario.apply`` and
 ``model.validate.rules.active`` are reused. See docs/verification.md.
 

@@ -19,7 +19,7 @@ from collections import defaultdict
 import highspy
 import numpy as np
 
-from model.build import build
+from model.formulation import build
 from model.data.model_data import prepare
 from model.results.extract import extract
 from model.run import load

@@ -6,8 +6,8 @@ discount factor of its period, delta_p = 1 / (1 + discount_rate)^(p - first_peri
 
 from __future__ import annotations
 
-from model.build.arrays import ArrayModel
-from model.build.expr import linear
+from model.formulation.arrays import ArrayModel
+from model.formulation.expr import linear
 from model.data.columns import lists
 
 

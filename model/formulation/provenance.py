@@ -24,8 +24,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from model.build.expr import add_constraint, grouped
-from model.build.variables import declare
+from model.formulation.expr import add_constraint, grouped
+from model.formulation.variables import declare
 from model.data.columns import keys
 from model.problems import WARNING, Problem
 

@@ -17,7 +17,7 @@ One row per rule, material, period and country or company (key).
 
 from __future__ import annotations
 
-from model.build.expr import add_constraint
+from model.formulation.expr import add_constraint
 from model.data.columns import lists
 
 

@@ -1,4 +1,4 @@
-"""Stage 5: build the Pyomo model from prepared data, one family at a time.
+"""Stage 5: the formulation: build the model from prepared data, one family at a time.
 
 The builder reads like a table of contents: variables, then each constraint
 family in ``FAMILIES`` (a module with ``add(m, data) -> rows added``), then the
@@ -22,9 +22,9 @@ import gc
 import logging
 from dataclasses import dataclass, field
 
-from model.build.arrays import ArrayModel
+from model.formulation.arrays import ArrayModel
 from model.problems import InputError, Problem, did_you_mean
-from model.build import (balance, chain_rules, costs, demand, export_controls, lanes, objective,
+from model.formulation import (balance, chain_rules, costs, demand, export_controls, lanes, objective,
                          offers, policies, processes, provenance, variables)
 
 log = logging.getLogger(__name__)
@@ -88,7 +88,7 @@ def modelled(data, skip=()) -> tuple[object, list[Problem]]:
 
 def build(data, skip: tuple[str, ...] = (), backend: str = "arrays") -> Built:
     """backend "arrays" (default): the families write HiGHS arrays directly
-    (``model/build/arrays.py``); "pyomo": a Pyomo ConcreteModel, compiled by
+    (``model/formulation/arrays.py``); "pyomo": a Pyomo ConcreteModel, compiled by
     Pyomo's standard-form compiler. Both give the same LP (tests/test_backends.py)."""
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, not {backend!r}")

@@ -6,7 +6,7 @@ limit is 0 for a ban and ExportControls.value for a quota (t per period, all
 covered lanes and materials together). A shipment is covered when it leaves a
 site in `exporter` for a site in `importer` (blank: any other country), the
 countries differ, and the material matches. Tariffs are cost terms
-(``model/build/costs.py``). One row per rule and period, so each binding ban or
+(``model/formulation/costs.py``). One row per rule and period, so each binding ban or
 quota has a marginal value.
 
 | math | code | sheet.column |
@@ -17,7 +17,7 @@ quota has a marginal value.
 
 from __future__ import annotations
 
-from model.build.expr import grouped, add_constraint
+from model.formulation.expr import grouped, add_constraint
 from model.data.columns import lists
 
 

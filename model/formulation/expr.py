@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from model.build.arrays import ArrayModel
+from model.formulation.arrays import ArrayModel
 
 
 def linear(terms):

@@ -14,7 +14,7 @@ Plain capacities (no binary) are the upper bounds of buy[o,p].
 
 from __future__ import annotations
 
-from model.build.expr import add_constraint
+from model.formulation.expr import add_constraint
 from model.data.columns import lists
 
 

@@ -21,7 +21,7 @@ Needs the family ``provenance``: its rows are written on the class flows
 
 from __future__ import annotations
 
-from model.build.expr import add_constraint, grouped
+from model.formulation.expr import add_constraint, grouped
 
 REQUIRES = ("provenance",)
 WHY = "its rules are written on the provenance classes of the material"

@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from model.build.expr import grouped, add_constraint
+from model.formulation.expr import grouped, add_constraint
 from model.data.columns import lists
 
 

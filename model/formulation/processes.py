@@ -13,7 +13,7 @@ bounds of run[q,p].
 
 from __future__ import annotations
 
-from model.build.expr import add_constraint
+from model.formulation.expr import add_constraint
 from model.data.columns import lists
 
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.build.variables import OFFER, POINT, PROCESS, SHIP
+from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import keys
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.build.arrays import ArrayModel
+from model.formulation.arrays import ArrayModel
 from model.data.columns import keys
 from model.data.model_data import ModelData
 

@@ -21,8 +21,8 @@ Written as (inflows - outflows) == -initial_stock in the first period, 0 later.
 
 from __future__ import annotations
 
-from model.build.expr import add_constraint
-from model.build.variables import POINT
+from model.formulation.expr import add_constraint
+from model.formulation.variables import POINT
 from model.data.columns import lists
 
 

@@ -12,7 +12,7 @@ A row no supply can ever reach has no met[d]: unmet[d] = quantity[d].
 
 from __future__ import annotations
 
-from model.build.expr import add_constraint
+from model.formulation.expr import add_constraint
 from model.data.columns import lists
 
 
