@@ -198,6 +198,19 @@ def test_a_terminal_shows_a_counted_stage_for_compare(make_workbook, tmp_path):
 
 
 @pytest.mark.component
+def test_frontier_counts_its_solves_on_a_terminal(make_workbook, tmp_path):
+    """--points 3: the cheapest end, the safest end, then points 1 and 2 (point 0 is the
+    cheapest solve): 4 solves, each a step of the counted line."""
+    from test_risk import NEWSVENDOR
+    wb = make_workbook(NEWSVENDOR)
+    rc, shown, _ = _run_on_a_terminal("frontier", wb, "--points", "3", "-o", tmp_path / "f.xlsx")
+    assert rc == 0, shown
+    counted = set(re.findall(r"frontier solves\D*?(\d)/4", shown))     # the inner line
+    assert counted & {"1", "2", "3", "4"} and counted <= {"0", "1", "2", "3", "4"}, shown
+    assert re.search(r"done frontier \(\d+\.\d s\)", shown), shown
+
+
+@pytest.mark.component
 def test_verbose_logs_the_stages_and_the_plan_does_not_change(make_workbook, capsys, tmp_path):
     wb = make_workbook(with_cn())
     rc, _, quiet_err = _cli(capsys, "solve", wb, "-o", tmp_path / "q.xlsx", "-q")

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from model import progress
 from model.risk.extensive import build_extensive, evaluate, first_stage
 from model.solve.handover import INF, compile_model
 from model.solve.highs import SolveOptions, solve
@@ -67,38 +68,44 @@ def efficient_frontier(problem, points: int, options: SolveOptions) -> Frontier:
             weight = -float(sol.row_dual[row]) * (1 if sense != -1 else -1)
         return res, weight
 
-    cheapest, _ = at(math.inf)
-    ext_c = build_extensive(first, ids, probs, datas, alpha=alpha, objective="cvar")
-    comp_c = compile_model(ext_c.model)
-    safest = evaluate(ext_c, comp_c, solve(comp_c, options))
-    if not (cheapest.has_solution and safest.has_solution):
-        bad = cheapest if not cheapest.has_solution else safest
-        pts = pd.DataFrame([(0, math.nan, math.nan, math.nan, bad.status, math.nan)],
-                           columns=["point", "epsilon", "expected_cost", "cvar", "status",
-                                    "implied_risk_weight"])
-        return Frontier(pts, pd.DataFrame(columns=["point", "kind", "id", "period", "value"]), alpha)
+    # a counted progress line: the two ends, then each point between (the first is the cheapest)
+    with progress.stage("frontier solves", total=max(2, int(points)) + 1) as step:
+        cheapest, _ = at(math.inf)
+        step.advance("cheapest on average")
+        ext_c = build_extensive(first, ids, probs, datas, alpha=alpha, objective="cvar")
+        comp_c = compile_model(ext_c.model)
+        safest = evaluate(ext_c, comp_c, solve(comp_c, options))
+        step.advance("safest")
+        if not (cheapest.has_solution and safest.has_solution):
+            bad = cheapest if not cheapest.has_solution else safest
+            pts = pd.DataFrame([(0, math.nan, math.nan, math.nan, bad.status, math.nan)],
+                               columns=["point", "epsilon", "expected_cost", "cvar", "status",
+                                        "implied_risk_weight"])
+            return Frontier(pts, pd.DataFrame(columns=["point", "kind", "id", "period", "value"]), alpha)
 
-    c0, c1 = cheapest.cvar, safest.cvar
-    n = max(2, int(points))
-    if c0 - c1 <= 1e-9 * max(1.0, abs(c0)):
-        eps = [c0]                                  # no trade-off: one point
-    else:
-        eps = [c0 - k * (c0 - c1) / (n - 1) for k in range(n)]
-    rows, portfolios = [], []
-    for k, e in enumerate(eps):
-        loose = e + 1e-9 * max(1.0, abs(e))          # solver tolerance at the safest end
-        res, weight = at(loose) if k > 0 else (cheapest, 0.0)
-        rows.append((k, e, res.expected_cost, res.cvar, res.status, weight,
-                     res.first_cost if res.has_solution else math.nan))
-        if res.has_solution:
-            reservations, commitments = res.portfolio()
-            portfolios.append(pd.DataFrame({"point": k, "kind": "reserve",
-                                            "id": reservations["offer"],
-                                            "period": reservations["period"],
-                                            "value": reservations["reserved_t"]}))
-            portfolios.append(pd.DataFrame({"point": k, "kind": commitments["kind"],
-                                            "id": commitments["id"], "period": commitments["period"],
-                                            "value": commitments["decision"]}))
+        c0, c1 = cheapest.cvar, safest.cvar
+        n = max(2, int(points))
+        if c0 - c1 <= 1e-9 * max(1.0, abs(c0)):
+            eps = [c0]                                  # no trade-off: one point
+        else:
+            eps = [c0 - k * (c0 - c1) / (n - 1) for k in range(n)]
+        rows, portfolios = [], []
+        for k, e in enumerate(eps):
+            loose = e + 1e-9 * max(1.0, abs(e))          # solver tolerance at the safest end
+            res, weight = at(loose) if k > 0 else (cheapest, 0.0)
+            if k > 0:
+                step.advance(f"point {k}")
+            rows.append((k, e, res.expected_cost, res.cvar, res.status, weight,
+                         res.first_cost if res.has_solution else math.nan))
+            if res.has_solution:
+                reservations, commitments = res.portfolio()
+                portfolios.append(pd.DataFrame({"point": k, "kind": "reserve",
+                                                "id": reservations["offer"],
+                                                "period": reservations["period"],
+                                                "value": reservations["reserved_t"]}))
+                portfolios.append(pd.DataFrame({"point": k, "kind": commitments["kind"],
+                                                "id": commitments["id"], "period": commitments["period"],
+                                                "value": commitments["decision"]}))
     pts = pd.DataFrame(rows, columns=["point", "epsilon", "expected_cost", "cvar", "status",
                                       "implied_risk_weight", "reservation_cost"])
     port = (pd.concat([p for p in portfolios if len(p)], ignore_index=True)
