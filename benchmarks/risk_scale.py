@@ -111,7 +111,7 @@ def job_size(workbook: Path, n: int, seed: int) -> int:
     from model.risk.problem import discount, reservation_costs
     from model.risk.sampling import apply_factors, read_events, sample
     from model.risk.scenario_models import commitment_costs
-    from model.risk.sppy_job import Job
+    from model.risk.sppy_data import Job
     wb = read_workbook(workbook)
     base = prepare(wb)
     datas = [apply_factors(base, f) for f in sample(read_events(wb, Problems()), base.periods,

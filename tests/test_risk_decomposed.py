@@ -20,7 +20,7 @@ from model.risk.decomposed import Engine, check, columns, mpiexec, pick, solve_r
 from model.risk.extensive import first_stage
 from model.risk.problem import load_problem
 from model.risk.scenario_models import commitment_costs, evaluate_decision, scenario_model
-from model.risk.sppy_job import relative_gap
+from model.risk.sppy_data import relative_gap
 from model.solve.highs import SolveOptions
 from test_risk import EVENTS, NEWSVENDOR, args, run, sheets
 from test_verify import CO_PRODUCT

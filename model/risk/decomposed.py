@@ -39,7 +39,7 @@ import pandas as pd
 from model.problems import Problems
 from model.risk.extensive import Extensive, FirstStage, RiskResult, solve_extensive
 from model.risk.scenario_models import commitment_costs, evaluate_decision
-from model.risk.sppy_job import MARKER, Job, Outcome, decode
+from model.risk.sppy_data import MARKER, Job, Outcome, decode
 from model.solve.highs import SolveOptions
 
 log = logging.getLogger(__name__)

@@ -31,7 +31,7 @@ from model.risk.problem import (RiskProblem, check_risk_settings, discount, load
                                 reservation_costs)
 from model.risk.sampling import (apply_factors, confidence_interval, evaluate_fixed, event_activity,
                                  read_events, sample)
-from model.risk.sppy_job import Outcome
+from model.risk.sppy_data import Outcome
 from model.risk.value import StochasticValue, stochastic_value
 from model.run import load
 from model.solve.highs import SolveOptions

@@ -31,7 +31,7 @@ import pyomo.environ as pyo
 
 from model.risk.extensive import cvar
 from model.risk.scenario_models import nonants, scenario_model
-from model.risk.sppy_job import Job, Outcome, relative_gap
+from model.risk.sppy_data import Job, Outcome, relative_gap
 from model.risk.sppy_solver import register
 
 # rho = RHO_FACTOR x cost: 0.1 closed the gap of tests/test_risk.py's EVENTS sample (20
