@@ -23,9 +23,6 @@ KNOWN = [
     {"model.solve.confirm", "model.solve.highs"},
     {"model.validate.magnitudes", "model.validate.rules"},
     {"model.report.about", "model.report.dashboard", "model.report.workbook"},
-    {"model.verify.balance", "model.verify.checks", "model.verify.network",
-     "model.verify.objective", "model.verify.provenance", "model.verify.rules",
-     "model.verify.sheets", "model.verify.sources"},
 ]
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from model.verify.checks import q
+from model.verify.text import q
 
 
 def check(ck) -> None:

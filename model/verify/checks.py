@@ -24,30 +24,11 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from model.verify import balance, network, objective, provenance, rules, sheets, sources
 from model.verify.decisions import REPORT_ROW, Decisions, as_number
 from model.verify.inputs import Inputs
+from model.verify.text import q
 from model.verify.verdict import Tolerance
-
-CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty")
-
-
-def q(x: float) -> str:
-    """A quantity for a message: thousands separators, at most 6 decimals."""
-    if x is None:
-        return "-"
-    text = f"{x:,.6f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def pct(x: float) -> str:
-    return f"{100 * x:.4g}%"
-
-
-def span(periods: list[int]) -> str:
-    if not periods:
-        return "in no period of the horizon"
-    return f"only in {periods[0]}-{periods[-1]}" if len(periods) > 1 else f"only in {periods[0]}"
 
 
 class Checker:
@@ -107,7 +88,6 @@ class Checker:
 
     # -- the whole check -------------------------------------------------------
     def run(self, summary: dict, problems: list[str]) -> None:
-        from model.verify import balance, network, objective, provenance, rules, sheets, sources
         self.violations.extend(problems)
         self.checks += len(problems)
         sources.check(self)

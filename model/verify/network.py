@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from model.verify.checks import q
+from model.verify.text import q
 from model.verify.decisions import REPORT_ROW, as_id, as_period
 
 

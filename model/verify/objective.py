@@ -4,7 +4,7 @@ the Summary objective and every CostByCategory row.
 
 from __future__ import annotations
 
-from model.verify.checks import CATEGORIES, q
+from model.verify.text import CATEGORIES, q
 from model.verify.decisions import REPORT_ROW, as_number
 
 

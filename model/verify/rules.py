@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from model.verify.checks import pct, q
+from model.verify.text import pct, q
 from model.verify.sheets import arrivals_sheet
 
 

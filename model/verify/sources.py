@@ -7,7 +7,7 @@ minimum quantities, and their purchase, run and fixed costs.
 
 from __future__ import annotations
 
-from model.verify.checks import q, span
+from model.verify.text import q, span
 from model.verify.decisions import as_id
 
 
