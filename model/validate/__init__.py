@@ -1,2 +1,15 @@
 """Stage 2: check the meaning of the typed tables (types are checked while reading)."""
-from model.validate.rules import validate  # noqa: F401
+
+from __future__ import annotations
+
+from model.problems import Problems
+from model.read.workbook import Workbook
+from model.validate import magnitudes, rules
+
+
+def validate(wb: Workbook, context: str = "") -> Problems:
+    """Every problem of the workbook as it stands (or as a scenario makes it): the
+    rules of each sheet, then numbers too large for the solver."""
+    p = rules.check(wb, context)
+    magnitudes.check(wb, p, context)
+    return p

@@ -8,7 +8,7 @@ from __future__ import annotations
 from model.data import scenario as scen
 from model.problems import Problems, merge_scenarios
 from model.read.workbook import Workbook, read_workbook
-from model.validate.rules import validate
+from model.validate import validate
 
 
 def validate_scenarios(wb: Workbook, scenarios) -> tuple[Problems, dict]:
