@@ -209,14 +209,15 @@ def test_cost_allocation_follows_recipes_and_value(tmp_path):
     assert alloc["cost"].sum() == pytest.approx(total)       # reconciles
     assert K.UNALLOCATED not in set(alloc["material_id"])
     by = alloc.groupby(["material_id", "category"])["cost"].sum()
-    # ORE purchase feeds ORE and MAG: split by value delivered, 5 x 100 : 10 x 1000
-    assert by[("ORE", "purchase")] == pytest.approx(250 * 500 / 10_500)
-    assert by[("MAG", "purchase")] == pytest.approx(250 * 10_000 / 10_500)
+    # cost follows the tonnes: the ORE pool costs 10/t; 5 t delivered as ORE carry 50, the
+    # 20 t the runs consume carry 200 into P, whose whole cost goes to MAG (SLAG has no value)
+    assert by[("ORE", "purchase")] == pytest.approx(50)
+    assert by[("MAG", "purchase")] == pytest.approx(200)
     assert by[("MAG", "processing")] == pytest.approx(500)
-    assert by[("MAG", "disposal")] == pytest.approx(10)      # the co-product charges its sibling
+    assert by[("MAG", "disposal")] == pytest.approx(10)      # SLAG, thrown away whole, charges P
     cpt = K.cost_per_tonne(r.tables, r.data).set_index(["material_id", "period"])
-    assert cpt.loc[("MAG", 2025), "cost_per_t"] == pytest.approx(
-        (250 * 10_000 / 10_500 + 500 + 10) / 10)
+    assert cpt.loc[("MAG", 2025), "cost_per_t"] == pytest.approx((200 + 500 + 10) / 10)
+    assert cpt.loc[("ORE", 2025), "cost_per_t"] == pytest.approx(10)
 
 
 # ---------------------------------------------------------------------------------------------
