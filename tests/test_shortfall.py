@@ -45,7 +45,9 @@ SHEETS = {
 
 @pytest.fixture(scope="module")
 def solved(tmp_path_factory):
-    s = solve_cli(write_workbook(tmp_path_factory.mktemp("gap"), SHEETS, "gap.xlsx"))
+    folder = tmp_path_factory.mktemp("gap")
+    s = solve_cli(write_workbook(folder, SHEETS, "gap.xlsx"), "--html", str(folder / "gap.html"))
+    s.html = (folder / "gap.html").read_text(encoding="utf-8")
     assert s.status == "optimal" and s.objective == pytest.approx(3450)
     return s
 
@@ -66,3 +68,7 @@ def test_the_dashboard_says_which_gap_cannot_be_closed(solved):
     assert "Cannot be closed with the options in this workbook: 3 t A at S." in text
     assert "Left unmet because meeting it costs more than its penalty: 4 t B at S." in text
     assert solved.summary["unclosable"].startswith("Cannot be closed")
+
+
+def test_the_web_page_says_it_too(solved):
+    assert "Cannot be closed with the options in this workbook: 3 t A at S." in solved.html
