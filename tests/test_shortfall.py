@@ -7,6 +7,7 @@ import openpyxl
 import pytest
 
 from conftest import solve_cli, write_workbook
+from model.cli import main
 
 pytestmark = pytest.mark.component
 
@@ -48,6 +49,7 @@ def solved(tmp_path_factory):
     folder = tmp_path_factory.mktemp("gap")
     s = solve_cli(write_workbook(folder, SHEETS, "gap.xlsx"), "--html", str(folder / "gap.html"))
     s.html = (folder / "gap.html").read_text(encoding="utf-8")
+    s.workbook = folder / "gap.xlsx"
     assert s.status == "optimal" and s.objective == pytest.approx(3450)
     return s
 
@@ -66,9 +68,17 @@ def test_the_dashboard_says_which_gap_cannot_be_closed(solved):
     ws = openpyxl.load_workbook(solved.report)["Dashboard"]
     text = " ".join(str(c.value) for row in ws.iter_rows(min_row=6, max_row=6) for c in row if c.value)
     assert "Cannot be closed with the options in this workbook: 3 t A at S." in text
-    assert "Left unmet because meeting it costs more than its penalty: 4 t B at S." in text
+    assert "Could be met, at a higher total cost (dearer supply, or other demand left short): " \
+           "4 t B at S." in text
     assert solved.summary["unclosable"].startswith("Cannot be closed")
 
 
 def test_the_web_page_says_it_too(solved):
     assert "Cannot be closed with the options in this workbook: 3 t A at S." in solved.html
+
+
+def test_the_terminal_says_it_on_a_third_line(solved, capsys):
+    assert main(["solve", str(solved.workbook), "-o", str(solved.workbook.with_name("t.xlsx"))]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1] == "unmet: 4 t B at S, 2025; 3 t A at S, 2025"
+    assert out[2].startswith("Cannot be closed with the options in this workbook: 3 t A at S.")

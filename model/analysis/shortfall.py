@@ -10,7 +10,8 @@ bound and rule as built; other demand may go unmet). Integer decisions are
 relaxed, so for a MIP the figure is a lower bound on the least shortfall: a
 gap reported here is certainly a gap.
 
-    closable_t   = unmet_t - least_t    (left unmet by choice: cheaper to pay the penalty)
+    closable_t   = unmet_t - least_t    (left unmet by choice: meeting it would cost more,
+                                         through dearer supply or other demand left short)
     unclosable_t = least_t              (no plan with today's options can meet it)
 
 Rule, for words: a group whose ``unclosable_t`` exceeds ``TOL`` cannot be
@@ -90,7 +91,8 @@ def sentence(table: pd.DataFrame) -> str:
                    "No plan within its capacities, rules and stocks meets more (sheet Shortfall); "
                    "closing it needs new options (capacity, a qualified source, an investment).")
     if chosen:
-        out.append(f"Left unmet because meeting it costs more than its penalty: {'; '.join(chosen)}.")
+        out.append(f"Could be met, at a higher total cost (dearer supply, or other demand left "
+                   f"short): {'; '.join(chosen)}.")
     return " ".join(out)
 
 

@@ -177,7 +177,7 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("Shortfall", "least_t"): ("t", "least unmet t of the group over every plan the workbook allows "
                                     "(costs ignored, integer decisions relaxed: a lower bound)"),
     ("Shortfall", "unclosable_t"): ("t", "t no plan with the workbook's options can meet (= least_t)"),
-    ("Shortfall", "closable_t"): ("t", "t left unmet by choice: meeting them costs more than the penalty"),
+    ("Shortfall", "closable_t"): ("t", "t left unmet by choice: a plan could meet them at a higher total cost"),
     ("Shortfall", "periods"): ("text", "periods with unmet t"),
     ("Shortfall", "status"): ("text", "status of the least-shortfall re-solve"),
     ("Robustness", "kind"): ("text", "offer (Supply) or process (Processes)"),
