@@ -103,4 +103,10 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
         with progress.stage("results"):
             result.tables = extract(data, built, compiled, solution, marginals)
         t["extract"] = time.perf_counter() - t0
+        if float(result.tables["Demand"]["unmet_t"].sum()) > 0:
+            t0 = time.perf_counter()
+            with progress.stage("shortfall"):       # can the unmet demand be closed at all?
+                from model.analysis.shortfall import least_shortfall
+                result.tables["Shortfall"] = least_shortfall(result)
+            t["shortfall"] = time.perf_counter() - t0
     return result

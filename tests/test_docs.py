@@ -54,3 +54,17 @@ def test_inputs_readme_counts_the_example_rows():
         if csv.stem in rows:
             assert rows[csv.stem] == len(lines) - 1, csv.stem
     assert {"Settings", "Supply", "Demand", "Recipes"} <= set(rows)
+
+
+def test_the_decisions_table_names_every_headline_decision():
+    """docs/analysis.md's generated table (checked against re-solves in
+    tests/test_decisions_table.py) lists each headline decision and rule once."""
+    from model.regress import decisions
+    rows = decisions.parse(decisions.block(decisions.PAGE.read_text(encoding="utf-8")))
+    assert [r[0].strip("`") for r in rows] == [i for i, _ in decisions.HEADLINE + decisions.RULES]
+
+
+def test_the_docs_do_not_link_outside_the_repository():
+    for page in doc_figures.pages():
+        assert "](../shared" not in page.read_text(encoding="utf-8"), page.name
+        assert "](../../" not in page.read_text(encoding="utf-8"), page.name

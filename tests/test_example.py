@@ -1,5 +1,6 @@
 """The example workbook: valid, every scenario solves, and it shows what the
-issues promise (DFARS met by clean chains, China ranked first in a stress test)."""
+issues promise (DFARS met by clean chains, Chinese antimony kept from defense demand,
+the Sb2S3 gap reported as unclosable, Tajikistan and China ranked first in a stress test)."""
 
 import pytest
 
@@ -46,6 +47,26 @@ def test_example_base_is_optimal_and_dfars_is_met_by_clean_chains(base):
     assert costs == pytest.approx(base.objective, rel=1e-6)
 
 
+def test_chinese_antimony_never_meets_defense_demand(base):
+    """China's ban on dual-use exports to US military end users (policy CN_SB_MIL_ENDUSE):
+    the 2026 licensed 1,000 t arrive and go to commercial demand, none to defense."""
+    chain = base.table("ChainOfCustody")
+    sb = chain[chain["material_id"] == "SB_METAL"]
+    assert sb.loc[sb["segment"] == "defense", "touched_CN_ORIGIN_t"].sum() == pytest.approx(0, abs=1e-6)
+    arrivals = base.table("ArrivalsByCountry")
+    cn = arrivals[(arrivals["material_id"] == "SB_METAL") & (arrivals["country"] == "CN")]
+    assert cn["arrivals_t"].sum() == pytest.approx(1000)
+    assert set(cn.loc[cn["arrivals_t"] > 0, "period"]) == {2026}
+
+
+def test_the_sb2s3_gap_is_reported_as_unclosable(base):
+    """Qualified Sb2S3 is the opening stock and USAC's 5 t/yr: the gap cannot be closed with
+    the workbook's options, and the Dashboard's sentence says so."""
+    short = base.table("Shortfall").set_index("material_id")
+    assert short.loc["SB2S3", "unclosable_t"] == pytest.approx(short.loc["SB2S3", "unmet_t"])
+    assert base.summary["unclosable"].startswith("Cannot be closed with the options in this workbook")
+
+
 @pytest.mark.parametrize("scenario", scenario_ids(read_workbook(EXAMPLE)))
 def test_every_example_scenario_solves(scenario, tmp_path):
     path = tmp_path / "example.xlsx"
@@ -54,7 +75,9 @@ def test_every_example_scenario_solves(scenario, tmp_path):
     assert s.rc == 0 and s.status == "optimal", s.summary["message"]
 
 
-def test_stress_by_country_ranks_china_first():
+def test_stress_by_country_ranks_tajikistan_and_china_first():
+    """Since issue 17 the DLA contract takes ~900 t/yr of USAC's smelter, so in 2025 the
+    buyer's metal comes mostly from Tajikistan: losing it costs most, then losing China."""
     table = stress(EXAMPLE, by="country")
-    assert table.loc[0, "entity"] == "CN"
+    assert list(table.loc[:1, "entity"]) == ["TJ", "CN"]
     assert "US" in table.attrs["excluded"]

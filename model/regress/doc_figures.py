@@ -9,10 +9,12 @@ comes from::
     <!-- fig base discounted_cost[unmet_penalty] M -->124.9 M<!-- /fig -->
 
 ``SCENARIO FIELD FORMAT``: the scenario's baseline of the example workbook
-(``tests/baselines/example/SCENARIO.toml``); the field ``objective`` or
-``SECTION[KEY]`` of its figures (a key of ``*`` sums the section), with
-``-base`` for the difference to the base run; the format ``int`` (whole
-units), ``M`` (millions, one decimal), ``M+`` (signed millions) or ``t``.
+(``tests/baselines/example/SCENARIO.toml``); the field ``objective``,
+``spent`` (the objective less the discounted unmet-demand penalties) or
+``SECTION[KEY]`` of its figures (a key with ``*`` sums the keys it matches,
+e.g. ``arrivals_t[NDFEB|*]``), with ``-base`` for the difference to the base
+run; the format ``int`` (whole units), ``M`` (millions, one decimal), ``M+``
+(signed millions), ``t`` or ``t+`` (signed tonnes).
 
 ``python -m model.regress.doc_figures`` rewrites every figure of the docs from
 the baselines (run it after ``sourcing regress --update``);
@@ -21,6 +23,7 @@ the baselines (run it after ``sourcing regress --update``);
 
 from __future__ import annotations
 
+import fnmatch
 import re
 import sys
 from functools import cache
@@ -32,12 +35,13 @@ REPO = Path(__file__).resolve().parents[2]
 PAGES = ("README.md", "docs/*.md", "inputs/README.md", "benchmarks/README.md")
 WORKBOOK = Path("inputs/example.xlsx")
 BASELINES = REPO / "tests" / "baselines"
-MARK = re.compile(r"<!-- fig ([A-Za-z0-9_.-]+) (\S+) (int|M\+|M|t) -->(.*?)<!-- /fig -->")
+MARK = re.compile(r"<!-- fig ([A-Za-z0-9_.-]+) (\S+) (int|M\+|M|t\+|t) -->(.*?)<!-- /fig -->")
 FORMATS = {
     "int": lambda v: f"{v:,.0f}",
     "M": lambda v: f"{v / 1e6:,.1f} M",
     "M+": lambda v: "0" if round(v / 1e6, 1) == 0 else f"{'+' if v > 0 else '−'}{abs(v) / 1e6:,.1f} M",
     "t": lambda v: f"{v:,.0f} t",
+    "t+": lambda v: "0 t" if round(v) == 0 else f"{'+' if v > 0 else '−'}{abs(v):,.0f} t",
 }
 
 
@@ -59,12 +63,14 @@ def value(scenario: str, field: str) -> float:
     b = _baseline(scenario)
     if field == "objective":
         return b.objective
+    if field == "spent":
+        return b.objective - b.figures["discounted_cost"].get("unmet_penalty", 0.0)
     m = re.fullmatch(r"(\w+)\[(.+)\]", field)
     if not m or m.group(1) not in b.figures:
         raise FigureError(f"unknown field {field!r} (objective or SECTION[KEY])")
     section = b.figures[m.group(1)]
-    if m.group(2) == "*":
-        return sum(section.values())
+    if "*" in m.group(2):
+        return sum(v for k, v in section.items() if fnmatch.fnmatchcase(k, m.group(2)))
     if m.group(2) not in section:
         raise FigureError(f"{scenario}: no figure {field}")
     return section[m.group(2)]

@@ -238,8 +238,9 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
         ("warnings", n_warn, "0", n_warn > 0),
     ])
     if summary.get("unmet"):
+        gap = summary.get("unclosable")
         cv.put(6, LEFT, f"Unmet: {summary['unmet']} (sheet Demand). Penalties are charged for "
-               "it; spent + penalties = total cost.", font=st.RED_FONT)
+               "it; spent + penalties = total cost." + (f" {gap}" if gap else ""), font=st.RED_FONT)
     else:
         cv.put(6, LEFT, "All demand is met: the total cost is money spent.", font=st.LABEL_FONT)
 

@@ -231,7 +231,9 @@ def page(summary: dict, run) -> str:
         f'<div class="tile{" bad" if bad else ""}"><div class="label">{html.escape(lbl)}</div>'
         f'<div class="value">{v}</div></div>' for lbl, v, bad in tiles) + "</div>")
     body.append(f'<p class="unmet">Unmet: {html.escape(summary["unmet"])} (sheet Demand). '
-                'Penalties are charged for it; spent + penalties = total cost.</p>'
+                'Penalties are charged for it; spent + penalties = total cost.'
+                + (f' {html.escape(summary["unclosable"])}' if summary.get("unclosable") else "")
+                + '</p>'
                 if summary.get("unmet") else '<p class="note">All demand is met: the total cost '
                 'is money spent.</p>')
 

@@ -174,6 +174,12 @@ _COLUMNS: dict[tuple[str, str], tuple[str, str]] = {
     ("RuleMarginals", "dual"): ("money/t", "dual value of the constraint row"),
     ("RuleMarginals", "change_per_t"): ("money/t", "change in total cost if the limit were one t looser (negative: it would save)"),
     ("RuleMarginals", "meaning"): ("text", "the marginal in words"),
+    ("Shortfall", "least_t"): ("t", "least unmet t of the group over every plan the workbook allows "
+                                    "(costs ignored, integer decisions relaxed: a lower bound)"),
+    ("Shortfall", "unclosable_t"): ("t", "t no plan with the workbook's options can meet (= least_t)"),
+    ("Shortfall", "closable_t"): ("t", "t left unmet by choice: a plan could meet them at a higher total cost"),
+    ("Shortfall", "periods"): ("text", "periods with unmet t"),
+    ("Shortfall", "status"): ("text", "status of the least-shortfall re-solve"),
     ("Robustness", "kind"): ("text", "offer (Supply) or process (Processes)"),
     ("Robustness", "id"): ("text", "offer_id or process_id"),
     ("Robustness", "used"): ("text", "TRUE: the plan buys from it or runs it in some period"),

@@ -44,6 +44,9 @@ def summary(run=None, *, status=None, message="", input_path=None, input_sha256=
             from model.results.headline import cost_split, unmet_text
             out["spent"], out["penalty"] = cost_split(run.tables, out["objective"])
             out["unmet"] = unmet_text(run.tables)
+            if "Shortfall" in run.tables:        # model.analysis.shortfall
+                from model.analysis.shortfall import sentence
+                out["unclosable"] = sentence(run.tables["Shortfall"])
         out.update({f"seconds_{k}": round(v, 3) for k, v in run.timings.items()})
     return out
 

@@ -76,6 +76,8 @@ DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
     ("Verification", "the solution checked against the input, independently of the model"),
     ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms"),
+    ("Shortfall", "for each group of unmet demand: how much no plan within the workbook can meet "
+                  "(least shortfall, re-solved) and how much is left unmet by choice"),
     ("Robustness", "what each offer and process costs to undo (forced out) or add (forced in); "
                    "ties flagged")])
 BIG = 100_000          # rows above which a sheet gets no conditional formats
@@ -108,6 +110,8 @@ SUMMARY_MEANING = {
     "spent": "money spent on the plan, discounted: objective - penalty (currency)",
     "penalty": "penalties for unmet demand, discounted (currency); spent + penalty = objective",
     "unmet": "what is unmet: t, material, segment, site and periods, largest first",
+    "unclosable": "unmet demand no plan within the workbook's options can meet, and unmet "
+                  "demand left unmet by choice (sheet Shortfall)",
     "reason": "why there is no solution",
     "verification": "verdict of the independent check of the solution (sheet Verification)",
     "verification_ok": "TRUE when the independent check found no violated constraint",

@@ -105,4 +105,6 @@ def lines(info: dict, currency: str) -> list[str]:
            "penalties for unmet demand"]
     if info.get("unmet"):
         out.append(f"unmet: {info['unmet']}")
+    if info.get("unclosable"):           # model.analysis.shortfall: can it be closed at all?
+        out.append(info["unclosable"])
     return out

@@ -30,17 +30,17 @@ Definitions (docs/report.md gives them with examples):
   supply risk, so 100 % domestic is 0, one foreign country for everything is
   10,000, half domestic and half from one foreign country 2,500. It is the
   concentration the Dashboard flags (above 2,500).
-- *cost per t delivered*: each cost of a period is charged to the demanded
-  materials it can feed - the material of the flow (purchase, freight,
-  tariff, holding, disposal) or the outputs of the process (run and fixed
-  costs) and everything made from them downstream through Recipes; a
-  co-product that feeds no demanded material charges its siblings' demanded
-  materials. Where a cost feeds several demanded materials it is split in
-  proportion to the value delivered in the period (t met x reference_price;
-  t met where prices are zero). Cost that feeds nothing delivered in the
-  period is ``(unallocated)``, so the allocation always sums to the period's
-  cost (undiscounted, unmet-demand penalties excluded: they are shown
-  separately). cost_per_t = allocated cost / t delivered.
+- *cost per t delivered*: the cost of each period follows the material
+  (``model.results.cost_flow``): every (site, material, period) is a pool
+  with an average cost per t; purchases, freight, tariffs, holding and
+  process costs enter the pool where they are paid, shipments, process runs
+  (outputs split by value, t x reference_price) and stock carry it onward,
+  and a delivered tonne is charged its pool's average cost. Opening stock is
+  free (paid before the horizon); discarded tonnes leave their cost to what
+  the pool keeps. Cost that reaches no delivered tonne (stock left at the
+  end, thrown-away material) is ``(unallocated)``, so the allocation always
+  sums to the period's cost (undiscounted, unmet-demand penalties excluded:
+  they are shown separately). cost_per_t = allocated cost / t delivered.
 - *stock against floors*: end-of-period stock minus ``min_stock``; a stock
   point is *at floor* when it is within 1e-6 t of a positive floor, *below
   floor* (or *above ceiling*) when a bent plan (elastic mode) breaks it.
@@ -210,89 +210,16 @@ def _feeds(data) -> tuple[dict[str, frozenset], dict[str, frozenset]]:
     return mat, proc
 
 
-def _with_fixed_cost(used: pd.DataFrame, id_col: str, frame: pd.DataFrame, key: str) -> pd.DataFrame:
-    """The (id, period) pairs of a result table whose offer or process has a fixed
-    cost (paid once in a period it is used), with that cost in column ``fixed``."""
-    fixed = frame[frame["fixed"] > 0]
-    if fixed.empty:
-        return fixed
-    return used.drop_duplicates([id_col, "period"]).merge(
-        fixed, left_on=[id_col, "period"], right_on=[key, "period"])
-
-
-def _cost_items(tables: dict, data) -> pd.DataFrame:
-    """Every cost of the solution as (feeds, period, category, cost), summed by
-    the material or process it belongs to before the feeds are looked up."""
-    mat, proc = _feeds(data)
-    parts: list[pd.DataFrame] = []
-
-    def add(kind, owner, period, category, cost):
-        parts.append(pd.DataFrame({"kind": kind, "owner": np.asarray(owner, dtype=object),
-                                   "period": np.asarray(period), "category": category,
-                                   "cost": np.asarray(cost, dtype=float)}))
-
-    pur = tables.get("Purchases")
-    if pur is not None and len(pur):
-        add("m", pur["material_id"], pur["period"], "purchase", pur["cost"])
-        used = _with_fixed_cost(pur, "offer_id", data.offers, "offer")
-        if len(used):
-            add("m", used["material_id"], used["period"], "offer_fixed", used["fixed"])
-    runs = tables.get("ProcessRuns")
-    if runs is not None and len(runs):
-        add("p", runs["process_id"], runs["period"], "processing", runs["runs"] * runs["unit_cost"])
-        on = _with_fixed_cost(runs, "process_id", data.processes, "process")
-        if len(on):
-            add("p", on["process_id"], on["period"], "process_fixed", on["fixed"])
-    ship = tables.get("Shipments")
-    if ship is not None and len(ship):
-        add("m", ship["material_id"], ship["period"], "freight", ship["quantity_t"] * ship["freight_per_t"])
-        add("m", ship["material_id"], ship["period"], "tariff", ship["quantity_t"] * ship["tariff_per_t"])
-    st = tables.get("Stock")
-    if st is not None and len(st):
-        add("m", st["material_id"], st["period"], "holding",
-            st["stock_t"] * st["holding_cost_per_t"].fillna(0.0))
-    dis = tables.get("Discards")
-    if dis is not None and len(dis):
-        price = dis["material_id"].map(data.materials["disposal_cost"]).fillna(0.0).astype(float)
-        add("m", dis["material_id"], dis["period"], "disposal", dis["discarded_t"] * price)
-    if not parts:
-        return pd.DataFrame(columns=["feeds", "period", "category", "cost"])
-    items = pd.concat(parts, ignore_index=True)
-    items = items[items["cost"] != 0]
-    items = items.groupby(["kind", "owner", "period", "category"], as_index=False, sort=True)["cost"].sum()
-    empty = frozenset()
-    items["feeds"] = [(mat if k == "m" else proc).get(o, empty)
-                      for k, o in zip(items["kind"], items["owner"])]
-    return items[["feeds", "period", "category", "cost"]]
-
-
 def cost_allocation(tables: dict, data) -> pd.DataFrame:
     """Cost of each period charged to demanded materials: material_id (or
     ``(unallocated)``), period, category, cost. Sums to CostByCategory.cost
     for every category but unmet_penalty."""
     cols = ["material_id", "period", "category", "cost"]
-    items = _cost_items(tables, data)
-    dem = tables.get("Demand")
-    met = (dem.groupby(["material_id", "period"])["met_t"].sum().to_dict()
-           if dem is not None and len(dem) else {})
-    ref = data.materials["reference_price"].astype(float).to_dict()
+    from model.formulation.costs import CATEGORIES
+    from model.results.cost_flow import delivered_cost
     out: dict[tuple, float] = {}
-    if len(items):
-        grouped = items.groupby(["feeds", "period", "category"], sort=False)["cost"].sum()
-        for (feeds, period, category), cost in grouped.items():
-            ks = sorted(feeds)
-            w = [met.get((k, period), 0.0) * ref.get(k, 0.0) for k in ks]
-            if sum(w) <= 0:
-                w = [met.get((k, period), 0.0) for k in ks]
-            total = sum(w)
-            if total <= 0:
-                key = (UNALLOCATED, period, category)
-                out[key] = out.get(key, 0.0) + cost
-                continue
-            for k, wk in zip(ks, w):
-                if wk > 0:
-                    key = (k, period, category)
-                    out[key] = out.get(key, 0.0) + cost * wk / total
+    for k, p, c, v in delivered_cost(tables, data, CATEGORIES).itertuples(index=False):
+        out[(k, p, c)] = out.get((k, p, c), 0.0) + v
     # reconcile with the cost table of the objective (e.g. a fixed cost paid with nothing bought)
     cbc = tables.get("CostByCategory")
     if cbc is not None and len(cbc):
@@ -310,7 +237,6 @@ def cost_allocation(tables: dict, data) -> pd.DataFrame:
         return _empty(cols)
     frame = pd.DataFrame([(*k, v) for k, v in out.items()], columns=cols)
     frame["_u"] = frame["material_id"] == UNALLOCATED
-    from model.formulation.costs import CATEGORIES
     frame["_c"] = frame["category"].map({c: i for i, c in enumerate(CATEGORIES)})
     frame = frame.sort_values(["_u", "material_id", "period", "_c"], kind="stable")
     return frame[cols].reset_index(drop=True)
