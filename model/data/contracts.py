@@ -16,7 +16,7 @@ from model.data.profiles import Profiles, supply_periods
 from model.read.workbook import ROW
 
 OFFER_COLUMNS = ["offer", "period", "site", "material", "cap", "unit_cost", "fixed", "minq",
-                 "binary", "reservation", "row"]
+                 "binary", "reservation", "row", "market", "base_cost"]
 TOP_COLUMNS = ["offer", "period", "qty", "price", "has_buy", "row"]
 SALE_COLUMNS = ["sale", "period", "site", "material", "cap", "price", "row"]
 
@@ -25,7 +25,7 @@ def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, probl
     """(offers, take_or_pay, idle) of the active Supply rows.
 
     ``unit_cost`` of an offer row is the price paid, min(max(market, floor), cap)
-    (section 2). Take-or-pay is owed in every active period, also where the
+    (section 2); ``market`` the period's (profiled) unit_cost, ``base_cost`` the cell. Take-or-pay is owed in every active period, also where the
     period's capacity is below it or 0 (clarification 7.5: no force majeure);
     ``has_buy`` says whether the period has a buy variable."""
     offer_rows, top_rows, idle = [], [], []
@@ -45,7 +45,8 @@ def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, probl
                               f"exceeds the capacity {cap:g} in {p}: the offer cannot be used then")
             offer_rows.append((rec["offer_id"], p, rec["site_id"], rec["material_id"], cap,
                                v["price"], fixed, minq, fixed > 0 or minq > 0,
-                               v["reservation_cost"] or 0.0, rec[ROW]))
+                               v["reservation_cost"] or 0.0, rec[ROW], v["unit_cost"] or 0.0,
+                               rec["unit_cost"] or 0.0))
     offers = pd.DataFrame(offer_rows, columns=OFFER_COLUMNS).astype({"binary": bool})
     take_or_pay = pd.DataFrame(top_rows, columns=TOP_COLUMNS).astype({"has_buy": bool})
     return offers, take_or_pay, idle

@@ -75,6 +75,10 @@ DATA_ORDER = ["KPIs", "ArrivalsByCountry", "ArrivalsByCompany", "CostByCategory"
 DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
     ("Verification", "the solution checked against the input, independently of the model"),
+    ("Sales", "t sold and revenue per sale and period (contract v1.2)"),
+    ("TakeOrPay", "take-or-pay quantity, bought and shortfall paid per offer and period"),
+    ("PricesPaid", "price paid per offer and period where it differs from the Supply cell "
+                   "(Profiles, floor, cap)"),
     ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms"),
     ("Robustness", "what each offer and process costs to undo (forced out) or add (forced in); "
                    "ties flagged")])

@@ -29,7 +29,7 @@ from model.verify.inputs import Inputs
 from model.verify.verdict import Tolerance
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty")
+              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales")
 
 
 def q(x: float) -> str:
@@ -82,6 +82,8 @@ class Checker:
         """One capacity check: '{where}: {used} > capacity ...' when x exceeds cap
         (None: unlimited) beyond the tolerance; src names a CapacityProfile row."""
         self.checks += 1
+        if cap is None:          # unlimited (a blank capacity, contract v1.2)
+            return
         excess = self.over(x, cap)
         if excess is not None:
             self.fail(f"{where}: {used} > capacity {q(cap)} {unit}"
@@ -107,10 +109,12 @@ class Checker:
 
     # -- the whole check -------------------------------------------------------
     def run(self, summary: dict, problems: list[str]) -> None:
-        from model.verify import balance, network, objective, provenance, rules, sheets, sources
+        from model.verify import (balance, network, objective, provenance, rules, sales, sheets,
+                                  sources)
         self.violations.extend(problems)
         self.checks += len(problems)
         sources.check(self)
+        sales.check(self)
         network.check(self)
         balance.check(self)
         rules.check(self)
@@ -135,8 +139,8 @@ class Checker:
     def lane_tariff(self, lane: str, k: str, p: int) -> float:
         """Tariff per t: the lane's tariff_rate and every covering tariff rule."""
         ln = self.inp.lanes[lane]
-        ref = self.inp.materials.get(k, {}).get("ref", 0.0)
-        rate = ln["tariff_rate"]
+        ref = self.inp.ref(k, p)          # the reference price of the period of shipment
+        rate = self.inp.cell("Lanes", lane, "tariff_rate", p, ln["tariff_rate"])[0] or 0.0
         for r in self.inp.export_rules:
             if r["measure"] == "tariff" and self.covers(r, lane, k, p):
                 rate += r["value"] or 0.0

@@ -1,0 +1,207 @@
+"""Contract v1.2, sections 1, 2, 3 and 5 (period_years): small solves through the
+real `sourcing solve` path, each optimum worked out by hand below. Base case
+(conftest.BASE_SHEETS): OX demanded at BUYER (US); MINE (AU) sells OX at 10/t,
+lane L1 MINE -> BUYER freight 5/t; unmet penalty 1000/t."""
+
+import pytest
+
+from conftest import near, solve_cli
+
+pytestmark = pytest.mark.component
+
+TWO_YEARS = """
+    key,value
+    first_period,2025
+    last_period,2026
+    unmet_penalty,1000
+"""
+EACH_YEAR = """
+    demand_id,site_id,material_id,period,quantity
+    D1,BUYER,OX,2025,30
+    D2,BUYER,OX,2026,30
+"""
+
+
+def cost(s, category, period=None):
+    c = s.table("CostByCategory")
+    c = c[c["category"] == category]
+    if period is not None:
+        c = c[c["period"] == period]
+    return float(c["cost"].sum())
+
+
+def test_price_spike_makes_stocking_ahead_optimal(make_workbook):
+    # 30 t needed in 2026 only; the offer's price jumps from 10 to 50 in 2026 (Profiles).
+    # Buying in 2026: 30 * (50 + 5) = 1650. Buying in 2025 and holding a year at BUYER
+    # (holding 2/t): 30 * (10 + 5 + 2) = 510. Optimum 510, bought in 2025.
+    s = solve_cli(make_workbook({
+        "Settings": TWO_YEARS,
+        "Demand": "demand_id,site_id,material_id,period,quantity\nD1,BUYER,OX,2026,30",
+        "Inventory": "site_id,material_id,initial_stock,holding_cost\nBUYER,OX,0,2",
+        "Profiles": "sheet,id,column,period,value\nSupply,MINE_OX,unit_cost,2026,50"}))
+    assert s.rc == 0 and near(s.objective, 510)
+    pur = s.table("Purchases")
+    assert pur["period"].tolist() == [2025] and pur["quantity_t"].tolist() == [30]
+    assert s.summary["verification"].startswith("verified")
+    paid = s.table("PricesPaid")                      # 2026: 50 where the cell says 10
+    assert paid[["period", "price_paid"]].values.tolist() == [[2026, 50]]
+
+
+def test_tariff_on_the_reference_price_of_the_period_of_shipment(make_workbook):
+    # L1 tariff_rate 0.1 of OX's reference_price: 1000 in 2025, 3000 in 2026 (Profiles).
+    # 2025: 30 * (10 + 5 + 100) = 3450; 2026: 30 * (10 + 5 + 300) = 9450; total 12900.
+    s = solve_cli(make_workbook({
+        "Settings": TWO_YEARS, "Demand": EACH_YEAR,
+        "Lanes": "lane_id,from_site,to_site,material_id,unit_cost,tariff_rate\nL1,MINE,BUYER,OX,5,0.1",
+        "Profiles": "sheet,id,column,period,value\nmaterials,OX,Reference_Price,2026,3000"}))
+    assert s.rc == 0 and near(s.objective, 12900)
+    assert cost(s, "tariff", 2025) == pytest.approx(3000)
+    assert cost(s, "tariff", 2026) == pytest.approx(9000)
+    assert s.summary["verification"].startswith("verified")
+
+
+PATH = {
+    "Settings": TWO_YEARS, "Demand": EACH_YEAR,
+    "Profiles": """
+        sheet,id,column,period,value
+        Supply,MINE_OX,unit_cost,2025,20
+        Supply,MINE_OX,unit_cost,2026,40
+    """,
+    "Scenarios": "scenario_id,description\nUP,price +50 %\nSPIKE,2026 at 100",
+    "ScenarioChanges": """
+        scenario_id,sheet,id,column,op,value
+        UP,Supply,MINE_OX,unit_cost,scale,1.5
+        SPIKE,Profiles,Supply|MINE_OX|unit_cost|2026,value,set,100
+    """,
+}
+
+
+def test_scale_change_moves_the_whole_price_path(make_workbook):
+    wb = make_workbook(PATH)
+    # base: 30 * (20 + 5) + 30 * (40 + 5) = 750 + 1350 = 2100
+    assert near(solve_cli(wb).objective, 2100)
+    # UP scales the cell and its path: 30 and 60. 30 * 35 + 30 * 65 = 1050 + 1950 = 3000
+    up = solve_cli(wb, "--scenario", "UP")
+    assert up.rc == 0 and near(up.objective, 3000)
+    changes = up.table("Changes")
+    assert sorted(changes["sheet"]) == ["Profiles", "Profiles", "Supply"]
+    assert up.summary["verification"].startswith("verified")
+    # SPIKE addresses one Profiles row: 2026 at 100. 750 + 30 * 105 = 3900
+    spike = solve_cli(wb, "--scenario", "SPIKE")
+    assert near(spike.objective, 3900)
+
+
+def test_take_or_pay_shortfall_is_paid(make_workbook):
+    # take_or_pay 50 t at 10/t, 30 t needed. Buying 30 and paying the 20 t shortfall:
+    # 30 * (10 + 5) + 20 * 10 = 650; buying 50 and discarding 20 costs 20 more (disposal
+    # 1/t): 650 + 20. Optimum 650 with a shortfall of 20 t (cost 200).
+    s = solve_cli(make_workbook({
+        "Materials": "material_id,name,reference_price,disposal_cost\nOX,oxide,1000,1",
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,take_or_pay\n"
+                  "MINE_OX,MINE,OX,100,10,50"}))
+    assert s.rc == 0 and near(s.objective, 650)
+    assert cost(s, "take_or_pay_shortfall") == pytest.approx(200)
+    top = s.table("TakeOrPay")
+    assert top[["bought_t", "shortfall_t", "shortfall_cost"]].values.tolist() == [[30, 20, 200]]
+    assert s.summary["verification"].startswith("verified")
+
+
+def test_take_or_pay_is_owed_where_the_capacity_is_zero(make_workbook):
+    # clarification 7.5: no force majeure. Capacity 0 in 2026 (CapacityProfile), take_or_pay
+    # 10: 2026 owes 10 * 10 = 100. 2025: 30 * 15 = 450 (take-or-pay met). 2026's demand is
+    # unmet: 30 * 1000. Total 450 + 100 + 30000 = 30550.
+    s = solve_cli(make_workbook({
+        "Settings": TWO_YEARS, "Demand": EACH_YEAR,
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,take_or_pay\n"
+                  "MINE_OX,MINE,OX,100,10,10",
+        "CapacityProfile": "id,period,capacity\nMINE_OX,2026,0"}))
+    assert near(s.objective, 30550)
+    assert cost(s, "take_or_pay_shortfall", 2026) == pytest.approx(100)
+    assert s.summary["verification"].startswith("verified")
+
+
+def test_price_floor_binds(make_workbook):
+    # market 10, floor 12: 30 * (12 + 5) = 510
+    s = solve_cli(make_workbook({
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,price_floor,price_cap\n"
+                  "MINE_OX,MINE,OX,100,10,12,"}))
+    assert near(s.objective, 510)
+    assert s.table("Purchases")["unit_cost"].tolist() == [12]
+    assert s.summary["verification"].startswith("verified")
+
+
+def test_price_cap_binds_on_a_profiled_market_price(make_workbook):
+    # market 10 in 2025, 40 in 2026 (Profiles), cap 20: 30 * 15 + 30 * (20 + 5) = 1200
+    s = solve_cli(make_workbook({
+        "Settings": TWO_YEARS, "Demand": EACH_YEAR,
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,price_floor,price_cap\n"
+                  "MINE_OX,MINE,OX,100,10,,20",
+        "Profiles": "sheet,id,column,period,value\nSupply,MINE_OX,unit_cost,2026,40"}))
+    assert near(s.objective, 1200)
+    paid = s.table("PricesPaid")
+    assert paid[["period", "market_price", "price_paid"]].values.tolist() == [[2026, 40, 20]]
+    assert s.summary["verification"].startswith("verified")
+
+
+SEPARATION = {
+    "Materials": """
+        material_id,name,reference_price,disposal_cost
+        ORE,concentrate,0,0
+        ND,NdPr oxide,0,0
+        LA,La oxide,0,0
+    """,
+    "Supply": """
+        offer_id,site_id,material_id,capacity,unit_cost
+        ORE_BUY,MINE,ORE,1000,4
+        ND_BUY,MINE,ND,1000,30
+    """,
+    "Processes": "process_id,site_id,capacity,unit_cost\nSEP,MINE,1000,12",
+    "Recipes": """
+        process_id,material_id,input,output
+        SEP,ORE,1,
+        SEP,ND,,0.5
+        SEP,LA,,0.5
+    """,
+    "Lanes": "lane_id,from_site,to_site,material_id,unit_cost\nL1,MINE,BUYER,,5",
+    "Demand": "demand_id,site_id,material_id,period,quantity\nD1,BUYER,ND,2025,10",
+}
+
+
+def test_co_product_sale_makes_separation_worthwhile(make_workbook):
+    # 10 t ND at BUYER. Buying ND: 10 * (30 + 5) = 350. Separating: 20 runs of 1 t ORE
+    # (20 * (4 + 12) = 320) + freight 50 = 370: not worth it without a sale.
+    assert near(solve_cli(make_workbook(SEPARATION)).objective, 350)
+    # Selling the 10 t LA at MINE for 8/t earns 80: 370 - 80 = 290 < 350. An extra run costs
+    # 16 and earns 0.5 * 8 = 4, so the uncapped sale stops at 10 t. Optimum 290.
+    s = solve_cli(make_workbook({**SEPARATION, "Sales": """
+        sale_id,site_id,material_id,price,capacity
+        SELL_LA,MINE,LA,8,
+    """}))
+    assert s.rc == 0 and near(s.objective, 290)
+    sales = s.table("Sales")
+    assert sales[["quantity_t", "revenue"]].values.tolist() == [[10, 80]]
+    assert cost(s, "sales") == pytest.approx(-80)
+    assert s.summary["verification"].startswith("verified")
+
+
+def test_uncapped_sale_fed_by_a_cheaper_uncapped_source_is_unbounded(make_workbook, capsys):
+    # Buy OX at 10 with no capacity, sell it at MINE for 20 with no capacity: every tonne
+    # earns 10, without limit.
+    s = solve_cli(make_workbook({
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost\nMINE_OX,MINE,OX,,10",
+        "Sales": "sale_id,site_id,material_id,price,capacity\nSELL,MINE,OX,20,"}))
+    assert s.rc == 3 and s.status == "unbounded"
+    said = capsys.readouterr()
+    text = said.out + said.err + str(s.summary)
+    assert "SELL" in text and "MINE_OX" in text and "Supply row 2" in text
+
+
+def test_period_years_quarter_discounting(make_workbook):
+    # periods 1..2 (quarters), discount_rate 0.1 a year, period_years 0.25: the cost of
+    # period 2 is discounted by 1/1.1^0.25. 30 t in period 2 at 15/t: 450 / 1.1^0.25.
+    s = solve_cli(make_workbook({
+        "Settings": "key,value\nfirst_period,1\nlast_period,2\nunmet_penalty,1000\n"
+                    "discount_rate,0.1\nperiod_years,0.25",
+        "Demand": "demand_id,site_id,material_id,period,quantity\nD1,BUYER,OX,2,30"}))
+    assert s.rc == 0 and near(s.objective, 450 / 1.1 ** 0.25)      # 439.40...
+    assert s.summary["verification"].startswith("verified")
