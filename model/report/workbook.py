@@ -76,6 +76,7 @@ DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
     ("Verification", "the solution checked against the input, independently of the model"),
     ("Sales", "t sold and revenue per sale and period (contract v1.2)"),
+    ("Unbounded", "why the cost can fall without limit: the uncapped sales and their sources"),
     ("TakeOrPay", "take-or-pay quantity, bought and shortfall paid per offer and period"),
     ("PricesPaid", "price paid per offer and period where it differs from the Supply cell "
                    "(Profiles, floor, cap)"),
