@@ -57,6 +57,8 @@ class Column:
     nonnegative: bool = False
     fraction: bool = False          # must lie in 0..1
     ext: bool = False               # extension beyond contract v1
+    header: bool = False            # the column must be present even where blank cells are
+                                    # allowed (Supply/Processes capacity: blank is unlimited)
 
 
 @dataclass(frozen=True)
@@ -162,7 +164,8 @@ SHEETS: tuple[Sheet, ...] = (
            Column("material_id", ID, "material sold", required=True,
                   ref=("Materials", "material_id")),
            Column("capacity", NUMBER, "most that can be bought per period (blank: unlimited; "
-                  "then no fixed_cost or min_quantity)", unit="t/period", nonnegative=True),
+                  "then no fixed_cost or min_quantity)", unit="t/period", nonnegative=True,
+                  header=True),
            Column("unit_cost", NUMBER, "price", default=0.0, unit="currency/t", nonnegative=True),
            *_periods(),
            Column("fixed_cost", NUMBER, "charged in each period the offer is used", default=0.0,
@@ -186,7 +189,7 @@ SHEETS: tuple[Sheet, ...] = (
           (Column("process_id", ID, "process id", required=True),
            Column("site_id", ID, "site where it runs", required=True, ref=("Sites", "site_id")),
            Column("capacity", NUMBER, "most runs per period (blank: unlimited; then no "
-                  "fixed_cost)", unit="runs/period", nonnegative=True),
+                  "fixed_cost)", unit="runs/period", nonnegative=True, header=True),
            Column("unit_cost", NUMBER, "cost per run", default=0.0, unit="currency/run",
                   nonnegative=True),
            *_periods(),
