@@ -205,3 +205,31 @@ def test_period_years_quarter_discounting(make_workbook):
         "Demand": "demand_id,site_id,material_id,period,quantity\nD1,BUYER,OX,2,30"}))
     assert s.rc == 0 and near(s.objective, 450 / 1.1 ** 0.25)      # 439.40...
     assert s.summary["verification"].startswith("verified")
+
+
+def test_floor_and_cap_apply_per_scenario_in_a_risk_solve(make_workbook):
+    # Index-linked offer: floor 25, cap 40, 100 t at BUYER. base (p 0.5): market 20 -> the
+    # floor binds, 100 * 25 = 2500. HIGH (p 0.5): market 60 -> the cap binds, 100 * 40 =
+    # 4000. No first-stage decision: expected cost 0.5 * 2500 + 0.5 * 4000 = 3250.
+    import json
+
+    from model.cli import arguments
+    from model.commands.risk import risk_command
+    wb = make_workbook({
+        "Settings": "key,value\nfirst_period,2025\nlast_period,2025\nunmet_penalty,1000\n"
+                    "base_probability,0.5",
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,price_floor,price_cap\n"
+                  "IDX,BUYER,OX,1000,20,25,40",
+        "Lanes": None,
+        "Demand": "demand_id,site_id,material_id,period,quantity\nD1,BUYER,OX,2025,100",
+        "Scenarios": "scenario_id,description,probability\nHIGH,market spike,0.5",
+        "ScenarioChanges": "scenario_id,sheet,id,column,op,value\nHIGH,Supply,IDX,unit_cost,set,60"})
+    a = arguments("solve", workbook=str(wb), output=str(wb.with_name("risk.xlsx")),
+                  summary_json=str(wb.with_name("risk.json")), quiet=True)
+    assert risk_command(a) == 0
+    info = json.loads(open(a.summary_json).read())
+    assert info["objective"] == pytest.approx(3250, rel=1e-6)
+    import pandas as pd
+    scen = pd.read_excel(a.output, sheet_name="Scenarios", engine="openpyxl").set_index("scenario")
+    assert scen.loc["base", "total_cost"] == pytest.approx(2500, abs=1e-3)
+    assert scen.loc["HIGH", "total_cost"] == pytest.approx(4000, abs=1e-3)
