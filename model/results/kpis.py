@@ -253,7 +253,8 @@ def _cost_items(tables: dict, data) -> pd.DataFrame:
             st["stock_t"] * st["holding_cost_per_t"].fillna(0.0))
     dis = tables.get("Discards")
     if dis is not None and len(dis):
-        price = dis["material_id"].map(data.materials["disposal_cost"]).fillna(0.0).astype(float)
+        price = np.array(data.material_price("disposal_cost", dis["material_id"].tolist(),
+                                              dis["period"].tolist()))   # of the period (v1.2)
         add("m", dis["material_id"], dis["period"], "disposal", dis["discarded_t"] * price)
     if not parts:
         return pd.DataFrame(columns=["feeds", "period", "category", "cost"])
