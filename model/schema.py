@@ -322,7 +322,8 @@ SHEETS: tuple[Sheet, ...] = (
           (Column("sheet", CHOICE, "sheet of the row: " + ", ".join(PROFILED), required=True,
                   choices=tuple(s.lower() for s in PROFILED)),
            Column("id", TEXT, "id of the row (Inventory: site_id|material_id)", required=True),
-           Column("column", CHOICE, "column overridden (see the Guide for each sheet's)",
+           Column("column", CHOICE, "column overridden: " + "; ".join(
+                      f"{sheet}: {', '.join(cols)}" for sheet, cols in PROFILED.items()),
                   required=True, choices=tuple(sorted({c for cs in PROFILED.values() for c in cs}))),
            Column("period", PERIOD, "period it applies to", required=True),
            Column("value", NUMBER, "value in that period (blank: the column's blank meaning)",
