@@ -233,3 +233,23 @@ def test_floor_and_cap_apply_per_scenario_in_a_risk_solve(make_workbook):
     scen = pd.read_excel(a.output, sheet_name="Scenarios", engine="openpyxl").set_index("scenario")
     assert scen.loc["base", "total_cost"] == pytest.approx(2500, abs=1e-3)
     assert scen.loc["HIGH", "total_cost"] == pytest.approx(4000, abs=1e-3)
+
+
+def test_verifier_recomputes_sales_revenue_from_the_input(make_workbook, capsys):
+    # The co-product case above (290): a report that claims a revenue of 12/t instead of
+    # the input's 8/t, or sells 12 t where 10 t were made, is rejected (exit 4).
+    from model.cli import main
+    from test_independent_formulation import edit_report
+    wb = make_workbook({**SEPARATION, "Sales": "sale_id,site_id,material_id,price,capacity\n"
+                                               "SELL_LA,MINE,LA,8,"})
+    s = solve_cli(wb)
+    assert main(["verify", str(wb), str(s.report)]) == 0
+    sale = {"sale_id": "SELL_LA", "period": 2025}
+    dear = edit_report(s.report, wb.with_name("dear.xlsx"), ("Sales", sale, "price", 12),
+                       ("Sales", sale, "revenue", 120))
+    more = edit_report(s.report, wb.with_name("more.xlsx"), ("Sales", sale, "quantity_t", 12))
+    capsys.readouterr()
+    assert main(["verify", str(wb), str(dear)]) == 4
+    assert "Sales row 2: price 12 in the report, 8 from Sales row 2" in capsys.readouterr().out
+    assert main(["verify", str(wb), str(more)]) == 4
+    assert "balance at MINE / LA / 2025" in capsys.readouterr().out
