@@ -253,3 +253,23 @@ def test_verifier_recomputes_sales_revenue_from_the_input(make_workbook, capsys)
     assert "Sales row 2: price 12 in the report, 8 from Sales row 2" in capsys.readouterr().out
     assert main(["verify", str(wb), str(more)]) == 4
     assert "balance at MINE / LA / 2025" in capsys.readouterr().out
+
+
+def test_whatif_session_switching_off_a_take_or_pay_offer(make_workbook):
+    # As the take-or-pay case (650), with a second offer CN_OX (5/t + freight 1) that a
+    # take-or-pay of 50 t on MINE_OX at 10/t makes idle: MINE_OX 30 t taken = 150 + 300
+    # + 20 t shortfall 200 = 650 beats CN 30 * 6 = 180 + 500 owed = 680. Switched off in
+    # the session, MINE_OX owes nothing: 30 * 6 = 180, as a fresh solve with --disable.
+    from conftest import with_cn
+    from model.whatif.session import Session
+    wb = make_workbook(with_cn(
+        Materials="material_id,name,reference_price,disposal_cost\nOX,oxide,1000,1",
+        Supply="offer_id,site_id,material_id,capacity,unit_cost,take_or_pay\n"
+               "MINE_OX,MINE,OX,100,10,50\nCN_OX,CNX,OX,100,5,"))
+    s = Session(wb)
+    assert s.solve().objective == pytest.approx(650)
+    s.disable("MINE_OX")
+    assert s.solve().objective == pytest.approx(180)
+    assert solve_cli(wb, "--disable", "MINE_OX").objective == pytest.approx(180)
+    s.enable("MINE_OX")
+    assert s.solve().objective == pytest.approx(650)
