@@ -273,3 +273,19 @@ def test_whatif_session_switching_off_a_take_or_pay_offer(make_workbook):
     assert solve_cli(wb, "--disable", "MINE_OX").objective == pytest.approx(180)
     s.enable("MINE_OX")
     assert s.solve().objective == pytest.approx(650)
+
+
+def test_uncapped_sale_fed_by_a_mass_creating_loop_is_unbounded(make_workbook):
+    # P1 turns 1 t OX into 2 t B, P2 turns 1 t B back into 1 t OX, neither capped: each
+    # round doubles the OX (a warning at validation). OX sells at MINE for 20 without a cap:
+    # revenue without limit. The report names the sale and the process that makes OX.
+    s = solve_cli(make_workbook({
+        "Materials": "material_id,name,reference_price,disposal_cost\nOX,oxide,1000,0\nB,b,0,0",
+        "Processes": "process_id,site_id,capacity,unit_cost\nP1,MINE,,1\nP2,MINE,,1",
+        "Recipes": "process_id,material_id,input,output\nP1,OX,1,\nP1,B,,2\nP2,B,1,\nP2,OX,,1",
+        "Sales": "sale_id,site_id,material_id,price,capacity\nSELL,MINE,OX,20,"}))
+    assert s.rc == 3 and s.status == "unbounded"
+    assert "Sales row 2 (SELL)" in s.summary["unbounded"]
+    assert "Processes row 3 (P2)" in s.summary["unbounded"]
+    named = s.table("Unbounded")
+    assert set(named["id"]) == {"SELL", "P2"}
