@@ -73,3 +73,18 @@ def test_validate_command_lists_them_and_exits_2(make_workbook, capsys):
     out = capsys.readouterr()
     text = out.out + out.err
     assert "Profiles row 5" in text and "NOPE" in text and "Supply row 3" in text
+
+
+def test_template_has_profiles_drop_downs_and_sales():
+    from model.commands.template import build_template
+    wb = build_template()
+    ws = wb["Profiles"]
+    assert [c.value for c in ws[1]] == ["sheet", "id", "column", "period", "value"]
+    lists = {str(dv.sqref).split(":")[0]: dv.formula1 for dv in ws.data_validations.dataValidation}
+    assert lists["A2"] == "list_profiled_sheets" and lists["C2"] == "list_profiled_columns"
+    sheets = [wb["Lists"].cell(row=1, column=j).value for j in range(1, 15)]
+    j = sheets.index("profiled sheet") + 1
+    assert [wb["Lists"].cell(row=i, column=j).value for i in range(2, 8)] == \
+        ["Supply", "Processes", "Lanes", "Materials", "Sales", "Inventory"]
+    assert [c.value for c in wb["Sales"][1]][:5] == ["sale_id", "site_id", "material_id",
+                                                     "price", "capacity"]
