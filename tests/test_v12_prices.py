@@ -289,3 +289,26 @@ def test_uncapped_sale_fed_by_a_mass_creating_loop_is_unbounded(make_workbook):
     assert "Processes row 3 (P2)" in s.summary["unbounded"]
     named = s.table("Unbounded")
     assert set(named["id"]) == {"SELL", "P2"}
+
+
+def test_sales_take_any_provenance_class(make_workbook):
+    # The co-product case (290) with a clean_chain rule on the demand, so that the model
+    # splits every flow by provenance class (contract v1.1). A sale takes material of any
+    # class (clarification 7.7): the La sale still earns its 80, optimum 290 (350 if the
+    # class split kept the sale at 0).
+    s = solve_cli(make_workbook({
+        **SEPARATION,
+        "Demand": "demand_id,site_id,material_id,period,quantity,unmet_penalty,segment\n"
+                  "D1,BUYER,ND,2025,10,,defense",
+        "CountryGroups": "group_id,country\nFEOC,CN",
+        "Policies": "rule_id,kind,material_id,country,company,value,first_period,last_period,"
+                    "enabled,segment,group\nDF,clean_chain,,,,,,,,defense,FEOC",
+        "Sales": "sale_id,site_id,material_id,price,capacity\nSELL_LA,MINE,LA,8,"}))
+    assert s.rc == 0 and near(s.objective, 290)
+    assert s.table("Sales")["quantity_t"].tolist() == [10]
+    assert "ChainOfCustody" in pd_sheets(s)
+
+
+def pd_sheets(s):
+    s.table("Sales")
+    return s._tables

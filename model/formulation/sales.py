@@ -20,6 +20,19 @@ from model.data.columns import keys
 from model.formulation.variables import SALE
 
 
+def class_split(data, pv) -> pd.DataFrame:
+    """sale, cls, period, site, material: a sale takes material of any provenance class
+    present at its site (clarification 7.7), so with classes (contract v1.1) its sell is
+    split over them like discard (``provenance.py``: sell = sum_c sellc)."""
+    cols = ["sale", "cls", "period", "site", "material"]
+    sa = data.sales
+    if sa.empty:
+        return pd.DataFrame(columns=cols)
+    out = sa[["sale", "period", "site", "material"]].merge(
+        pv.balc, on=["site", "material", "period"])
+    return out[cols].reset_index(drop=True)
+
+
 def cost_parts(data, part) -> list[pd.DataFrame]:
     """The v1.2 cost terms: revenue of sales (negative) and take-or-pay shortfalls."""
     sa, top = data.sales, data.take_or_pay
