@@ -312,3 +312,27 @@ def test_sales_take_any_provenance_class(make_workbook):
 def pd_sheets(s):
     s.table("Sales")
     return s._tables
+
+
+def test_verifier_checks_the_take_or_pay_and_prices_paid_sheets(make_workbook, capsys):
+    # The take-or-pay case (650: 30 t bought, 20 t shortfall at 10/t) with a floor of 12:
+    # 30 * (12 + 5) + 20 * 12 = 750. A report claiming a 10 t shortfall, or a price paid
+    # of 10, is inconsistent with the input (exit 4), whatever its objective says.
+    from model.cli import main
+    from test_independent_formulation import edit_report
+    wb = make_workbook({
+        "Materials": "material_id,name,reference_price,disposal_cost\nOX,oxide,1000,1",
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,take_or_pay,price_floor\n"
+                  "MINE_OX,MINE,OX,100,10,50,12"})
+    s = solve_cli(wb)
+    assert near(s.objective, 750)
+    assert main(["verify", str(wb), str(s.report)]) == 0
+    key = {"offer_id": "MINE_OX", "period": 2025}
+    short = edit_report(s.report, wb.with_name("short.xlsx"), ("TakeOrPay", key, "shortfall_t", 10))
+    cheap = edit_report(s.report, wb.with_name("cheap.xlsx"), ("PricesPaid", key, "price_paid", 10))
+    capsys.readouterr()
+    assert main(["verify", str(wb), str(short)]) == 4
+    assert "TakeOrPay row 2: shortfall_t 10 in the report, 20 from max(0" in capsys.readouterr().out
+    assert main(["verify", str(wb), str(cheap)]) == 4
+    assert "PricesPaid row 2: price_paid 10 in the report, 12 from Supply row 2" in \
+        capsys.readouterr().out

@@ -109,8 +109,8 @@ class Checker:
 
     # -- the whole check -------------------------------------------------------
     def run(self, summary: dict, problems: list[str]) -> None:
-        from model.verify import (balance, network, objective, provenance, rules, sales, sheets,
-                                  sources)
+        from model.verify import (balance, contracts, network, objective, provenance, rules,
+                                  sales, sheets, sources)
         self.violations.extend(problems)
         self.checks += len(problems)
         sources.check(self)
@@ -119,6 +119,7 @@ class Checker:
         balance.check(self)
         rules.check(self)
         sheets.flows_sheet(self)
+        contracts.check(self)
         provenance.check(self)
         self.shipment_costs()
         objective.check(self, summary)

@@ -38,6 +38,8 @@ OPTIONAL_SHEETS = {
     "TouchedFlows": (("step", "id", "material_id", "class"), ("period",), ("quantity",)),
     # contract v1.2, present when the workbook has Sales rows
     "Sales": (("sale_id",), ("period",), ("quantity_t",)),
+    "TakeOrPay": (("offer_id",), ("period",), ("shortfall_t",)),
+    "PricesPaid": (("offer_id",), ("period",), ("price_paid",)),
 }
 
 
