@@ -88,3 +88,18 @@ def test_template_has_profiles_drop_downs_and_sales():
         ["Supply", "Processes", "Lanes", "Materials", "Sales", "Inventory"]
     assert [c.value for c in wb["Sales"][1]][:5] == ["sale_id", "site_id", "material_id",
                                                      "price", "capacity"]
+
+
+def test_profiles_values_are_screened_as_the_cell_they_override(make_workbook):
+    # a price of 1e16 is large (warning) but a price; a capacity of 1e16 is refused
+    # (1e15 or more: HiGHS refuses the coefficient); a price of 1e20 reads as infinite.
+    _, problems = check_workbook(make_workbook({"Profiles": """
+        sheet,id,column,period,value
+        Supply,MINE_OX,unit_cost,2025,1e16
+        Lanes,L1,capacity,2025,1e16
+        Materials,OX,reference_price,2025,1e20
+    """}))
+    assert found(problems.warnings, "Profiles", 2, "value")
+    assert not found(problems.errors, "Profiles", 2, "value")
+    assert "Lanes.capacity" in found(problems.errors, "Profiles", 3, "value")[0].message
+    assert "reads a cost of 1e20" in found(problems.errors, "Profiles", 4, "value")[0].message
