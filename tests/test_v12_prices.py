@@ -336,3 +336,16 @@ def test_verifier_checks_the_take_or_pay_and_prices_paid_sheets(make_workbook, c
     assert main(["verify", str(wb), str(cheap)]) == 4
     assert "PricesPaid row 2: price_paid 10 in the report, 12 from Supply row 2" in \
         capsys.readouterr().out
+
+
+def test_dashboard_lines_for_sales_and_take_or_pay(make_workbook):
+    # the take-or-pay case above: a 20 t shortfall at 10/t, 200 USD, on the Dashboard
+    import openpyxl
+    s = solve_cli(make_workbook({
+        "Materials": "material_id,name,reference_price,disposal_cost\nOX,oxide,1000,1",
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,take_or_pay\n"
+                  "MINE_OX,MINE,OX,100,10,50"}))
+    ws = openpyxl.load_workbook(s.report)["Dashboard"]
+    text = [c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)]
+    assert "Take-or-pay: 20.0 t paid for and not taken, 200 USD (undiscounted; sheet TakeOrPay)" \
+        in text

@@ -16,6 +16,20 @@ import pandas as pd
 from model.data.columns import keys
 
 
+def dashboard_lines(tables: dict, currency: str) -> list[str]:
+    """One sentence each for the Dashboard's cost section: sales and take-or-pay."""
+    out = []
+    sales = tables.get("Sales")
+    if sales is not None and len(sales):
+        out.append(f"Sales: {sales['quantity_t'].sum():,.1f} t sold for "
+                   f"{sales['revenue'].sum():,.0f} {currency} (undiscounted; sheet Sales)")
+    top = tables.get("TakeOrPay")
+    if top is not None and len(top):
+        out.append(f"Take-or-pay: {top['shortfall_t'].sum():,.1f} t paid for and not taken, "
+                   f"{top['shortfall_cost'].sum():,.0f} {currency} (undiscounted; sheet TakeOrPay)")
+    return out
+
+
 def contract_tables(data, val) -> dict[str, pd.DataFrame]:
     out = {}
     sa = data.sales
