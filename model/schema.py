@@ -21,6 +21,16 @@ POLICY_KINDS = ("max_country_share", "min_country_share", "max_company_share",
                 "clean_chain", "qualified_only")
 CHAIN_KINDS = ("clean_chain", "qualified_only")
 SCOPES = ("shipment", "content")
+# Profiles (contract v1.2, section 1): the sheets and columns a Profiles row may override
+PROFILED: dict[str, tuple[str, ...]] = {
+    "Supply": ("capacity", "unit_cost", "fixed_cost", "min_quantity", "reservation_cost",
+               "take_or_pay", "price_floor", "price_cap"),
+    "Processes": ("capacity", "unit_cost", "fixed_cost"),
+    "Lanes": ("capacity", "unit_cost", "tariff_rate"),
+    "Materials": ("reference_price", "disposal_cost"),
+    "Sales": ("capacity", "price"),
+    "Inventory": ("min_stock", "max_stock", "holding_cost"),
+}
 CHANGE_OPS = ("set", "scale")
 
 # Smallest tonnage the solve resolves (t). HiGHS works to absolute tolerances
@@ -47,6 +57,8 @@ class Column:
     nonnegative: bool = False
     fraction: bool = False          # must lie in 0..1
     ext: bool = False               # extension beyond contract v1
+    header: bool = False            # the column must be present even where blank cells are
+                                    # allowed (Supply/Processes capacity: blank is unlimited)
 
 
 @dataclass(frozen=True)
@@ -118,6 +130,9 @@ SETTINGS: tuple[Setting, ...] = (
             default=0.0, nonnegative=True, ext=True),
     Setting("cvar_alpha", NUMBER, "CVaR confidence level in a risk solve", default=0.95,
             nonnegative=True, ext=True),
+    Setting("period_years", NUMBER, "length of one period in years (0.25: quarters); the discount "
+            "exponent is (p - first_period) * period_years", default=1.0, unit="years",
+            nonnegative=True, ext=True),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
 
@@ -148,8 +163,9 @@ SHEETS: tuple[Sheet, ...] = (
                   ref=("Sites", "site_id")),
            Column("material_id", ID, "material sold", required=True,
                   ref=("Materials", "material_id")),
-           Column("capacity", NUMBER, "most that can be bought per period", required=True,
-                  unit="t/period", nonnegative=True),
+           Column("capacity", NUMBER, "most that can be bought per period (blank: unlimited; "
+                  "then no fixed_cost or min_quantity)", unit="t/period", nonnegative=True,
+                  header=True),
            Column("unit_cost", NUMBER, "price", default=0.0, unit="currency/t", nonnegative=True),
            *_periods(),
            Column("fixed_cost", NUMBER, "charged in each period the offer is used", default=0.0,
@@ -160,13 +176,20 @@ SHEETS: tuple[Sheet, ...] = (
            _qualified_for(),
            Column("reservation_cost", NUMBER, "risk solve: cost per t reserved per period; the "
                   "offer can then be bought only up to the reserved quantity (blank: spot offer)",
-                  unit="currency/t/period", nonnegative=True, ext=True)),
+                  unit="currency/t/period", nonnegative=True, ext=True),
+           Column("take_or_pay", NUMBER, "t per period paid for at the period's price whether "
+                  "taken or not, in every period the offer is active", default=0.0,
+                  unit="t/period", nonnegative=True, ext=True),
+           Column("price_floor", NUMBER, "lowest price paid: price = min(max(unit_cost, floor), "
+                  "cap) (blank: none)", unit="currency/t", nonnegative=True, ext=True),
+           Column("price_cap", NUMBER, "highest price paid (blank: none)", unit="currency/t",
+                  nonnegative=True, ext=True)),
           required=True, key=("offer_id",), id_column="offer_id"),
     Sheet("Processes", "Separation, refining, metal-making, magnet-making, recycling, smelting.",
           (Column("process_id", ID, "process id", required=True),
            Column("site_id", ID, "site where it runs", required=True, ref=("Sites", "site_id")),
-           Column("capacity", NUMBER, "most runs per period", required=True,
-                  unit="runs/period", nonnegative=True),
+           Column("capacity", NUMBER, "most runs per period (blank: unlimited; then no "
+                  "fixed_cost)", unit="runs/period", nonnegative=True, header=True),
            Column("unit_cost", NUMBER, "cost per run", default=0.0, unit="currency/run",
                   nonnegative=True),
            *_periods(),
@@ -281,6 +304,31 @@ SHEETS: tuple[Sheet, ...] = (
            *_periods(),
            _enabled()),
           key=("event_id",), id_column="event_id", ext=True),
+    Sheet("Sales", "Optional outflows that earn revenue: co-products and surplus sold at a site.",
+          (Column("sale_id", ID, "sale id", required=True),
+           Column("site_id", ID, "site where the material is sold", required=True,
+                  ref=("Sites", "site_id")),
+           Column("material_id", ID, "material sold", required=True,
+                  ref=("Materials", "material_id")),
+           Column("price", NUMBER, "received per t sold", default=0.0, unit="currency/t",
+                  nonnegative=True),
+           Column("capacity", NUMBER, "most that can be sold per period (blank: unlimited)",
+                  unit="t/period", nonnegative=True),
+           *_periods(),
+           _enabled()),
+          key=("sale_id",), id_column="sale_id", ext=True),
+    Sheet("Profiles", "Any cost or capacity, period by period: the row overrides the named cell "
+          "of the named row in that period only.",
+          (Column("sheet", CHOICE, "sheet of the row: " + ", ".join(PROFILED), required=True,
+                  choices=tuple(s.lower() for s in PROFILED)),
+           Column("id", TEXT, "id of the row (Inventory: site_id|material_id)", required=True),
+           Column("column", CHOICE, "column overridden: " + "; ".join(
+                      f"{sheet}: {', '.join(cols)}" for sheet, cols in PROFILED.items()),
+                  required=True, choices=tuple(sorted({c for cs in PROFILED.values() for c in cs}))),
+           Column("period", PERIOD, "period it applies to", required=True),
+           Column("value", NUMBER, "value in that period (blank: the column's blank meaning)",
+                  nonnegative=True)),
+          key=("sheet", "id", "column", "period"), id_column="id", ext=True),
     Sheet("Scenarios", "Named what-ifs.",
           (Column("scenario_id", ID, "scenario id", required=True),
            Column("description", TEXT, "what it represents"),

@@ -110,3 +110,26 @@ def test_array_model_rows_by_hand():
     assert c.integer.tolist() == [False, False, True]
     assert m.constraints["r"] == {"range": 0, "sum": 2, "cancel": 3}
     assert m.compile() is c                                     # compiled once
+
+
+@pytest.mark.component
+def test_v12_features_same_lp_from_both_backends(make_workbook):
+    """Contract v1.2: Profiles, take-or-pay (with a period without capacity), floors and
+    caps, Sales with and without capacity, period_years."""
+    wb = make_workbook({
+        "Settings": "key,value\nfirst_period,2025\nlast_period,2027\nunmet_penalty,1000\n"
+                    "discount_rate,0.05\nperiod_years,0.5",
+        "Supply": "offer_id,site_id,material_id,capacity,unit_cost,take_or_pay,price_floor,"
+                  "price_cap\nMINE_OX,MINE,OX,100,10,20,12,30\nSPOT,MINE,OX,,25,,,",
+        "CapacityProfile": "id,period,capacity\nMINE_OX,2026,0",
+        "Profiles": "sheet,id,column,period,value\nSupply,MINE_OX,unit_cost,2027,50\n"
+                    "Materials,OX,reference_price,2027,2000\nSales,SELL,price,2026,40",
+        "Lanes": "lane_id,from_site,to_site,material_id,unit_cost,tariff_rate\n"
+                 "L1,MINE,BUYER,OX,5,0.01",
+        "Inventory": "site_id,material_id,initial_stock,holding_cost\nBUYER,OX,0,1",
+        "Sales": "sale_id,site_id,material_id,price,capacity\nSELL,BUYER,OX,20,15",
+        "Demand": "demand_id,site_id,material_id,period,quantity\nD1,BUYER,OX,2025,30\n"
+                  "D2,BUYER,OX,2027,30"})
+    c = _agree(wb)
+    assert {"take_or_pay", "balance"} <= set(c.row_con)
+    assert {"sell", "short"} <= set(c.col_var)

@@ -60,3 +60,33 @@ def test_every_contract_setting_is_in_the_schema():
     keys = re.findall(r"^\| (\w+) \|", sections()["Settings"], flags=re.M)
     assert set(keys) - {"key"} <= {s.key for s in SETTINGS}
     assert "first_period" in keys and "time_limit_s" in keys
+
+
+V12 = (REPO / "docs" / "contract-v1.2.md").read_text()
+
+
+def _v12_section(number: int) -> str:
+    return V12.split(f"\n## {number}. ")[1].split("\n## ")[0]
+
+
+def test_contract_v12_profiled_columns_are_the_schema_s():
+    """Section 1's table: every sheet and column that may be profiled, exactly."""
+    from model.schema import PROFILED
+    table = {}
+    for line in _v12_section(1).splitlines():
+        cells = [c.strip() for c in re.split(r"(?<!\\)\|", line)[1:-1]]   # an escaped \| is no border
+        if len(cells) == 3 and cells[0] not in ("sheet", "---"):
+            table[cells[0]] = tuple(c.strip() for c in cells[2].split(","))
+    assert table == PROFILED
+    schema = {s.name: set(s.column_names) for s in SHEETS}
+    assert all(set(cols) <= schema[sheet] for sheet, cols in table.items())
+    assert set(schema["Profiles"]) == set(re.findall(r"`(\w+)`", _v12_section(1).split(".")[0]))
+
+
+def test_contract_v12_supply_sales_and_settings_columns_are_in_the_schema():
+    schema = {s.name: set(s.column_names) for s in SHEETS}
+    assert set(re.findall(r"^- `(\w+)`", _v12_section(2), flags=re.M)) | {"price_cap"} <= \
+        schema["Supply"]
+    sales = set(re.findall(r"`(\w+)`", _v12_section(3).split("\n\n")[1]))
+    assert sales == schema["Sales"]
+    assert "period_years" in {s.key for s in SETTINGS}

@@ -132,7 +132,6 @@ def _tariff_cost_change(run, rec) -> dict[int, float]:
     one of the rule's."""
     data, c = run.data, run.compiled
     country = data.sites["country"].to_dict()
-    ref = data.materials["reference_price"].to_dict()
     periods = data.periods
     a = rec.get("first_period") or periods[0]
     b = rec.get("last_period") or periods[-1]
@@ -150,7 +149,8 @@ def _tariff_cost_change(run, rec) -> dict[int, float]:
             continue
         j = col.get((lane, k, p))
         if j is not None:
-            out[j] = out.get(j, 0.0) + float(rec["value"] or 0.0) * ref[k] * data.delta[p]
+            ref = data.material_price("reference_price", [k], [p])[0]   # of the period (v1.2)
+            out[j] = out.get(j, 0.0) + float(rec["value"] or 0.0) * ref * data.delta[p]
     return out
 
 

@@ -91,6 +91,8 @@ def _solve(args, src: Path, out: Path, relax) -> int:
     info = summary(result)
     if "Infeasibility" in result.tables:
         info["infeasibility"] = result.tables["Infeasibility"].attrs.get("summary", "")
+    if "Unbounded" in result.tables:
+        info["unbounded"] = result.tables["Unbounded"].attrs.get("summary", "")
     if relax is not None:
         info["base_status"] = base_status
         info["elastic_bends"] = len(result.tables.get("Elastic", ()))
@@ -160,6 +162,13 @@ def _analyses(args, result, options) -> dict:
             if not args.quiet:
                 for line in sentences:
                     print(line, file=sys.stderr)
+        if result.status in ("unbounded", "unbounded_or_infeasible") and result.data is not None:
+            from model.analysis.unbounded import explain as unbounded
+            table, sentences = unbounded(result.data)
+            table.attrs["summary"] = sentences[0]
+            tables["Unbounded"] = table
+            for line in sentences:
+                print(line, file=sys.stderr)
         if args.price_rules:
             from model.analysis.price_rules import price_rules_for
             tables["RulePrices"] = price_rules_for(result, options=options)

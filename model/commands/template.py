@@ -35,7 +35,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from model.report import styles as st
 from model.guide import show_default as _default
 from model.schema import (ANY, BOOL, CHANGE_OPS, CHOICE, COUNTRY, ID, MEASURES, NUMBER, PERIOD,
-                          POLICY_KINDS, SETTINGS, SHEETS, TEXT, Column, Sheet)
+                          POLICY_KINDS, PROFILED, SETTINGS, SHEETS, TEXT, Column, Sheet)
 
 ROWS = 5000                 # rows prepared with drop-downs and checks on each sheet
 HELPER_SHEETS = ("Guide", "Lists")
@@ -147,6 +147,9 @@ def _lists(wb) -> dict[str, str]:
         ("settings_keys", "setting", [s.key for s in SETTINGS]),
         ("sheet_names", "sheet", [s.name for s in SHEETS]),
         ("column_names", "column", all_columns),
+        ("profiled_sheets", "profiled sheet", list(PROFILED)),
+        ("profiled_columns", "profiled column",
+         sorted({c for cols in PROFILED.values() for c in cols})),
     ]
     for j, (key, title, values) in enumerate(blocks, start=1):
         head = ws.cell(row=1, column=j, value=title)
@@ -178,9 +181,9 @@ def _list(formula: str, strict: bool, what: str) -> DataValidation:
 
 def _number_check(c: Column) -> DataValidation | None:
     if c.type == PERIOD:
-        dv = DataValidation(type="whole", operator="between", formula1="1900", formula2="2300",
+        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="999999",
                             allow_blank=True)
-        dv.error = f"{c.name}: a year such as 2026"
+        dv.error = f"{c.name}: a year such as 2026, or a period number"
     elif c.type == NUMBER and c.fraction:
         dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
                             allow_blank=True)
@@ -240,6 +243,9 @@ def _input_sheet(ws, sheet: Sheet, id_ranges: dict, lists: dict) -> None:
                                      f"{c.name}: an ISO 3166-1 alpha-2 code (see sheet Lists)"))
         elif c.type == BOOL:
             _validation(ws, j, _list(lists["booleans"], True, f"{c.name}: TRUE or FALSE"))
+        elif sheet.name == "Profiles" and c.name in ("sheet", "column"):
+            _validation(ws, j, _list(lists[f"profiled_{c.name}s"], True,
+                                     f"{c.name}: one of the list (see the Guide)"))
         elif c.type == CHOICE:
             key = {MEASURES: "measures", POLICY_KINDS: "policy_kinds",
                    CHANGE_OPS: "ops"}.get(tuple(c.choices))

@@ -19,6 +19,8 @@ from model.problems import Problems
 from model.read.workbook import ROW, Workbook
 from model.data.provenance import prepare_provenance
 from model.data.columns import keys, lists
+from model.data.contracts import SALE_COLUMNS, TOP_COLUMNS, prepare_sales, supply_rows
+from model.data.profiles import Profiles
 from model.schema import CHAIN_KINDS, RESOLUTION_T
 from model.validate.rules import active, below_resolution
 
@@ -56,7 +58,23 @@ class ModelData:
     idle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=IDLE_COLUMNS))
                                  # kind, id, period, fixed, row: rows with a fixed cost that exist
                                  # (enabled, active in the period) but have no decision there
+    sales: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=SALE_COLUMNS))
+                                 # sale, period, site, material, cap (None: unlimited), price, row
+    take_or_pay: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=TOP_COLUMNS))
+                                 # offer, period, qty, price, has_buy, row (model/data/contracts.py)
+    prices: dict = field(default_factory=dict)
+                                 # {(material, period): (reference_price, disposal_cost)} when
+                                 # Profiles move them; empty: the Materials cells
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
+
+    def material_price(self, column: str, materials, periods) -> list[float]:
+        """reference_price or disposal_cost of each (material, period): the Profiles path
+        where one is given (contract v1.2), else the Materials cell."""
+        j = ("reference_price", "disposal_cost").index(column)
+        cell = self.materials[column].to_dict()
+        if not self.prices:
+            return [float(cell[k] or 0.0) for k in materials]
+        return [float(self.prices[k, p][j]) for k, p in zip(materials, periods)]
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
         """The index tuples of a frame's rows, made once and shared by the variables,
@@ -70,9 +88,9 @@ class ModelData:
 
     @property
     def discard(self) -> pd.DataFrame:
-        cost = self.materials["disposal_cost"]
         out = self.balance.copy()
-        out["cost"] = out["material"].map(cost).astype(float)
+        out["cost"] = self.material_price("disposal_cost", out["material"].tolist(),
+                                          out["period"].tolist())
         return out
 
 
@@ -96,35 +114,21 @@ def prepare(wb: Workbook) -> ModelData:
     problems = Problems()
     periods = list(range(s["first_period"], s["last_period"] + 1))
     rate = s.get("discount_rate") or 0.0
-    delta = {p: 1.0 / (1.0 + rate) ** (p - periods[0]) for p in periods}
+    years = s.get("period_years") or 1.0        # contract v1.2, section 5
+    delta = {p: 1.0 / (1.0 + rate) ** ((p - periods[0]) * years) for p in periods}
+    prof = Profiles.of(t)
 
     sites = t["Sites"].set_index("site_id")[["name", "company", "country"]].copy()
     sites["company"] = [c if c else f"({sid})" for sid, c in zip(sites.index, sites["company"])]
     materials = t["Materials"].set_index("material_id")[["name", "reference_price", "disposal_cost"]]
-    profile: dict[str, dict[int, float]] = {}
-    for rec in t["CapacityProfile"].to_dict("records"):
-        profile.setdefault(rec["id"], {})[rec["period"]] = rec["capacity"]
+    if prof:
+        prices = prof.material_prices(materials, periods)
+        ref_of = lambda k, p: prices[k, p][0]  # noqa: E731
+    else:
+        prices, cell = {}, materials["reference_price"].to_dict()
+        ref_of = lambda k, p: cell[k]  # noqa: E731
 
-    offer_rows, idle = [], []
-    for rec in t["Supply"].to_dict("records"):
-        over = profile.get(rec["offer_id"], {})
-        binary = rec["fixed_cost"] > 0 or rec["min_quantity"] > 0
-        for p in _periods_of(rec, periods):
-            cap = over.get(p, rec["capacity"])
-            if cap <= 0:
-                if rec["fixed_cost"] > 0:
-                    idle.append(("offer", rec["offer_id"], p, rec["fixed_cost"], rec[ROW]))
-                continue
-            if rec["min_quantity"] > cap:
-                problems.warn("Supply", rec[ROW], "min_quantity", rec["min_quantity"],
-                              f"exceeds the capacity {cap:g} in {p}: the offer cannot be used then")
-            offer_rows.append((rec["offer_id"], p, rec["site_id"], rec["material_id"], cap,
-                               rec["unit_cost"], rec["fixed_cost"], rec["min_quantity"], binary,
-                               rec.get("reservation_cost") or 0.0, rec[ROW]))
-    offers = pd.DataFrame(offer_rows, columns=["offer", "period", "site", "material", "cap",
-                                               "unit_cost", "fixed", "minq", "binary",
-                                               "reservation", "row"]
-                          ).astype({"binary": bool})
+    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, _periods_of, problems)
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
         columns={"process_id": "process", "material_id": "material"})
@@ -165,33 +169,33 @@ def prepare(wb: Workbook) -> ModelData:
         if not runs:
             problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
                           "can never run: one of its inputs can never reach its site")
-        over = profile.get(rec["process_id"], {})
         for p in _periods_of(rec, periods):
-            cap = over.get(p, rec["capacity"])
-            if runs and cap > 0:
-                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, rec["unit_cost"],
-                                  rec["fixed_cost"], rec["fixed_cost"] > 0, rec[ROW]))
-            elif rec["fixed_cost"] > 0:
-                idle.append(("process", rec["process_id"], p, rec["fixed_cost"], rec[ROW]))
+            v = prof.row("Processes", rec, p, ("capacity", "unit_cost", "fixed_cost"))
+            cap, fixed = v["capacity"], v["fixed_cost"] or 0.0
+            if runs and (cap is None or cap > 0):
+                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"] or 0.0,
+                                  fixed, fixed > 0, rec[ROW]))
+            elif fixed > 0:
+                idle.append(("process", rec["process_id"], p, fixed, rec[ROW]))
     processes = pd.DataFrame(proc_rows, columns=["process", "period", "site", "cap", "unit_cost",
                                                  "fixed", "binary", "row"]).astype({"binary": bool})
     recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
 
-    ref = materials["reference_price"].to_dict()
     ship_rows, cap_rows = [], []
     for rec in lanes.to_dict("records"):
         ks = [rec["material_id"]] if rec["material_id"] else all_materials
         ks = [k for k in ks if (rec["from_site"], k) in reach]
-        over = profile.get(rec["lane_id"], {})
         for p in periods:
-            cap = over.get(p, rec["capacity"])
+            v = prof.row("Lanes", rec, p, ("capacity", "unit_cost", "tariff_rate"))
+            cap = v["capacity"]
             if cap is not None:
                 cap_rows.append((rec["lane_id"], p, cap, rec[ROW]))
             if cap is not None and cap <= 0:
                 continue
-            for k in ks:
+            for k in ks:     # a tariff is charged on the reference price of the period of shipment
                 ship_rows.append((rec["lane_id"], k, p, rec["from_site"], rec["to_site"],
-                                  rec["unit_cost"], rec["tariff_rate"] * ref[k], rec[ROW]))
+                                  v["unit_cost"] or 0.0, (v["tariff_rate"] or 0.0) * ref_of(k, p),
+                                  rec[ROW]))
     ship = pd.DataFrame(ship_rows, columns=["lane", "material", "period", "from_site", "to_site",
                                             "unit_cost", "tariff", "row"])
     lane_caps = pd.DataFrame(cap_rows, columns=["lane", "period", "cap", "row"])
@@ -201,8 +205,10 @@ def prepare(wb: Workbook) -> ModelData:
     stock_rows = []
     for rec in inv.to_dict("records"):
         for p in periods:
-            stock_rows.append((rec["site_id"], rec["material_id"], p, rec["holding_cost"],
-                               rec["min_stock"], rec["max_stock"], rec["initial_stock"], rec[ROW]))
+            v = prof.row("Inventory", rec, p, ("holding_cost", "min_stock", "max_stock"))
+            stock_rows.append((rec["site_id"], rec["material_id"], p, v["holding_cost"] or 0.0,
+                               v["min_stock"] or 0.0, v["max_stock"], rec["initial_stock"],
+                               rec[ROW]))
     stock = pd.DataFrame(stock_rows, columns=["site", "material", "period", "holding", "lo", "hi",
                                               "initial", "row"])
     pairs = sorted(reach | set(zip(inv["site_id"], inv["material_id"])))
@@ -233,19 +239,21 @@ def prepare(wb: Workbook) -> ModelData:
                       f"{below_resolution()}: left unmet at its penalty")
 
     export_limits, export_cover, ship = _export_controls(t["ExportControls"], ship, sites, periods,
-                                                         ref, problems)
+                                                         ref_of, problems)
     dsites = demand_sites(dem)
     policy_rows, arrivals = _policies(t["Policies"], set(zip(dsites["site"], dsites["material"])),
                                       offers, processes, recipe, ship, sites, periods, problems)
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
-                     arrivals, problems, demand_sites=dsites)
+                     arrivals, problems, demand_sites=dsites,
+                     sales=prepare_sales(t["Sales"], prof, periods, _periods_of, reach, problems),
+                     take_or_pay=take_or_pay, prices=prices)
     data.provenance = prepare_provenance(wb, data, problems)
     data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
     return data
 
 
-def _export_controls(rules, ship, sites, periods, ref, problems):
+def _export_controls(rules, ship, sites, periods, ref_of, problems):
     # plain numpy object arrays: comparing pandas string columns is many times slower
     country = sites["country"].to_dict()
     c_from = np.array([country[x] for x in ship["from_site"].tolist()], dtype=object)
@@ -268,7 +276,9 @@ def _export_controls(rules, ship, sites, periods, ref, problems):
                           "covers no lane shipment in any period")
             continue
         if rec["measure"] == "tariff":
-            ship.loc[mask, "tariff"] += rec["value"] * ship.loc[mask, "material"].map(ref)
+            hit = ship.loc[mask]
+            ship.loc[mask, "tariff"] += rec["value"] * np.array(
+                [ref_of(k, p) for k, p in zip(hit["material"].tolist(), hit["period"].tolist())])
             continue
         limit = 0.0 if rec["measure"] == "ban" else rec["value"]
         covered = ship.loc[mask, ["lane", "material", "period"]]

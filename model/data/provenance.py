@@ -29,6 +29,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
 from model.problems import Problems
@@ -213,7 +214,6 @@ def _chain_rules(rules, data, classes, metc, problems):
 
 def _content_rules(rules, data, shipc, classes, country, problems):
     touched = dict(zip(classes["cls"], classes["touched"]))
-    ref = data.materials["reference_price"].to_dict()
     c_from, c_to = shipc["from_site"].map(country), shipc["to_site"].map(country)
     limits, cover, tariffs = [], [], []
     for rec in rules.to_dict("records"):
@@ -232,7 +232,8 @@ def _content_rules(rules, data, shipc, classes, country, problems):
             continue
         if rec["measure"] == "tariff":
             part = hit.copy()
-            part["tariff"] = rec["value"] * part["material"].map(ref)
+            part["tariff"] = rec["value"] * np.array(data.material_price(
+                "reference_price", part["material"].tolist(), part["period"].tolist()))
             tariffs.append(part)
             continue
         limit = 0.0 if rec["measure"] == "ban" else rec["value"]

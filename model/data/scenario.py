@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from model.data import profile_changes
 from model.problems import Problems, did_you_mean
 from model.read.cells import convert, is_blank
 from model.read.workbook import ROW, Workbook
@@ -96,6 +97,8 @@ def _apply_change(wb: Workbook, rec: dict, source: str, problems: Problems) -> l
     ident, column_name = str(rec["id"]).strip(), str(rec["column"]).strip()
     if sheet.name == "Settings":
         return _change_setting(wb, rec, ident, column_name, op, source, problems)
+    if sheet.name == "Profiles":
+        return profile_changes.change(wb, rec, ident, column_name, op, source, problems, Change)
     col = next((c for c in sheet.columns if c.name.lower() == column_name.lower()), None)
     if col is None:
         problems.error(*where, "column", column_name, f"no such column in {sheet.name}"
@@ -137,9 +140,13 @@ def _apply_change(wb: Workbook, rec: dict, source: str, problems: Problems) -> l
     olds = frame.loc[idx, col.name].tolist()
     news = [new_of(old) for old in olds]
     frame.loc[idx, col.name] = pd.Series(news, index=idx, dtype=frame[col.name].dtype)
-    return [Change(source, sheet.name, int(row), ident_, col.name, op, old, new)
-            for row, ident_, old, new in zip(frame.loc[idx, ROW].tolist(), _row_ids(frame, sheet, idx),
-                                             olds, news)]
+    out = [Change(source, sheet.name, int(row), ident_, col.name, op, old, new)
+           for row, ident_, old, new in zip(frame.loc[idx, ROW].tolist(), _row_ids(frame, sheet, idx),
+                                            olds, news)]
+    if op == "scale":        # contract v1.2: a scale also moves the row's Profiles path
+        out += profile_changes.scale_paths(wb, sheet.name, frame.loc[idx].to_dict("records"),
+                                           col.name, factor, source, Change)
+    return out
 
 
 def _change_setting(wb, rec, ident, column_name, op, source, problems):

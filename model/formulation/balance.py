@@ -2,7 +2,7 @@
 
     sum_{o at s, k} buy[o,p] + sum_q out[q,k] run[q,p] + sum_{l into s} ship[l,k,p] + stock[s,k,p-1]
       = sum_q in[q,k] run[q,p] + sum_{l out of s} ship[l,k,p] + stock[s,k,p]
-        + sum_{d at s,k,p} met[d] + discard[s,k,p]
+        + sum_{d at s,k,p} met[d] + sum_{sales at s,k} sell[sale,p] + discard[s,k,p]
 
     stock[s,k,first-1] = initial_stock[s,k]  (a constant on the right-hand side)
 
@@ -14,6 +14,7 @@
 | ship[l,k,p] | m.ship | Lanes |
 | stock[s,k,p] | m.stock | Inventory |
 | met[d] | m.met | Demand |
+| sell[sale,p] | m.sell | Sales |
 | discard[s,k,p] | m.discard | Materials.disposal_cost |
 
 Written as (inflows - outflows) == -initial_stock in the first period, 0 later.
@@ -52,6 +53,9 @@ def add(m, data) -> int:
     d = data.demand
     for i, s, k, p in zip(*lists(d[d["reachable"]], "d", "site", "material", "period")):
         rows[s, k, p].append((-1.0, m.met[i]))
+    sa = data.sales
+    for sale, s, k, p in zip(*lists(sa, "sale", "site", "material", "period")):
+        rows[s, k, p].append((-1.0, m.sell[sale, p]))      # an optional outflow (Sales)
     for key in rows:
         rows[key].append((-1.0, m.discard[key]))
     return add_constraint(m, "balance", {k: (rhs[k], t, rhs[k]) for k, t in rows.items()},

@@ -15,17 +15,24 @@ this single table, so the two can never disagree.
 | holding | stock[s,k,p] | holding_cost[s,k] | Inventory.holding_cost |
 | disposal | discard[s,k,p] | disposal_cost[k] | Materials.disposal_cost |
 | unmet_penalty | unmet[d] | penalty[d] | Demand.unmet_penalty, Settings.unmet_penalty |
+| take_or_pay_shortfall | short[o,p] | price paid[o,p] (after floor and cap) | Supply.take_or_pay |
+| sales | sell[s,p] | -price[s,p] (revenue, negative) | Sales.price |
+
+Every coefficient is the period's value: Profiles (contract v1.2) override a
+cell period by period, and ``unit_cost`` of Supply is the price paid,
+min(max(unit_cost, price_floor), price_cap) (model/data/profiles.py).
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
+from model.formulation import sales
 from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import keys
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty")
+              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales")
 COLUMNS = ["var", "key", "category", "period", "coef"]
 
 
@@ -53,6 +60,7 @@ def cost_table(data) -> pd.DataFrame:
         _part("stock", st, data.keys("stock", POINT), "holding", "holding"),
         _part("discard", disc, data.keys("balance", POINT), "disposal", "cost"),
         _part("unmet", d, d["d"].tolist(), "unmet_penalty", "penalty"),
+        *sales.cost_parts(data, _part),
     ]
     pv = data.provenance
     if pv is not None and not pv.content_tariff.empty:

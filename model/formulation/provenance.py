@@ -6,7 +6,8 @@ to their class splits, so every other family is unchanged.
     sum_{o at s,k: cls(o)=c} buy[o,p] + sum_q out[q,k] runc[q,c,p] + sum_{l into s} shipc[l,k,c,p]
       + stockc[s,k,c,p-1] (+ initial stock of class c in the first period)
       = sum_{q,c'} consc[q,k,c,c',p] + sum_{l out of s} shipc[l,k,c,p] + stockc[s,k,c,p]
-        + sum_{d at s,k,p} metc[d,c] + discardc[s,k,c,p]                    (class_balance)
+        + sum_{d at s,k,p} metc[d,c] + sum_{sales at s,k} sellc[a,c,p] + discardc[s,k,c,p]
+                                                                            (class_balance)
 
     sum_{c_in: touched(c_in) <= touched(c)} consc[q,k,c_in,c,p] = in[q,k] runc[q,c,p]   (consumption)
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from model.formulation import sales
 from model.formulation.expr import add_constraint, grouped
 from model.formulation.variables import declare
 from model.data.columns import keys
@@ -56,6 +58,8 @@ def add(m, data) -> int:
     declare(m, "stockc", keys(pv.stockc, ["site", "material", "cls", "period"]))
     declare(m, "discardc", keys(pv.balc, ["site", "material", "cls", "period"]))
     declare(m, "metc", keys(pv.metc, ["d", "cls"]))
+    sellc = sales.class_split(data, pv)
+    declare(m, "sellc", keys(sellc, ["sale", "cls", "period"]))
 
     rows = {k: [] for k in keys(pv.balc, ["site", "material", "cls", "period"])}
     o = data.offers
@@ -89,16 +93,18 @@ def add(m, data) -> int:
     for d, c in pv.metc.itertuples(index=False):
         rows[dem.at[d, "site"], dem.at[d, "material"], c, int(dem.at[d, "period"])].append(
             (-1.0, m.metc[d, c]))
+    for sale, c, p, s, k in sellc.itertuples(index=False):
+        rows[s, k, c, p].append((-1.0, m.sellc[sale, c, p]))     # a sale takes any class
     for key in rows:
         rows[key].append((-1.0, m.discardc[key]))
     n = add_constraint(m, "class_balance", {k: (rhs[k], t, rhs[k]) for k, t in rows.items()},
                        "material balance per provenance class")
     n += add_constraint(m, "consumption", {k: (0.0, t, 0.0) for k, t in use.items()},
                         "inputs of a class-c run come from classes it may contain")
-    return n + _links(m, data, pv)
+    return n + _links(m, data, pv, sellc)
 
 
-def _links(m, data, pv) -> int:
+def _links(m, data, pv, sellc) -> int:
     """Each contract-v1 flow equals the sum of its class splits."""
     n = 0
     specs = [
@@ -110,6 +116,7 @@ def _links(m, data, pv) -> int:
         ("link_discard", m.discard, pv.balc, ["site", "material", "period"], "discardc",
          ["site", "material", "cls", "period"]),
         ("link_met", m.met, pv.metc, ["d"], "metc", ["d", "cls"]),
+        ("link_sell", m.sell, sellc, ["sale", "period"], "sellc", ["sale", "cls", "period"]),
     ]
     for name, total, frame, agg, part, full in specs:
         split = getattr(m, part)

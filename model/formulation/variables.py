@@ -10,6 +10,10 @@
 | stock[s,k,p] | m.stock | stock (site, material, period) | min_stock .. max_stock |
 | discard[s,k,p] | m.discard | balance (site, material, period) | >= 0 |
 | met[d], unmet[d] | m.met, m.unmet | Demand rows (met: reachable ones) | 0 .. quantity |
+| sell[s,p] | m.sell | sales (sale, period) | 0 .. cap[s,p] (model/formulation/sales.py) |
+| short[o,p] | m.short | take_or_pay (offer, period) | 0 .. qty (model/formulation/take_or_pay.py) |
+
+A blank (unlimited) capacity is an open upper bound.
 """
 
 from __future__ import annotations
@@ -23,6 +27,12 @@ from model.data.model_data import ModelData
 # the index columns of each variable's frame (ModelData.keys shares the tuples)
 OFFER, PROCESS = ("offer", "period"), ("process", "period")
 SHIP, POINT = ("lane", "material", "period"), ("site", "material", "period")
+SALE = ("sale", "period")
+
+
+def upper(values) -> list:
+    """Upper bounds from a capacity column: None (or NaN) is unlimited."""
+    return [None if v is None or pd.isna(v) else v for v in values]
 
 
 def declare(m, name, index, ub=None, lb=None, binary=False):
@@ -42,16 +52,20 @@ def declare(m, name, index, ub=None, lb=None, binary=False):
 
 def add(m, data: ModelData) -> None:
     o, q = data.offers, data.processes
-    declare(m, "buy", data.keys("offers", OFFER), ub=o["cap"].tolist())
+    declare(m, "buy", data.keys("offers", OFFER), ub=upper(o["cap"]))
     declare(m, "use_offer", keys(o[o["binary"]], OFFER), binary=True)
-    declare(m, "run", data.keys("processes", PROCESS), ub=q["cap"].tolist())
+    declare(m, "run", data.keys("processes", PROCESS), ub=upper(q["cap"]))
     declare(m, "run_on", keys(q[q["binary"]], PROCESS), binary=True)
     declare(m, "ship", data.keys("ship", SHIP))
     st = data.stock
-    declare(m, "stock", data.keys("stock", POINT),
-         lb=st["lo"].tolist(), ub=[None if pd.isna(h) else h for h in st["hi"]])
+    declare(m, "stock", data.keys("stock", POINT), lb=st["lo"].tolist(), ub=upper(st["hi"]))
     declare(m, "discard", data.keys("balance", POINT))
     d = data.demand
     reach = d[d["reachable"]]
     declare(m, "met", reach["d"].tolist(), ub=reach["quantity"].tolist())
     declare(m, "unmet", d["d"].tolist(), ub=d["quantity"].tolist())
+    declare(m, "sell", data.keys("sales", SALE), ub=upper(data.sales["cap"]))
+    top = data.take_or_pay
+    # no buy variable in the period: the whole quantity is owed (clarification 7.5)
+    declare(m, "short", data.keys("take_or_pay", OFFER), ub=top["qty"].tolist(),
+            lb=[q if not b else 0.0 for q, b in zip(top["qty"], top["has_buy"])])

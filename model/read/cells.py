@@ -149,8 +149,8 @@ def _to_period(value: object):
     if error:
         return None, "expected a year such as 2026", None
     if not float(number).is_integer():
-        return None, "expected a whole year such as 2026", None
+        return None, "expected a whole year such as 2026 (or a period number)", None
     year = int(number)
-    if not 1900 <= year <= 2200:
-        return None, "expected a year between 1900 and 2200", None
+    if not 0 <= year <= 999_999:     # contract v1.2, 7.2: periods need not be calendar years
+        return None, "expected a year such as 2026 or a period number from 0 to 999999", None
     return year, None, warn

@@ -159,7 +159,7 @@ def _read_table(sheet: Sheet, rows: list[list], problems: Problems,
         else:
             positions[match] = j
     for column in sheet.columns:
-        if column.required and column.name not in positions:
+        if (column.required or column.header) and column.name not in positions:
             problems.error(sheet.name, 1, column.name, None, "required column is missing")
     header_of = {j: n for n, j in positions.items()}
     for f in findings:

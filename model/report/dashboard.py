@@ -290,6 +290,10 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
         for i in (1, 2):
             for j in range(3):
                 ws.cell(row=r - i, column=RIGHT + j).font = st.BOLD
+    from model.results.contracts import dashboard_lines
+    for line in dashboard_lines(tables, cur):       # contract v1.2: sales, take-or-pay
+        cv.put(r, RIGHT, line)
+        r += 1
     r += 1
     r = cv.section(r, RIGHT, f"Cost per t delivered ({cur}, undiscounted, whole horizon)", 7)
     cpt = kpis.get("CostPerTonne")

@@ -66,7 +66,8 @@ SERIES = ["0072B2", "E69F00", "009E73", "D55E00", "56B4E9", "CC79A7", "F0E442", 
 CATEGORY_COLOURS = {"purchase": "0072B2", "offer_fixed": "56B4E9", "reservation": "9ECAE1",
                     "processing": "E69F00", "process_fixed": "F5C46B", "freight": "009E73",
                     "tariff": "D55E00", "holding": "7F7F7F", "disposal": "BFBFBF",
-                    "unmet_penalty": "CC79A7"}
+                    "unmet_penalty": "CC79A7", "take_or_pay_shortfall": "004C7A",
+                    "sales": "F0E442"}
 
 # unit kind -> (number format, unit text; {cur} is the workbook currency)
 UNITS = {

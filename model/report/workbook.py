@@ -75,6 +75,11 @@ DATA_ORDER = ["KPIs", "ArrivalsByCountry", "ArrivalsByCompany", "CostByCategory"
 DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
     ("Verification", "the solution checked against the input, independently of the model"),
+    ("Sales", "t sold and revenue per sale and period (contract v1.2)"),
+    ("Unbounded", "why the cost can fall without limit: the uncapped sales and their sources"),
+    ("TakeOrPay", "take-or-pay quantity, bought and shortfall paid per offer and period"),
+    ("PricesPaid", "price paid per offer and period where it differs from the Supply cell "
+                   "(Profiles, floor, cap)"),
     ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms"),
     ("Shortfall", "for each group of unmet demand: how much no plan within the workbook can meet "
                   "(least shortfall, re-solved) and how much is left unmet by choice"),

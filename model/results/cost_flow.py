@@ -61,8 +61,18 @@ def delivered_cost(tables: dict, data, categories) -> pd.DataFrame:
     """material_id, period, category, cost: the cost of the tonnes delivered to demand."""
     cols = ["material_id", "period", "category", "cost"]
     P = _Pools(categories)
-    ref = data.materials["reference_price"].astype(float).to_dict()
-    disposal = data.materials["disposal_cost"].astype(float).to_dict()
+    def price(column):
+        """reference_price or disposal_cost of a (material, period): its Profiles path
+        where one is given (contract v1.2), else the Materials cell."""
+        cache: dict[tuple, float] = {}
+
+        def of(k, p):
+            if (k, p) not in cache:
+                cache[(k, p)] = data.material_price(column, [k], [p])[0]
+            return cache[(k, p)]
+        return of
+
+    ref, disposal = price("reference_price"), price("disposal_cost")
     periods = list(data.periods)
     following = dict(zip(periods, periods[1:]))
 
@@ -131,12 +141,13 @@ def delivered_cost(tables: dict, data, categories) -> pd.DataFrame:
     kept = {n: t - discarded.get(n, 0.0) for n, t in P.inflow.items()}
     # a pool that keeps nothing charges its disposal to the processes that made it
     material = {i: key[1] for key, i in P.index.items()}
+    period = {i: key[2] for key, i in P.index.items()}
     makers: dict[int, list] = {}
     for qp, o in outs.items():
         for m, made, _ in o:
             makers.setdefault(m, []).append((qp, made))
     for n, t in discarded.items():
-        cost = t * disposal.get(material[n], 0.0)
+        cost = t * disposal(material[n], period[n])
         if kept.get(n, 0.0) <= TOL and makers.get(n):
             total = sum(made for _, made in makers[n])
             for qp, made in makers[n]:
@@ -144,7 +155,7 @@ def delivered_cost(tables: dict, data, categories) -> pd.DataFrame:
         else:
             direct(n, "disposal", cost)
     for qp, o in outs.items():
-        value = [made * ref.get(k, 0.0) for _, made, k in o]
+        value = [made * ref(k, qp[1]) for _, made, k in o]
         if sum(value) <= 0:
             value = [made for _, made, _ in o]
         total = sum(value)

@@ -15,6 +15,7 @@ from model.formulation.costs import CATEGORIES
 from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
 from model.results import arrivals
+from model.results.contracts import contract_tables
 from model.results.provenance import provenance_tables
 
 TOL = 1e-9
@@ -156,6 +157,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
     tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent)
     tables.update(provenance_tables(data, val))
+    tables.update(contract_tables(data, val))
     return tables
 
 

@@ -87,7 +87,8 @@ def first_stage(datas, reservation: dict[str, float], delta: dict[int, float]) -
         o = data.offers
         for key, cap in zip(zip(o["offer"], o["period"]), o["cap"]):
             if key[0] in reservation:
-                ub[key] = max(ub.get(key, 0.0), float(cap))
+                cap = math.inf if cap is None or pd.isna(cap) else float(cap)   # blank: unlimited
+                ub[key] = max(ub.get(key, 0.0), cap)
         use.update(zip(o.loc[o["binary"], "offer"], o.loc[o["binary"], "period"]))
         q = data.processes
         on.update(zip(q.loc[q["binary"], "process"], q.loc[q["binary"], "period"]))
@@ -136,7 +137,7 @@ def build_extensive(first: FirstStage, ids, probs, datas, *, risk_weight: float 
         rkeys = list(zip(r["offer"], r["period"]))
         m.reserve = pyo.Var(rkeys, domain=pyo.NonNegativeReals)
         for key, ub in zip(rkeys, r["ub"]):
-            m.reserve[key].setub(float(ub))
+            m.reserve[key].setub(None if math.isinf(ub) else float(ub))
         m.use = pyo.Var(first.use, domain=pyo.Binary)
         m.on = pyo.Var(first.on, domain=pyo.Binary)
         if fixed is not None:
@@ -190,7 +191,9 @@ def build_extensive(first: FirstStage, ids, probs, datas, *, risk_weight: float 
 
 def _fix(m, fixed: Fixed) -> None:
     for key in m.reserve:
-        v = min(max(float(fixed.reserve.get(key, 0.0)), 0.0), m.reserve[key].ub)
+        ub = m.reserve[key].ub
+        v = max(float(fixed.reserve.get(key, 0.0)), 0.0)
+        v = v if ub is None else min(v, ub)
         m.reserve[key].setlb(v)
         m.reserve[key].setub(v)
     for var, values in ((m.use, fixed.use), (m.on, fixed.on)):
@@ -206,11 +209,12 @@ def deliverable(data):
     (take-or-pay). Without it a commitment would make a scenario whose capacity is below
     the minimum infeasible; with it the commitment, and its fixed cost, stand there too."""
     o = data.offers
-    short = o["minq"].to_numpy(float) > o["cap"].to_numpy(float)
+    cap = o["cap"].to_numpy(float)          # NaN: unlimited (contract v1.2), never short
+    short = o["minq"].to_numpy(float) > cap
     if not short.any():
         return data
     out = copy.copy(data)
-    out.offers = o.assign(minq=np.minimum(o["minq"].to_numpy(float), o["cap"].to_numpy(float)))
+    out.offers = o.assign(minq=np.fmin(o["minq"].to_numpy(float), cap))
     return out
 
 

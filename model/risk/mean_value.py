@@ -54,7 +54,13 @@ def _merge(frames, probs, key, quantity=(), price=(), anyof=(), unlimited=()):
                     a["rec"][c] = False
             a["p"] += p
             a["n"] += 1
-            for c in (*quantity, *price):
+            for c in quantity:          # a blank capacity (None): unlimited (contract v1.2)
+                v = rec[c]
+                if v is None or pd.isna(v):
+                    a["inf"].add(c)
+                else:
+                    a["sum"][c] += p * float(v)
+            for c in price:
                 a["sum"][c] += p * float(rec[c] or 0.0)
             for c in unlimited:
                 v = rec[c]
@@ -69,7 +75,7 @@ def _merge(frames, probs, key, quantity=(), price=(), anyof=(), unlimited=()):
     for a in acc.values():
         rec = a["rec"]
         for c in quantity:
-            rec[c] = a["sum"][c]
+            rec[c] = float("nan") if c in a["inf"] else a["sum"][c]
         for c in price:
             rec[c] = a["sum"][c] / a["p"] if a["p"] > 0 else 0.0
         for c in unlimited:
@@ -172,6 +178,15 @@ def mean_value_data(datas, probs, workbooks=None) -> ModelData:
     data = ModelData(list(first.periods), delta, dict(first.settings), first.sites, materials,
                      offers, processes, recipe, ship, _lane_caps(datas, probs), stock, balance,
                      demand, limits, cover, _policy_rows(datas, probs), arrivals, Problems())
+    data.sales = _clean(_merge([d.sales for d in datas], probs, ["sale", "period"],
+                               quantity=("cap",), price=("price",)))
+    data.take_or_pay = _clean(_merge([d.take_or_pay for d in datas], probs, ["offer", "period"],
+                                     quantity=("qty",), price=("price",), anyof=("has_buy",))
+                              ).astype({"has_buy": bool})
+    if any(d.prices for d in datas):
+        data.prices = {k: tuple(sum(w * d.prices.get(k, (0.0, 0.0))[j]
+                                    for w, d in zip(probs, datas)) for j in (0, 1))
+                       for k in datas[0].prices}
     data.demand_sites = pd.concat([d.demand_sites for d in datas]).drop_duplicates().sort_values(
         ["site", "material"]).reset_index(drop=True)
     if any(d.provenance is not None for d in datas):

@@ -152,6 +152,13 @@ def event_activity(events, periods, n, seed) -> np.ndarray:
                      for i in range(n)], dtype=bool).reshape(n, len(events))
 
 
+def _scaled(cap, f):
+    """Capacities times factors; a blank (unlimited, NaN) capacity stays unlimited unless
+    the factor shuts it (0)."""
+    cap = cap.to_numpy(float)
+    return np.where(np.isnan(cap) & (f == 0), 0.0, cap * f)
+
+
 def apply_factors(data, factors):
     """A copy of ModelData with the capacity factors of one sampled scenario applied."""
     if not factors:
@@ -163,12 +170,12 @@ def apply_factors(data, factors):
     if by["offer"]:
         o = data.offers.copy()
         f = np.array([by["offer"].get(k, 1.0) for k in zip(o["offer"], o["period"])], dtype=float)
-        o["cap"] = o["cap"].to_numpy(float) * f
+        o["cap"] = _scaled(o["cap"], f)
         out.offers = o
     if by["process"]:
         q = data.processes.copy()
         f = np.array([by["process"].get(k, 1.0) for k in zip(q["process"], q["period"])], dtype=float)
-        q["cap"] = q["cap"].to_numpy(float) * f
+        q["cap"] = _scaled(q["cap"], f)
         out.processes = q
     if by["lane"]:
         lc = data.lane_caps.copy()

@@ -10,17 +10,19 @@ toggles are applied, with the cell named:
 |---|---|---|
 | money: prices, costs, penalties, reference prices; and what cells make together: a tariff per t (rate x reference_price, plus a lane's freight), a price plus a reservation cost | >= 1e9 | >= 1e20: HiGHS would read it as infinite |
 | everything else: quantities (t, runs, capacities, stock, quotas, recipe amounts) and factors (tariff_rate, capacity_factor, discount_rate) | >= 1e9 | >= 1e15: HiGHS refuses such a coefficient, and a double cannot resolve a tenth of a tonne at that size |
-| the discount factor of the last period, 1/(1+r)^(P-1) | <= 1e-9 | < 1e-300: (1+r)^(P-1) overflows a double |
+| the discount factor of the last period, 1/(1+r)^((P-1) x period_years) | <= 1e-9 | < 1e-300: the power overflows a double |
 
-Shares (0..1) are checked elsewhere; rows switched off (``enabled`` FALSE)
+A Profiles value is screened as the cell it overrides. Shares (0..1) are checked elsewhere; rows switched off (``enabled`` FALSE)
 are absent and not screened.
 """
 
 from __future__ import annotations
 
+import math
+
 from model.problems import Problems
 from model.read.workbook import ROW, Workbook
-from model.schema import NUMBER, SETTING_BY_KEY, SHEETS
+from model.schema import NUMBER, SETTING_BY_KEY, SHEET_BY_NAME, SHEETS
 from model.solve.limits import INFINITE as MONEY_LIMIT
 from model.solve.limits import LARGEST_COEFFICIENT as QUANTITY_LIMIT
 from model.validate.rules import active
@@ -73,7 +75,7 @@ def check(wb: Workbook, p: Problems, context: str = "") -> None:
     t = {name: active(frame) for name, frame in wb.tables.items()}
     for sheet in SHEETS:
         frame = t.get(sheet.name)
-        if frame is None or frame.empty or sheet.name == "Settings":
+        if frame is None or frame.empty or sheet.name in ("Settings", "Profiles"):
             continue
         for col in sheet.columns:
             if col.type != NUMBER or col.fraction:
@@ -81,11 +83,22 @@ def check(wb: Workbook, p: Problems, context: str = "") -> None:
             money = is_money(col.unit)
             for row, v in zip(frame[ROW], frame[col.name]):
                 screen(p, sheet.name, row, col.name, v, money, context)
+    _profiles(t["Profiles"], p, context)
     for key in SCREENED_SETTINGS:
         screen(p, "Settings", wb.setting_rows.get(key), "value", wb.settings.get(key),
                is_money(SETTING_BY_KEY[key].unit), context, f"{key} ")
     _derived(t, p, context)
     _discount(wb, p, context)
+
+
+def _profiles(frame, p: Problems, context: str) -> None:
+    """A Profiles value is screened as the cell it overrides (money or quantity)."""
+    from model.data.profiles import canonical
+    for row, sheet, column, v in zip(frame[ROW], frame["sheet"], frame["column"], frame["value"]):
+        name, col = canonical(sheet, column)
+        if col is not None:
+            unit = SHEET_BY_NAME[name].column(col).unit
+            screen(p, "Profiles", row, "value", v, is_money(unit), context, f"{name}.{col}: ")
 
 
 def _derived(t: dict, p: Problems, context: str) -> None:
@@ -124,13 +137,15 @@ def _derived(t: dict, p: Problems, context: str) -> None:
 def _discount(wb: Workbook, p: Problems, context: str) -> None:
     s = wb.settings
     rate, first, last = s.get("discount_rate") or 0.0, s.get("first_period"), s.get("last_period")
-    if not rate or first is None or last is None or last <= first or rate >= QUANTITY_LIMIT:
+    years = s.get("period_years") or 1.0        # contract v1.2: the exponent is in years
+    if not rate or first is None or last is None or last <= first or rate >= QUANTITY_LIMIT \
+            or years <= 0:
         return
-    factor = (1.0 + rate) ** -(last - first)
+    factor = math.exp(-(last - first) * years * math.log1p(rate))
     if factor < TINIEST_DOUBLE:
         p.error("Settings", wb.setting_rows.get("discount_rate"), "value", rate,
                 f"discount_rate makes the discount factor of {last} smaller than a double can "
-                f"hold ((1 + r)^{last - first} overflows)", context=context)
+                f"hold ((1 + r)^{(last - first) * years:g} overflows)", context=context)
     elif factor <= SMALLEST_DISCOUNT:
         p.warn("Settings", wb.setting_rows.get("discount_rate"), "value", rate,
                f"discount_rate makes the discount factor of {last} {factor:.3g}: costs that late "

@@ -16,7 +16,7 @@ from model.verify.text import q
 def check(ck) -> None:
     inp, d = ck.inp, ck.dec
     IN = ("bought", "produced", "shipped in", "stock before")
-    OUT = ("consumed", "shipped out", "stock", "demand met", "discarded")
+    OUT = ("consumed", "shipped out", "stock", "demand met", "sold", "discarded")
     terms: dict[tuple, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for (o, p), x in d.buy.items():
         off = inp.offers.get(o)
@@ -50,6 +50,10 @@ def check(ck) -> None:
         terms[(dem["site"], dem["material"], dem["period"])]["demand met"] += met
     for key, x in d.discard.items():
         terms[key]["discarded"] += x
+    for (sale, p), x in d.sell.items():
+        rec = inp.sales.get(sale)
+        if rec is not None:
+            terms[(rec["site"], rec["material"], p)]["sold"] += x
     for (s, k, p) in sorted(terms, key=lambda t: (str(t[0]), str(t[1]), t[2] or 0)):
         if p not in ck.horizon:
             continue

@@ -14,6 +14,8 @@ one module each, in this order:
 | ``rules`` | export bans and quotas, share policies |
 | ``sheets`` | ArrivalsByCountry and ProcessFlows against the recomputation |
 | ``provenance`` | clean_chain, qualified_only and content-scope rules (contract v1.1) |
+| ``sales`` | Sales rows: capacity, periods, revenue (contract v1.2) |
+| ``contracts`` | TakeOrPay and PricesPaid against the recomputation (contract v1.2) |
 | ``objective`` | the objective and CostByCategory |
 
 The families add the cost terms they meet to ``Checker.cost``; violations of
@@ -24,7 +26,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from model.verify import balance, network, objective, provenance, rules, sheets, sources
+from model.verify import (balance, contracts, network, objective, provenance, rules, sales, sheets,
+                          sources)
 from model.verify.decisions import REPORT_ROW, Decisions, as_number
 from model.verify.inputs import Inputs
 from model.verify.text import q
@@ -63,6 +66,8 @@ class Checker:
         """One capacity check: '{where}: {used} > capacity ...' when x exceeds cap
         (None: unlimited) beyond the tolerance; src names a CapacityProfile row."""
         self.checks += 1
+        if cap is None:          # unlimited (a blank capacity, contract v1.2)
+            return
         excess = self.over(x, cap)
         if excess is not None:
             self.fail(f"{where}: {used} > capacity {q(cap)} {unit}"
@@ -91,10 +96,12 @@ class Checker:
         self.violations.extend(problems)
         self.checks += len(problems)
         sources.check(self)
+        sales.check(self)
         network.check(self)
         balance.check(self)
         rules.check(self)
         sheets.flows_sheet(self)
+        contracts.check(self)
         provenance.check(self)
         self.shipment_costs()
         objective.check(self, summary)
@@ -115,8 +122,8 @@ class Checker:
     def lane_tariff(self, lane: str, k: str, p: int) -> float:
         """Tariff per t: the lane's tariff_rate and every covering tariff rule."""
         ln = self.inp.lanes[lane]
-        ref = self.inp.materials.get(k, {}).get("ref", 0.0)
-        rate = ln["tariff_rate"]
+        ref = self.inp.ref(k, p)          # the reference price of the period of shipment
+        rate = self.inp.cell("Lanes", lane, "tariff_rate", p, ln["tariff_rate"])[0] or 0.0
         for r in self.inp.export_rules:
             if r["measure"] == "tariff" and self.covers(r, lane, k, p):
                 rate += r["value"] or 0.0

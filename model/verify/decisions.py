@@ -36,6 +36,10 @@ OPTIONAL_SHEETS = {
     # contract v1.1, present when rules follow the material
     "ChainOfCustody": (("segment", "material_id", "class"), ("period",), ("met_t",)),
     "TouchedFlows": (("step", "id", "material_id", "class"), ("period",), ("quantity",)),
+    # contract v1.2, present when the workbook has Sales rows
+    "Sales": (("sale_id",), ("period",), ("quantity_t",)),
+    "TakeOrPay": (("offer_id",), ("period",), ("shortfall_t",)),
+    "PricesPaid": (("offer_id",), ("period",), ("price_paid",)),
 }
 
 
@@ -156,6 +160,7 @@ class Decisions:
     ship: dict = field(default_factory=dict)      # (lane, material, period) -> t
     stock: dict = field(default_factory=dict)     # (site, material, period) -> t
     discard: dict = field(default_factory=dict)   # (site, material, period) -> t
+    sell: dict = field(default_factory=dict)      # (sale, period) -> t (contract v1.2)
     demand: dict = field(default_factory=dict)    # Demand Excel row -> (met, unmet)
     where: dict = field(default_factory=dict)     # (sheet, key) -> report record
     sheets: dict = field(default_factory=dict)    # sheet -> Records
@@ -193,6 +198,10 @@ def decisions_of(tables: dict, problems: list[str]) -> Decisions:
     for r in d.sheets["Stock"].rows:
         put(d.stock, "Stock", (r["site_id"], r["material_id"], r["period"]), r["stock_t"], r,
             f"stock of {r['material_id']} at {r['site_id']} in {r['period']}")
+    if "Sales" in d.sheets:
+        for r in d.sheets["Sales"].rows:
+            put(d.sell, "Sales", (r["sale_id"], r["period"]), r["quantity_t"], r,
+                f"sale {r['sale_id']} in {r['period']}")
     for r in d.sheets["Discards"].rows:
         put(d.discard, "Discards", (r["site_id"], r["material_id"], r["period"]), r["discarded_t"],
             r, f"discard of {r['material_id']} at {r['site_id']} in {r['period']}")

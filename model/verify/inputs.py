@@ -16,6 +16,10 @@ from model.validate.rules import active
 
 
 CHAIN_KINDS = ("clean_chain", "qualified_only")
+_MISSING = object()
+# sheets whose Profiles rows the verifier reads, and their id columns (contract v1.2)
+_PROFILED_IDS = {"supply": "Supply", "processes": "Processes", "lanes": "Lanes",
+                 "materials": "Materials", "sales": "Sales", "inventory": "Inventory"}
 
 
 def _num(v, default=0.0) -> float:
@@ -55,6 +59,10 @@ class Inputs:
     chain_rules: list = field(default_factory=list)     # enabled clean_chain / qualified_only
     groups: dict = field(default_factory=dict)          # tracked group -> member countries
     segments: set = field(default_factory=set)          # tracked segments
+    # contract v1.2: Profiles {(sheet, id, column): {period: (value, row)}} and Sales
+    paths: dict = field(default_factory=dict)
+    sales: dict = field(default_factory=dict)           # sale_id -> site, material, price,
+                                                        #   capacity, periods, enabled, row
 
     @property
     def first(self) -> int:
@@ -65,8 +73,43 @@ class Inputs:
         b = rec.get("last_period") or self.periods[-1]
         return [p for p in self.periods if a <= p <= b]
 
-    def capacity(self, ident: str, period: int, base):
-        """(capacity, where): the row's capacity, or the CapacityProfile override."""
+    def cell(self, sheet: str, ident: str, column: str, period: int, base):
+        """(value, where): a Profiles row of the cell in that period (a blank value: none
+        for capacity, max_stock, floors and caps, else 0), or the cell ``base``."""
+        hit = self.paths.get((sheet, ident, column), {}).get(period)
+        if hit is None:
+            return base, ""
+        value = hit[0]
+        if value is None and column not in ("capacity", "max_stock", "price_floor", "price_cap"):
+            value = 0.0
+        return value, f"Profiles row {hit[1]}"
+
+    def price(self, o: str, p: int) -> float:
+        """The price paid for offer o in p: min(max(unit_cost, price_floor), price_cap)."""
+        off = self.offers[o]
+        price = self.cell("Supply", o, "unit_cost", p, off["unit_cost"])[0] or 0.0
+        floor = self.cell("Supply", o, "price_floor", p, off["floor"])[0]
+        cap = self.cell("Supply", o, "price_cap", p, off["cap"])[0]
+        if floor is not None and price < floor:
+            price = floor
+        if cap is not None and price > cap:
+            price = cap
+        return price
+
+    def ref(self, k: str, p: int) -> float:
+        """reference_price of material k in period p (Profiles, else the cell)."""
+        m = self.materials.get(k)
+        if m is None:
+            return 0.0
+        return self.cell("Materials", k, "reference_price", p, m["ref"])[0] or 0.0
+
+    def capacity(self, ident: str, period: int, base, sheet: str | None = None):
+        """(capacity, where): a Profiles row, else the CapacityProfile override, else the
+        row's capacity."""
+        if sheet is not None and (sheet, ident, "capacity") in self.paths:
+            value, src = self.cell(sheet, ident, "capacity", period, _MISSING)
+            if value is not _MISSING:
+                return value, src
         over = self.profile.get(ident, {}).get(period)
         if over is not None:
             return over[0], f"CapacityProfile row {over[1]}"
@@ -83,7 +126,8 @@ def inputs_of(wb: Workbook) -> Inputs:
                            "is not usable")
     periods = list(range(int(first), int(last) + 1))
     rate = s.get("discount_rate") or 0.0
-    delta = {p: 1.0 / (1.0 + rate) ** (p - periods[0]) for p in periods}
+    years = float(s.get("period_years") or 1.0)      # contract v1.2: length of a period
+    delta = {p: 1.0 / (1.0 + rate) ** ((p - periods[0]) * years) for p in periods}
 
     sites = {}
     for r in t["Sites"].to_dict("records"):
@@ -105,8 +149,12 @@ def inputs_of(wb: Workbook) -> Inputs:
         if r["offer_id"] is None or r["offer_id"] in inp.offers:
             continue
         inp.offers[r["offer_id"]] = {
-            "site": r["site_id"], "material": r["material_id"], "capacity": _num(r["capacity"]),
+            "site": r["site_id"], "material": r["material_id"],
+            "capacity": None if r["capacity"] is None else float(r["capacity"]),
             "unit_cost": _num(r["unit_cost"]), "fixed": _num(r["fixed_cost"]),
+            "take_or_pay": _num(r.get("take_or_pay")),
+            "floor": None if r.get("price_floor") is None else float(r["price_floor"]),
+            "cap": None if r.get("price_cap") is None else float(r["price_cap"]),
             "reservation": _num(r.get("reservation_cost")),
             "minq": _num(r["min_quantity"]), "periods": inp.active_periods(r),
             "enabled": r["enabled"] is not False, "row": r[ROW],
@@ -115,7 +163,8 @@ def inputs_of(wb: Workbook) -> Inputs:
         if r["process_id"] is None or r["process_id"] in inp.processes:
             continue
         inp.processes[r["process_id"]] = {
-            "site": r["site_id"], "capacity": _num(r["capacity"]),
+            "site": r["site_id"],
+            "capacity": None if r["capacity"] is None else float(r["capacity"]),
             "unit_cost": _num(r["unit_cost"]),
             "fixed": _num(r["fixed_cost"]), "periods": inp.active_periods(r),
             "enabled": r["enabled"] is not False, "row": r[ROW],
@@ -151,6 +200,19 @@ def inputs_of(wb: Workbook) -> Inputs:
                 "hi": None if r["max_stock"] is None else float(r["max_stock"]), "row": r[ROW],
                 "initial_clean": r.get("initial_clean") is True,
                 "initial_qualified_for": _split(r.get("initial_qualified_for"))}
+    for r in t["Profiles"].to_dict("records"):
+        sheet = _PROFILED_IDS.get(str(r["sheet"] or "").strip().lower())
+        if sheet is not None and r["id"] is not None and r["period"] is not None:
+            key = (sheet, str(r["id"]), str(r["column"] or "").strip().lower())
+            inp.paths.setdefault(key, {}).setdefault(
+                int(r["period"]), (None if r["value"] is None else float(r["value"]), r[ROW]))
+    for r in t["Sales"].to_dict("records"):
+        if r["sale_id"] is not None and r["sale_id"] not in inp.sales:
+            inp.sales[r["sale_id"]] = {
+                "site": r["site_id"], "material": r["material_id"], "price": _num(r["price"]),
+                "capacity": None if r["capacity"] is None else float(r["capacity"]),
+                "periods": inp.active_periods(r), "enabled": r["enabled"] is not False,
+                "row": r[ROW]}
     for r in active(t["ExportControls"]).to_dict("records"):
         target = inp.content_rules if r.get("scope") == "content" else inp.export_rules
         target.append({

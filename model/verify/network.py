@@ -46,14 +46,15 @@ def lanes(ck) -> None:
             ck.fail(f"Lanes row {ln['row']} (lane {ln_id}) {p}: {q(x)} t of {k} shipped, but "
                     f"the lane carries only {ln['material']}")
         total[(ln_id, p)] += x
-        freight, tariff = ln["unit_cost"], ck.lane_tariff(ln_id, k, p)
+        freight = inp.cell("Lanes", ln_id, "unit_cost", p, ln["unit_cost"])[0] or 0.0
+        tariff = ck.lane_tariff(ln_id, k, p)
         ck.add_cost("freight", p, freight, x)
         ck.add_cost("tariff", p, tariff, x)
         ck.same(rec, "Shipments", "freight_per_t", freight, f"Lanes row {ln['row']}", money=True)
         ck.ship_costs.append((rec, (ln_id, k, p), freight, tariff, x))
     for ln_id, ln in inp.lanes.items():
         for p in inp.periods:
-            cap, src = inp.capacity(ln_id, p, ln["capacity"])
+            cap, src = inp.capacity(ln_id, p, ln["capacity"], "Lanes")
             if cap is None or not (ln["enabled"] or (ln_id, p) in total):
                 continue
             x = total.get((ln_id, p), 0.0)
@@ -72,10 +73,15 @@ def stock(ck) -> None:
                     f"Inventory has no row for {s} / {k} (stock can be held only there)")
         else:
             ck.in_horizon("Stock", key, p)
-    for (s, k), inv in inp.inventory.items():
+    for (s, k), row in inp.inventory.items():
         for p in inp.periods:
             x = d.stock.get((s, k, p), 0.0)
             ck.checks += 1
+            ident = f"{s}|{k}"
+            inv = dict(row, lo=inp.cell("Inventory", ident, "min_stock", p, row["lo"])[0] or 0.0,
+                       hi=inp.cell("Inventory", ident, "max_stock", p, row["hi"])[0],
+                       holding=inp.cell("Inventory", ident, "holding_cost", p,
+                                        row["holding"])[0] or 0.0)
             if x < inv["lo"] - tol.t(inv["lo"], x):
                 ck.fail(f"Inventory row {inv['row']} ({s} / {k}) {p}: stock {q(x)} t < "
                         f"min_stock {q(inv['lo'])} t [{ck.tol_note(inv['lo'], x)}]")
@@ -105,7 +111,8 @@ def discards(ck) -> None:
         elif k not in inp.materials:
             ck.fail(f"{ck.rrow('Discards', key)}: material {k} is not in Materials")
         elif ck.in_horizon("Discards", key, p):
-            ck.add_cost("disposal", p, inp.materials[k]["disposal"], x)
+            ck.add_cost("disposal", p, inp.cell("Materials", k, "disposal_cost", p,
+                                                inp.materials[k]["disposal"])[0] or 0.0, x)
 
 
 def demand(ck) -> None:

@@ -48,28 +48,43 @@ def offers(ck) -> None:
             x = d.buy.get((o, p), 0.0)
             if not (off["enabled"] and p in off["periods"]) and (o, p) not in d.buy:
                 continue
-            cap, src = inp.capacity(o, p, off["capacity"])
+            cap, src = inp.capacity(o, p, off["capacity"], "Supply")
             ck.within_capacity(f"Supply row {off['row']} (offer {o}) {p}", f"bought {q(x)} t",
                                x, cap, src)
-            used = x > tol.t(cap)
-            if off["minq"] > 0:
+            used = x > tol.t(x if cap is None else cap)
+            minq = inp.cell("Supply", o, "min_quantity", p, off["minq"])[0] or 0.0
+            if minq > 0:
                 ck.checks += 1
-                if used and x < off["minq"] - tol.t(off["minq"]):
+                if used and x < minq - tol.t(minq):
                     ck.fail(f"Supply row {off['row']} (offer {o}) {p}: bought {q(x)} t < "
-                            f"min_quantity {q(off['minq'])} t (an offer used in a period "
-                            f"supplies at least its minimum; {ck.tol_note(off['minq'])})")
-            ck.add_cost("purchase", p, off["unit_cost"], x)
-            ck.add_cost("reservation", p, off["reservation"], x)   # reserved = bought
-            if used and off["fixed"]:
-                ck.cost[("offer_fixed", p)] += off["fixed"]
+                            f"min_quantity {q(minq)} t (an offer used in a period "
+                            f"supplies at least its minimum; {ck.tol_note(minq)})")
+            price = inp.price(o, p)
+            ck.add_cost("purchase", p, price, x)
+            ck.add_cost("reservation", p, inp.cell("Supply", o, "reservation_cost", p,
+                                                   off["reservation"])[0] or 0.0, x)
+            fixed = inp.cell("Supply", o, "fixed_cost", p, off["fixed"])[0] or 0.0
+            if used and fixed:
+                ck.cost[("offer_fixed", p)] += fixed
+            if off["enabled"] and p in off["periods"]:
+                take_or_pay(ck, o, p, x, price)
             rec = d.where.get(("Purchases", (o, p)))
             if rec is not None:
                 ck.same(rec, "Purchases", "capacity_t", cap, f"Supply row {off['row']}"
                         + (f" / {src}" if src else ""))
-                ck.same(rec, "Purchases", "unit_cost", off["unit_cost"],
-                        f"Supply row {off['row']}", money=True)
-                ck.same(rec, "Purchases", "cost", off["unit_cost"] * x,
+                ck.same(rec, "Purchases", "unit_cost", price,
+                        f"Supply row {off['row']} (after Profiles, floor and cap)", money=True)
+                ck.same(rec, "Purchases", "cost", price * x,
                         "quantity_t x unit_cost", money=True)
+
+
+def take_or_pay(ck, o: str, p: int, bought: float, price: float) -> None:
+    """Contract v1.2: the buyer pays the period's price on max(0, take_or_pay - bought)."""
+    off = ck.inp.offers[o]
+    top = ck.inp.cell("Supply", o, "take_or_pay", p, off["take_or_pay"])[0] or 0.0
+    short = max(0.0, top - bought)
+    if short > 0:
+        ck.add_cost("take_or_pay_shortfall", p, price, short)
 
 
 def processes(ck) -> None:
@@ -98,15 +113,17 @@ def processes(ck) -> None:
             x = d.runs.get((pr, p), 0.0)
             if not (proc["enabled"] and p in proc["periods"]) and (pr, p) not in d.runs:
                 continue
-            cap, src = inp.capacity(pr, p, proc["capacity"])
+            cap, src = inp.capacity(pr, p, proc["capacity"], "Processes")
             ck.within_capacity(f"Processes row {proc['row']} (process {pr}) {p}", f"{q(x)} runs",
                                x, cap, src, unit="runs")
-            ck.add_cost("processing", p, proc["unit_cost"], x)
-            if x > tol.t(cap) and proc["fixed"]:
-                ck.cost[("process_fixed", p)] += proc["fixed"]
+            unit_cost = inp.cell("Processes", pr, "unit_cost", p, proc["unit_cost"])[0] or 0.0
+            fixed = inp.cell("Processes", pr, "fixed_cost", p, proc["fixed"])[0] or 0.0
+            ck.add_cost("processing", p, unit_cost, x)
+            if x > tol.t(x if cap is None else cap) and fixed:
+                ck.cost[("process_fixed", p)] += fixed
             rec = d.where.get(("ProcessRuns", (pr, p)))
             if rec is not None:
                 ck.same(rec, "ProcessRuns", "capacity_runs", cap, f"Processes row {proc['row']}"
                         + (f" / {src}" if src else ""))
-                ck.same(rec, "ProcessRuns", "unit_cost", proc["unit_cost"],
+                ck.same(rec, "ProcessRuns", "unit_cost", unit_cost,
                         f"Processes row {proc['row']}", money=True)

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty")
+              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales")
 
 
 def q(x: float) -> str:

@@ -29,11 +29,12 @@ from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_hi
 
 # Which columns belong to an entity of each kind (variable name -> position of the id in the key).
 COLUMN_OWNERS = {
-    "offer": {"buy": 0, "use_offer": 0},
+    "offer": {"buy": 0, "use_offer": 0, "short": 0},     # short: take-or-pay (contract v1.2)
     "process": {"run": 0, "run_on": 0, "runc": 0},
     "lane": {"ship": 0, "shipc": 0},
 }
-RULE_ROWS = ("export_limit", "policy_share", "chain_rule", "content_limit")
+RULE_ROWS = ("export_limit", "policy_share", "chain_rule", "content_limit",
+             "take_or_pay")     # an offer switched off owes no take-or-pay: its rows are freed
 
 
 class NeedsRebuild(Exception):
