@@ -17,6 +17,7 @@ import pandas as pd
 
 from model.problems import Problems
 from model.read.workbook import ROW, Workbook
+from model.data import investments as inv_data
 from model.data.provenance import prepare_provenance
 from model.data.columns import keys, lists
 from model.schema import CHAIN_KINDS, RESOLUTION_T
@@ -56,6 +57,8 @@ class ModelData:
     idle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=IDLE_COLUMNS))
                                  # kind, id, period, fixed, row: rows with a fixed cost that exist
                                  # (enabled, active in the period) but have no decision there
+    investments: object = None   # model.data.investments.Investments (sheet Investments)
+    lead: dict = field(default_factory=dict)   # lane -> lead_time, lanes with one > 0
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
@@ -105,12 +108,14 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in t["CapacityProfile"].to_dict("records"):
         profile.setdefault(rec["id"], {})[rec["period"]] = rec["capacity"]
 
+    options, own = inv_data.Options.of(wb.tables, periods), {}
     offer_rows, idle = [], []
     for rec in t["Supply"].to_dict("records"):
         over = profile.get(rec["offer_id"], {})
         binary = rec["fixed_cost"] > 0 or rec["min_quantity"] > 0
-        for p in _periods_of(rec, periods):
-            cap = over.get(p, rec["capacity"])
+        for p, cap in inv_data.capacities(options, own, "offer", rec["offer_id"],
+                                          _periods_of(rec, periods),
+                                          lambda p: over.get(p, rec["capacity"])):  # noqa: B023
             if cap <= 0:
                 if rec["fixed_cost"] > 0:
                     idle.append(("offer", rec["offer_id"], p, rec["fixed_cost"], rec[ROW]))
@@ -166,8 +171,9 @@ def prepare(wb: Workbook) -> ModelData:
             problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
                           "can never run: one of its inputs can never reach its site")
         over = profile.get(rec["process_id"], {})
-        for p in _periods_of(rec, periods):
-            cap = over.get(p, rec["capacity"])
+        for p, cap in inv_data.capacities(options, own, "process", rec["process_id"],
+                                          _periods_of(rec, periods),
+                                          lambda p: over.get(p, rec["capacity"])):  # noqa: B023
             if runs and cap > 0:
                 proc_rows.append((rec["process_id"], p, rec["site_id"], cap, rec["unit_cost"],
                                   rec["fixed_cost"], rec["fixed_cost"] > 0, rec[ROW]))
@@ -178,13 +184,17 @@ def prepare(wb: Workbook) -> ModelData:
     recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
 
     ref = materials["reference_price"].to_dict()
-    ship_rows, cap_rows = [], []
+    ship_rows, cap_rows, lead = [], [], {}
     for rec in lanes.to_dict("records"):
         ks = [rec["material_id"]] if rec["material_id"] else all_materials
         ks = [k for k in ks if (rec["from_site"], k) in reach]
         over = profile.get(rec["lane_id"], {})
-        for p in periods:
-            cap = over.get(p, rec["capacity"])
+        ahead = int(round(rec.get("lead_time") or 0.0))
+        if ahead:
+            lead[rec["lane_id"]] = ahead      # nothing may arrive after the last period
+        for p, cap in inv_data.capacities(options, own, "lane", rec["lane_id"],
+                                          periods[:max(0, len(periods) - ahead)],
+                                          lambda p: over.get(p, rec["capacity"])):  # noqa: B023
             if cap is not None:
                 cap_rows.append((rec["lane_id"], p, cap, rec[ROW]))
             if cap is not None and cap <= 0:
@@ -236,12 +246,14 @@ def prepare(wb: Workbook) -> ModelData:
                                                          ref, problems)
     dsites = demand_sites(dem)
     policy_rows, arrivals = _policies(t["Policies"], set(zip(dsites["site"], dsites["material"])),
-                                      offers, processes, recipe, ship, sites, periods, problems)
+                                      offers, processes, recipe, ship, sites, periods, problems,
+                                      lead)
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
-                     arrivals, problems, demand_sites=dsites)
+                     arrivals, problems, demand_sites=dsites, lead=lead)
     data.provenance = prepare_provenance(wb, data, problems)
     data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
+    data.investments = inv_data.frames(options, own)
     return data
 
 
@@ -287,7 +299,7 @@ ARRIVAL_COLUMNS = ["var", "key", "coef", "material", "period", "country", "compa
                    "origin", "via"]
 
 
-def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems):
+def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems, lead):
     """Arrival terms at demand sites (``demand_sites``: every Demand row, even of quantity 0)
     and one row per rule, material, period, who. A term is x[var, key] * coef t of material
     arriving at ``site`` from ``origin`` (whose country and company it counts for) ``via`` a
@@ -304,8 +316,9 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
             terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_], s_, s_,
                           "process"))
     for lane, k, p, a, b in zip(*lists(ship, "lane", "material", "period", "from_site", "to_site")):
-        if (b, k) in dsites:
-            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a], b, a, "lane"))
+        if (b, k) in dsites:    # counted in the period of arrival (lane lead_time)
+            terms.append(("ship", (lane, k, p), 1.0, k, p + lead.get(lane, 0), country[a],
+                          company[a], b, a, "lane"))
     arrivals = pd.DataFrame(terms, columns=ARRIVAL_COLUMNS)
     demanded = sorted({k for _, k in dsites})
     # who arrives, per (material, period): grouped once, looked up per rule

@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 
 from model.formulation.arrays import ArrayModel
 from model.problems import InputError, Problem, did_you_mean
-from model.formulation import (balance, chain_rules, costs, demand, export_controls, lanes, objective,
-                         offers, policies, processes, provenance, variables)
+from model.formulation import (balance, chain_rules, costs, demand, export_controls, investments,
+                               lanes, objective, offers, policies, processes, provenance, variables)
 
 log = logging.getLogger(__name__)
 
@@ -39,6 +39,7 @@ FAMILIES = {
     "policies": policies,
     "provenance": provenance,
     "chain_rules": chain_rules,
+    "investments": investments,
 }
 
 

@@ -15,6 +15,8 @@ this single table, so the two can never disagree.
 | holding | stock[s,k,p] | holding_cost[s,k] | Inventory.holding_cost |
 | disposal | discard[s,k,p] | disposal_cost[k] | Materials.disposal_cost |
 | unmet_penalty | unmet[d] | penalty[d] | Demand.unmet_penalty, Settings.unmet_penalty |
+| capex | units[i,p] | capex[i], in the decision period p | Investments.capex |
+| investment_fixed | units[i,p] | fixed_cost[i], in every period t >= p + lead_time[i] | Investments.fixed_cost |
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import keys
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty")
+              "holding", "disposal", "unmet_penalty", "capex", "investment_fixed")
 COLUMNS = ["var", "key", "category", "period", "coef"]
 
 
@@ -59,6 +61,9 @@ def cost_table(data) -> pd.DataFrame:
         ct = pv.content_tariff
         parts.append(_part("shipc", ct, keys(ct, ("lane", "material", "cls", "period")), "tariff",
                            "tariff"))
+    if data.investments is not None:
+        from model.formulation.investments import cost_parts
+        parts.extend(cost_parts(data.investments))
     table = pd.concat(parts, ignore_index=True)
     table["discount"] = table["period"].map(data.delta).astype(float)
     return table

@@ -74,6 +74,8 @@ DATA_ORDER = ["KPIs", "ArrivalsByCountry", "ArrivalsByCompany", "CostByCategory"
               "ProcessFlows", "Shipments", "Stock", "Demand", "Discards"]
 DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
+    ("Investments", "units built per investment and decision period: online from, capex, "
+                    "capacity added (contract v1.2; only when the workbook has investments)"),
     ("Verification", "the solution checked against the input, independently of the model"),
     ("Infeasibility", "why no plan exists: the rules and requirements that conflict, in workbook terms"),
     ("Robustness", "what each offer and process costs to undo (forced out) or add (forced in); "

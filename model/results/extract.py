@@ -14,7 +14,7 @@ from model.formulation import modelled
 from model.formulation.costs import CATEGORIES
 from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
-from model.results import arrivals
+from model.results import arrivals, investments
 from model.results.provenance import provenance_tables
 
 TOL = 1e-9
@@ -156,6 +156,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
     tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent)
     tables.update(provenance_tables(data, val))
+    investments.adjust(data, val, tables)
     return tables
 
 

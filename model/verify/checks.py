@@ -29,7 +29,7 @@ from model.verify.inputs import Inputs
 from model.verify.verdict import Tolerance
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty")
+              "holding", "disposal", "unmet_penalty", "capex", "investment_fixed")
 
 
 def q(x: float) -> str:
@@ -107,9 +107,12 @@ class Checker:
 
     # -- the whole check -------------------------------------------------------
     def run(self, summary: dict, problems: list[str]) -> None:
-        from model.verify import balance, network, objective, provenance, rules, sheets, sources
+        from model.verify import (balance, investments, network, objective, provenance, rules,
+                                  sheets, sources)
         self.violations.extend(problems)
         self.checks += len(problems)
+        investments.check(self)
+        investments.lead_times(self)
         sources.check(self)
         network.check(self)
         balance.check(self)

@@ -36,6 +36,8 @@ OPTIONAL_SHEETS = {
     # contract v1.1, present when rules follow the material
     "ChainOfCustody": (("segment", "material_id", "class"), ("period",), ("met_t",)),
     "TouchedFlows": (("step", "id", "material_id", "class"), ("period",), ("quantity",)),
+    # contract v1.2, present when the workbook has investments
+    "Investments": (("investment_id",), ("period",), ("units",)),
 }
 
 

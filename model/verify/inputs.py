@@ -55,6 +55,9 @@ class Inputs:
     chain_rules: list = field(default_factory=list)     # enabled clean_chain / qualified_only
     groups: dict = field(default_factory=dict)          # tracked group -> member countries
     segments: set = field(default_factory=set)          # tracked segments
+    # contract v1.2: investments (model/verify/investments.py)
+    investments: dict = field(default_factory=dict)     # investment_id -> raw row
+    added: dict = field(default_factory=dict)           # (target, period) -> capacity built
 
     @property
     def first(self) -> int:
@@ -66,11 +69,14 @@ class Inputs:
         return [p for p in self.periods if a <= p <= b]
 
     def capacity(self, ident: str, period: int, base):
-        """(capacity, where): the row's capacity, or the CapacityProfile override."""
+        """(capacity, where): the row's capacity, or the CapacityProfile override,
+        plus the capacity investments added (contract v1.2)."""
         over = self.profile.get(ident, {}).get(period)
-        if over is not None:
-            return over[0], f"CapacityProfile row {over[1]}"
-        return base, ""
+        cap, src = (over[0], f"CapacityProfile row {over[1]}") if over is not None else (base, "")
+        extra = self.added.get((ident, period), 0.0)
+        if extra and cap is not None:
+            return cap + extra, (src + " + " if src else "") + f"{extra:g} built (Investments)"
+        return cap, src
 
 
 def inputs_of(wb: Workbook) -> Inputs:
@@ -131,6 +137,7 @@ def inputs_of(wb: Workbook) -> Inputs:
             "from": r["from_site"], "to": r["to_site"], "material": r["material_id"],
             "unit_cost": _num(r["unit_cost"]), "tariff_rate": _num(r["tariff_rate"]),
             "capacity": None if r["capacity"] is None else float(r["capacity"]),
+            "lead": int(round(float(r.get("lead_time") or 0))),
             "enabled": r["enabled"] is not False, "row": r[ROW]}
     for r in t["Demand"].to_dict("records"):
         inp.demand[int(r[ROW])] = {
@@ -176,4 +183,6 @@ def inputs_of(wb: Workbook) -> Inputs:
             inp.segments.add(r["segment"])
     for r in inp.content_rules:
         inp.groups[f"country:{r['exporter']}"] = frozenset([r["exporter"]])
+    from model.verify.investments import rows_of
+    inp.investments = rows_of(t)
     return inp
