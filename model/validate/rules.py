@@ -207,6 +207,7 @@ def validate(wb: Workbook, context: str = "") -> Problems:
             warn("Policies", rec[ROW], "company", rec["company"], f"ignored by {kind}")
         if kind == "max_company_share" and rec["country"] is not None:
             warn("Policies", rec[ROW], "country", rec["country"], f"ignored by {kind}")
-    from model.validate import magnitudes      # it uses active() from here
+    from model.validate import investments, magnitudes      # they use active() from here
+    investments.check(wb, err, warn)
     magnitudes.check(wb, p, context)
     return p
