@@ -195,6 +195,8 @@ def prepare(wb: Workbook) -> ModelData:
         for p, cap in inv_data.capacities(options, own, "lane", rec["lane_id"],
                                           periods[:max(0, len(periods) - ahead)],
                                           lambda p: over.get(p, rec["capacity"])):  # noqa: B023
+            if p + ahead > periods[-1]:
+                continue
             if cap is not None:
                 cap_rows.append((rec["lane_id"], p, cap, rec[ROW]))
             if cap is not None and cap <= 0:
