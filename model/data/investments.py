@@ -152,3 +152,31 @@ def capacities(opts: Options | None, own: dict, kind: str, target: str, own_peri
             own[kind, target, t] = base
         out.append((t, base + extra.get(t, 0.0)))
     return out
+
+
+def mean(datas, probs) -> Investments | None:
+    """The mean-value scenario's investments (VSS, model/risk/value.py): options, decision
+    periods and capex as they stand (first stage, the same in every scenario); each
+    coefficient a scenario may change at its mean: the capacity a unit decided in p adds
+    in t (so a lead time that differs by scenario spreads the capacity over the periods it
+    may come online in), the target's own capacity and the fixed O&M per online period."""
+    invs = [(d.investments, float(w)) for d, w in zip(datas, probs)]
+    first = next((inv for inv, _ in invs if inv is not None), None)
+    if first is None:
+        return None
+
+    def merged(attr, key, value):
+        parts = []
+        for inv, w in invs:
+            if inv is not None and len(getattr(inv, attr)):
+                f = getattr(inv, attr)[[*key, value]].copy()
+                f[value] = f[value].astype(float) * w
+                parts.append(f)
+        if not parts:
+            return getattr(first, attr).iloc[0:0]
+        out = pd.concat(parts, ignore_index=True).groupby(key, as_index=False, sort=True)[value]
+        return out.sum()
+    adds = merged("adds", ["kind", "target", "period", "investment", "decision"], "capacity")
+    fixed = merged("fixed", ["investment", "decision", "period"], "fixed")
+    caps = merged("caps", ["kind", "target", "period"], "own")
+    return Investments(first.options, first.units, fixed, adds, caps)

@@ -34,6 +34,7 @@ import copy
 
 import pandas as pd
 
+from model.data import investments as inv_data
 from model.data.model_data import ModelData
 from model.data.provenance import prepare_provenance
 from model.problems import Problems
@@ -172,6 +173,8 @@ def mean_value_data(datas, probs, workbooks=None) -> ModelData:
     data = ModelData(list(first.periods), delta, dict(first.settings), first.sites, materials,
                      offers, processes, recipe, ship, _lane_caps(datas, probs), stock, balance,
                      demand, limits, cover, _policy_rows(datas, probs), arrivals, Problems())
+    data.investments = inv_data.mean(datas, probs)
+    data.lead = dict(first.lead)     # lane lead times as the first scenario has them
     data.demand_sites = pd.concat([d.demand_sites for d in datas]).drop_duplicates().sort_values(
         ["site", "material"]).reset_index(drop=True)
     if any(d.provenance is not None for d in datas):
