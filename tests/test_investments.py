@@ -8,6 +8,7 @@ unmet at 1000/t; MINE (AU) sells OX at 10/t, freight 5/t on L1: 15/t landed.
 
 from __future__ import annotations
 
+import openpyxl
 import pytest
 
 from conftest import near, solve_cli
@@ -64,6 +65,11 @@ def test_investment_chosen_in_the_first_period_its_lead_time_allows(make_workboo
     assert cost["capex"] == pytest.approx(100)
     pur = s.table("Purchases").set_index("period")
     assert pur.loc[2026, "capacity_t"] == pytest.approx(40)     # own 0 + 40 built
+    book = openpyxl.load_workbook(s.report, read_only=True)
+    cells = [str(v) for row in book["Dashboard"].iter_rows(values_only=True) for v in row if v]
+    assert "What to build: 1 units over 1 investments (sheet Investments)" in cells
+    at = cells.index("MINE_X")
+    assert cells[at + 1:at + 4] == ["MINE_OX", "2025", "1"]     # adds to, decide in, units
 
 
 def test_window_moves_the_decision_and_the_capacity(make_workbook):

@@ -314,6 +314,9 @@ class Describer:
                         f"Policies row {r['row']} ({r['rule']}) requires {share} of the arrivals "
                         f"of {r['material']} at its demand sites to come {whose} in {r['period']}",
                         str(r["who"]))
+        if name.startswith("invest_"):             # contract v1.2 (model/analysis/investment_items.py)
+            from model.analysis.investment_items import row_item
+            return row_item(Item, self, name, key, mi, lower, upper)
         # an unknown or future family: say what we can
         return Item("", None, "", name, None, "", "", side or "", float("nan"), "", LINK, mi,
                     f"model row {mi} (bounds {lower:g} .. {upper:g})")
@@ -366,6 +369,9 @@ class Describer:
                         float(value), "", LINK, mi,
                         f"the on/off decision of {what} {key[0]} in {key[1]} is {at} "
                         f"{tonnes(value)} (relaxed to 0..1)")
+        if var == "units":
+            from model.analysis.investment_items import bound_item
+            return bound_item(Item, self, var, key, mi, at, value)
         return Item("", None, "", f"{var} bound", None, "", "", at, float(value), "", LINK, mi,
                     f"{mi} is {at} {tonnes(value)}")
 
