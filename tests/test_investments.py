@@ -9,6 +9,7 @@ unmet at 1000/t; MINE (AU) sells OX at 10/t, freight 5/t on L1: 15/t landed.
 from __future__ import annotations
 
 import openpyxl
+import pandas as pd
 import pytest
 
 from conftest import near, solve_cli
@@ -302,3 +303,27 @@ def test_both_backends_build_the_same_model(make_workbook):
     assert {"invest_units", "invest_capacity"} <= set(c.row_con) and c.integer.any()
     s = solve_cli(path)
     assert s.rc == 0 and s.summary["verification"].startswith("verified")
+
+
+def test_compare_shows_the_portfolios_side_by_side(make_workbook, tmp_path):
+    # base builds MINE_X in 2025 (31000, first test); DEAR: capex x 600 = 60000 > its
+    # value 59100, nothing built (90000)
+    path = make_workbook(three_years(f"""
+        {INV_HEAD}
+        MINE_X,MINE_OX,40,100,1,,,,
+    """, Scenarios="""
+        scenario_id,description
+        DEAR,capex 600 times
+    """, ScenarioChanges="""
+        scenario_id,sheet,id,column,op,value
+        DEAR,Investments,MINE_X,capex,scale,600
+    """))
+    out = tmp_path / "cmp.xlsx"
+    assert main(["compare", str(path), "--all", "-o", str(out), "-q"]) == 0
+    book = pd.read_excel(out, sheet_name=None, engine="openpyxl")
+    ov = book["Overview"].set_index("scenario")
+    assert ov.loc["base", "objective"] == pytest.approx(31000)
+    assert ov.loc["DEAR", "objective"] == pytest.approx(90000)
+    inv = book["Investments"].set_index("investment_id")
+    assert inv.loc["MINE_X", "base"] == 1 and inv.loc["MINE_X", "DEAR"] == 0
+    assert inv.loc["MINE_X", "period"] == 2025
