@@ -303,6 +303,17 @@ def test_both_backends_build_the_same_model(make_workbook):
     assert {"invest_units", "invest_capacity"} <= set(c.row_con) and c.integer.any()
     s = solve_cli(path)
     assert s.rc == 0 and s.summary["verification"].startswith("verified")
+    assert main(["verify", str(path), str(s.report)]) == 0     # from the report file too
+    # the same plan with its investments struck out: the verifier sees capacity used that
+    # nothing built (and capex that no longer adds up)
+    book = openpyxl.load_workbook(s.report)
+    ws = book["Investments"]
+    units = [c.value for c in ws[1]].index("units") + 1
+    for row in range(2, ws.max_row + 1):
+        ws.cell(row=row, column=units).value = 0
+    wrong = s.report.with_name("wrong.xlsx")
+    book.save(wrong)
+    assert main(["verify", str(path), str(wrong)]) == 4
 
 
 def test_compare_shows_the_portfolios_side_by_side(make_workbook, tmp_path):
