@@ -60,3 +60,21 @@ def test_every_contract_setting_is_in_the_schema():
     keys = re.findall(r"^\| (\w+) \|", sections()["Settings"], flags=re.M)
     assert set(keys) - {"key"} <= {s.key for s in SETTINGS}
     assert "first_period" in keys and "time_limit_s" in keys
+
+
+V12 = (REPO / "docs" / "contract-v1.2.md").read_text()
+
+
+def test_contract_v12_investments_and_lane_lead_time_are_in_the_schema():
+    """Section 4's Investments columns and section 5's Lanes lead_time (issue 15)."""
+    section = V12.split("## 4. Investments")[1].split("\n- ")[0]
+    named = set(re.findall(r"`([a-z_]+)`", section))
+    schema = {s.name: s for s in SHEETS}
+    assert named >= {"investment_id", "target_id", "capacity", "capex", "lead_time",
+                     "first_period", "last_period", "fixed_cost", "max_units", "enabled"}
+    assert named <= set(schema["Investments"].column_names)
+    inv = schema["Investments"]
+    assert inv.column("capacity").required and inv.column("max_units").default == 1.0
+    assert inv.column("lead_time").default == 0.0 and inv.column("capex").default == 0.0
+    assert "Lanes `lead_time`" in V12 and "lead_time" in schema["Lanes"].column_names
+    assert schema["Lanes"].column("lead_time").default == 0.0
