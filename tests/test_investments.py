@@ -157,6 +157,8 @@ def test_fixed_cost_while_online_and_disabled_target_ignored(make_workbook):
     assert near(s.objective, 31020)
     cost = s.table("CostByCategory").groupby("category")["cost"].sum()
     assert cost["investment_fixed"] == pytest.approx(20)
+    alloc = s.table("CostAllocation").groupby("category")["cost"].sum()   # charged to OX
+    assert alloc["capex"] == pytest.approx(100) and alloc["investment_fixed"] == pytest.approx(20)
     off = solve_cli(make_workbook(three_years(f"""
         {INV_HEAD}
         MINE_X,MINE_OX,40,100,1,,,10,

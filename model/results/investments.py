@@ -67,3 +67,26 @@ def adjust(data, val, tables: dict) -> None:
         if frame is not None and len(frame):
             frame[col] = [cap.get((kind, x, t), c) for x, t, c in
                           zip(frame[ident], frame["period"], frame[col])]
+
+
+def cost_items(tables: dict, data) -> list[tuple]:
+    """(kind, owner, period, category, cost) of the plan's capex and O&M for the cost
+    allocation (model/results/kpis.py): an offer's to its material ("m"), a process's to
+    the process ("p"), a lane's to the material it carries (blank: unallocated)."""
+    table = tables.get("Investments")
+    if table is None or not len(table) or data.investments is None:
+        return []
+    offer_mat = dict(zip(data.offers["offer"], data.offers["material"]))
+    lane_mat = dict(zip(data.ship["lane"], data.ship["material"]))
+    last = data.periods[-1]
+    out = []
+    for rec in table.to_dict("records"):
+        kind, x = rec["target_kind"], rec["target_id"]
+        owner = (("m", offer_mat.get(x)) if kind == "offer" else ("p", x) if kind == "process"
+                 else ("m", lane_mat.get(x) if data.ship[data.ship["lane"] == x]["material"]
+                       .nunique() == 1 else None))
+        out.append((*owner, rec["period"], "capex", rec["capex"]))
+        for t in range(int(rec["online_from"]), last + 1):
+            if rec["fixed_cost_per_period"]:
+                out.append((*owner, t, "investment_fixed", rec["fixed_cost_per_period"]))
+    return out

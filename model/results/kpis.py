@@ -255,6 +255,9 @@ def _cost_items(tables: dict, data) -> pd.DataFrame:
     if dis is not None and len(dis):
         price = dis["material_id"].map(data.materials["disposal_cost"]).fillna(0.0).astype(float)
         add("m", dis["material_id"], dis["period"], "disposal", dis["discarded_t"] * price)
+    from model.results.investments import cost_items       # contract v1.2: capex and O&M
+    for kind, owner, period, category, cost in cost_items(tables, data):
+        add(kind, [owner], [period], category, [cost])
     if not parts:
         return pd.DataFrame(columns=["feeds", "period", "category", "cost"])
     items = pd.concat(parts, ignore_index=True)
