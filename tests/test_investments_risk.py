@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 
+import openpyxl
 import pandas as pd
 import pytest
 
@@ -90,6 +91,9 @@ def test_investing_pays_only_under_uncertainty(make_workbook):
     com = pd.read_excel(report, sheet_name="Commitments", engine="openpyxl")
     row = com[(com["kind"] == "invest") & (com["id"] == "MINE_X")]
     assert row["decision"].tolist() == [1]
+    book = openpyxl.load_workbook(report, read_only=True)
+    cells = [v for row in book["Dashboard"].iter_rows(values_only=True) for v in row if v]
+    assert "build 1 unit" in cells and cells[cells.index("build 1 unit") + 1] == "MINE_X"
     scen = pd.read_excel(report, sheet_name="Scenarios", engine="openpyxl").set_index("scenario")
     assert scen.loc["base", "total_cost"] == pytest.approx(10180, abs=1e-3)   # capex in both
     assert scen.loc["BAN", "total_cost"] == pytest.approx(10450, abs=1e-3)
