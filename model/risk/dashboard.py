@@ -121,8 +121,7 @@ def _decision(cv, r, reservations, commitments, cur, title) -> int:
     shown = rows[:MAX_ROWS]
     note = (f"{len(rows) - len(shown)} more: " if len(rows) > len(shown) else "every one: ") + \
         "sheets Reservations and Commitments; fixed costs of commitments are second-stage costs"
-    return cv.table(r, LEFT, ["decision", "offer / process / investment", "", "periods",
-                              "t reserved",
+    return cv.table(r, LEFT, ["decision", "offer / process", "", "periods", "t reserved",
                               f"cost ({cur})", ""],
                     [[a, b, None, c, d, e, None] for a, b, c, d, e in shown],
                     [None, None, None, None, st.TONNES, st.MONEY, None], note=note,
