@@ -71,6 +71,9 @@ def test_investment_chosen_in_the_first_period_its_lead_time_allows(make_workboo
     assert "What to build: 1 units over 1 investments (sheet Investments)" in cells
     at = cells.index("MINE_X")
     assert cells[at + 1:at + 4] == ["MINE_OX", "2025", "1"]     # adds to, decide in, units
+    page = s.report.with_name("page.html")
+    assert solve_cli(s.report.with_name("wb.xlsx"), "--html", str(page)).rc == 0
+    assert "<h2>What to build</h2>" in page.read_text()
 
 
 def test_window_moves_the_decision_and_the_capacity(make_workbook):
