@@ -343,3 +343,19 @@ def test_compare_shows_the_portfolios_side_by_side(make_workbook, tmp_path):
     inv = book["Investments"].set_index("investment_id")
     assert inv.loc["MINE_X", "base"] == 1 and inv.loc["MINE_X", "DEAR"] == 0
     assert inv.loc["MINE_X", "period"] == 2025
+
+
+def test_whatif_session_switches_an_investment_off(make_workbook):
+    # the first test's workbook: 31000 with MINE_X; not allowed to build: 90000
+    from model.whatif.session import NeedsRebuild, Session
+    s = Session(make_workbook(three_years(f"""
+        {INV_HEAD}
+        MINE_X,MINE_OX,40,100,1,,,,
+    """)))
+    assert near(s.solve().objective, 31000)
+    s.disable("MINE_X")
+    assert near(s.solve().objective, 90000)
+    s.reset()
+    assert near(s.solve().objective, 31000)
+    with pytest.raises(NeedsRebuild, match="target of an investment"):
+        s.scale_capacity("MINE_OX", 2.0)
