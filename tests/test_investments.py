@@ -359,3 +359,19 @@ def test_whatif_session_switches_an_investment_off(make_workbook):
     assert near(s.solve().objective, 31000)
     with pytest.raises(NeedsRebuild, match="target of an investment"):
         s.scale_capacity("MINE_OX", 2.0)
+
+
+def test_decided_exactly_lead_time_before_it_is_needed(make_workbook):
+    # demand only in 2027 (30 t); lead 1; O&M 1000 per unit per online year. Deciding in
+    # 2025 brings it online for 2026 and 2027 (O&M 2000); in 2026, for 2027 only (1000);
+    # in 2027 it would come online after the horizon. Optimum: decide in 2026:
+    # capex 100 + O&M 1000 + 30 x 15 = 1550 (2026 and 2025 demand: none)
+    s = solve_cli(make_workbook(three_years(f"""
+        {INV_HEAD}
+        MINE_X,MINE_OX,40,100,1,,,1000,
+    """, Demand="""
+        demand_id,site_id,material_id,period,quantity
+        D3,BUYER,OX,2027,30
+    """)))
+    assert near(s.objective, 1550) and built(s) == {("MINE_X", 2026): 1}
+    assert s.table("Investments").iloc[0]["online_from"] == 2027
