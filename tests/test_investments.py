@@ -375,3 +375,23 @@ def test_decided_exactly_lead_time_before_it_is_needed(make_workbook):
     """)))
     assert near(s.objective, 1550) and built(s) == {("MINE_X", 2026): 1}
     assert s.table("Investments").iloc[0]["online_from"] == 2027
+
+
+def test_infeasibility_names_the_investment(make_workbook):
+    # one year; the mine exists only through MINE_X (40 t at most); the buyer must end the
+    # year with 100 t in stock: impossible, and the explanation names the investment
+    s = solve_cli(make_workbook({
+        "Supply": THREE_YEARS["Supply"],
+        "Inventory": """
+            site_id,material_id,initial_stock,holding_cost,min_stock
+            BUYER,OX,0,0,100
+        """,
+        "Investments": f"""
+            {INV_HEAD}
+            MINE_X,MINE_OX,40,100,,,,,
+        """}))
+    assert s.rc == 3 and s.status == "infeasible"
+    why = s.table("Infeasibility").set_index("model_item")
+    assert why.loc["buy[MINE_OX,2025]", "meaning"] == (
+        "Supply row 2 (offer MINE_OX) can deliver at most 40 t of OX at MINE in 2025 (its own "
+        "capacity plus the most that investments MINE_X can build: sheet Investments)")

@@ -43,3 +43,13 @@ def bound_item(item, describer, var: str, key, mi, at: str, value: float):
                 float(value), "units", "limit", mi,
                 f"Investments row {r.get('row')} ({key[0]}): units decided in {key[1]} {at} "
                 f"{value:g}")
+
+
+def capacity_note(data, kind: str, target: str) -> str:
+    """What a capacity bound of an investment target includes (the most buildable)."""
+    built = sorted(i for i, r in options(data).items() if r["target"] == target
+                   and r["kind"] == kind)
+    if not built:
+        return ""
+    return (f" (its own capacity plus the most that investments {', '.join(built)} can "
+            "build: sheet Investments)")
