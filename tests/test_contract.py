@@ -90,3 +90,18 @@ def test_contract_v12_supply_sales_and_settings_columns_are_in_the_schema():
     sales = set(re.findall(r"`(\w+)`", _v12_section(3).split("\n\n")[1]))
     assert sales == schema["Sales"]
     assert "period_years" in {s.key for s in SETTINGS}
+
+
+def test_contract_v12_investments_and_lane_lead_time_are_in_the_schema():
+    """Section 4's Investments columns and section 5's Lanes lead_time (issue 15)."""
+    section = V12.split("## 4. Investments")[1].split("\n- ")[0]
+    named = set(re.findall(r"`([a-z_]+)`", section))
+    schema = {s.name: s for s in SHEETS}
+    assert named >= {"investment_id", "target_id", "capacity", "capex", "lead_time",
+                     "first_period", "last_period", "fixed_cost", "max_units", "enabled"}
+    assert named <= set(schema["Investments"].column_names)
+    inv = schema["Investments"]
+    assert inv.column("capacity").required and inv.column("max_units").default == 1.0
+    assert inv.column("lead_time").default == 0.0 and inv.column("capex").default == 0.0
+    assert "Lanes `lead_time`" in V12 and "lead_time" in schema["Lanes"].column_names
+    assert schema["Lanes"].column("lead_time").default == 0.0

@@ -160,6 +160,13 @@ def relax_compiled(compiled: Compiled, relax, penalty: float):
             else:
                 r = new_row(f"elastic_{family}", k, j, -INF, cap)
                 slack(family, "bound", j, r, -1.0, cap, (v, k))
+    # contract v1.2: a target's capacity with investments is the row invest_capacity
+    kinds = {"offer_capacity": "offer", "process_capacity": "process", "lane_capacity": "lane"}
+    relaxed = {kinds[f] for f in relax if f in kinds}
+    for i, (nm, k) in enumerate(zip(compiled.row_con, compiled.row_key)):
+        if nm == "invest_capacity" and k[0] in relaxed and row_hi[i] < INF:
+            family = next(f for f, kind in kinds.items() if kind == k[0])
+            slack(family, "invest", i, i, -1.0, row_hi[i], (nm, k))
     n2, m2 = n + len(records), len(row_lo)
     A2 = sparse.csc_matrix((vals, (rows_i, cols_j)), shape=(m2, n2))
     A2.sort_indices()
@@ -289,7 +296,8 @@ def bends(run, records, sol, penalty) -> pd.DataFrame:
             continue
         fam, limit = rec["family"], float(rec["limit"])
         unit = "t"
-        if rec["kind"] == "bound" or fam in ("offer_capacity", "process_capacity"):
+        if rec["kind"] != "invest" and (rec["kind"] == "bound"
+                                        or fam in ("offer_capacity", "process_capacity")):
             j = rec["index"]
             var, key = c.col_var[j], c.col_key[j]
             side = "lower" if fam == "stock_floor" else "upper"

@@ -314,6 +314,9 @@ class Describer:
                         f"Policies row {r['row']} ({r['rule']}) requires {share} of the arrivals "
                         f"of {r['material']} at its demand sites to come {whose} in {r['period']}",
                         str(r["who"]))
+        if name.startswith("invest_"):             # contract v1.2 (model/analysis/investment_items.py)
+            from model.analysis.investment_items import row_item
+            return row_item(Item, self, name, key, mi, lower, upper)
         # an unknown or future family: say what we can
         return Item("", None, "", name, None, "", "", side or "", float("nan"), "", LINK, mi,
                     f"model row {mi} (bounds {lower:g} .. {upper:g})")
@@ -325,18 +328,21 @@ class Describer:
         at = "at least" if side == "lower" else "at most"
         if side == "lower" and value == 0.0 and var != "stock":
             return self._nonneg(var, key, mi)
+        if var in ("buy", "run"):
+            from model.analysis.investment_items import capacity_note
+            note = capacity_note(self.data, "offer" if var == "buy" else "process", key[0])
         if var == "buy":
             r = self.offers[(key[0], int(key[1]))]
             return Item("Supply", int(r["row"]), key[0], "offer capacity", key[1], r["site"],
                         r["material"], at, float(value), "t", LIMIT, mi,
                         f"Supply row {r['row']} (offer {key[0]}) can deliver at most "
-                        f"{tonnes(value)} t of {r['material']} at {r['site']} in {key[1]}")
+                        f"{tonnes(value)} t of {r['material']} at {r['site']} in {key[1]}{note}")
         if var == "run":
             r = self.processes[(key[0], int(key[1]))]
             return Item("Processes", int(r["row"]), key[0], "process capacity", key[1], r["site"],
                         "", at, float(value), "runs", LIMIT, mi,
                         f"Processes row {r['row']} (process {key[0]}) can run at most "
-                        f"{tonnes(value)} times at {r['site']} in {key[1]}")
+                        f"{tonnes(value)} times at {r['site']} in {key[1]}{note}")
         if var == "stock":
             s, k, p = key
             r = self.stock[(s, k, int(p))]
@@ -366,6 +372,9 @@ class Describer:
                         float(value), "", LINK, mi,
                         f"the on/off decision of {what} {key[0]} in {key[1]} is {at} "
                         f"{tonnes(value)} (relaxed to 0..1)")
+        if var == "units":
+            from model.analysis.investment_items import bound_item
+            return bound_item(Item, self, var, key, mi, at, value)
         return Item("", None, "", f"{var} bound", None, "", "", at, float(value), "", LINK, mi,
                     f"{mi} is {at} {tonnes(value)}")
 

@@ -21,8 +21,14 @@ TOP_COLUMNS = ["offer", "period", "qty", "price", "has_buy", "row"]
 SALE_COLUMNS = ["sale", "period", "site", "material", "cap", "price", "row"]
 
 
-def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, problems):
+def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, problems,
+                capacities=None):
     """(offers, take_or_pay, idle) of the active Supply rows.
+
+    ``capacities(offer_id, own_periods, own_cap) -> [(period, capacity)]`` adds the
+    periods and capacity investments bring (contract v1.2, section 4; default: the
+    row's own periods at their own capacity). Take-or-pay is owed in the row's own
+    periods only (clarification 7.5).
 
     ``unit_cost`` of an offer row is the price paid, min(max(market, floor), cap)
     (section 2); ``market`` the period's (profiled) unit_cost, ``base_cost`` the cell. Take-or-pay is owed in every active period, also where the
@@ -30,10 +36,21 @@ def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, probl
     ``has_buy`` says whether the period has a buy variable."""
     offer_rows, top_rows, idle = [], [], []
     for rec in supply.to_dict("records"):
-        for p, v in supply_periods(prof, rec, periods_of(rec, periods)).items():
-            cap, fixed, minq = v["capacity"], v["fixed_cost"] or 0.0, v["min_quantity"] or 0.0
+        mine = periods_of(rec, periods)
+        values = supply_periods(prof, rec, mine)
+        if capacities is None:
+            reached = [(p, v["capacity"]) for p, v in values.items()]
+        else:
+            def v_of(p, rec=rec, values=values):
+                if p not in values:
+                    values[p] = supply_periods(prof, rec, [p])[p]
+                return values[p]
+            reached = capacities(rec["offer_id"], mine, lambda p: v_of(p)["capacity"])  # noqa: B023
+        for p, cap in reached:
+            v = values[p] if p in values else supply_periods(prof, rec, [p])[p]
+            fixed, minq = v["fixed_cost"] or 0.0, v["min_quantity"] or 0.0
             has_buy = cap is None or cap > 0
-            top = v["take_or_pay"] or 0.0
+            top = (v["take_or_pay"] or 0.0) if p in mine else 0.0
             if top > 0:
                 top_rows.append((rec["offer_id"], p, top, v["price"], has_buy, rec[ROW]))
             if not has_buy:

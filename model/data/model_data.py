@@ -17,6 +17,7 @@ import pandas as pd
 
 from model.problems import Problems
 from model.read.workbook import ROW, Workbook
+from model.data import investments as inv_data
 from model.data.provenance import prepare_provenance
 from model.data.columns import keys, lists
 from model.data.contracts import SALE_COLUMNS, TOP_COLUMNS, prepare_sales, supply_rows
@@ -65,6 +66,8 @@ class ModelData:
     prices: dict = field(default_factory=dict)
                                  # {(material, period): (reference_price, disposal_cost)} when
                                  # Profiles move them; empty: the Materials cells
+    investments: object = None   # model.data.investments.Investments (sheet Investments)
+    lead: dict = field(default_factory=dict)   # lane -> lead_time, lanes with one > 0
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def material_price(self, column: str, materials, periods) -> list[float]:
@@ -128,7 +131,15 @@ def prepare(wb: Workbook) -> ModelData:
         prices, cell = {}, materials["reference_price"].to_dict()
         ref_of = lambda k, p: cell[k]  # noqa: E731
 
-    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, _periods_of, problems)
+    options, own = inv_data.Options.of(wb.tables, periods), {}
+
+    def reach_of(kind):
+        """[(period, capacity)] of a row: its own periods, and those an investment reaches."""
+        return lambda ident, own_periods, own_cap: inv_data.capacities(
+            options, own, kind, ident, own_periods, own_cap)
+
+    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, _periods_of, problems,
+                                            reach_of("offer"))
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
         columns={"process_id": "process", "material_id": "material"})
@@ -169,9 +180,16 @@ def prepare(wb: Workbook) -> ModelData:
         if not runs:
             problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
                           "can never run: one of its inputs can never reach its site")
-        for p in _periods_of(rec, periods):
-            v = prof.row("Processes", rec, p, ("capacity", "unit_cost", "fixed_cost"))
-            cap, fixed = v["capacity"], v["fixed_cost"] or 0.0
+        values = {}
+
+        def v_of(p, rec=rec, values=values):
+            if p not in values:
+                values[p] = prof.row("Processes", rec, p, ("capacity", "unit_cost", "fixed_cost"))
+            return values[p]
+        for p, cap in reach_of("process")(rec["process_id"], _periods_of(rec, periods),
+                                          lambda p: v_of(p)["capacity"]):  # noqa: B023
+            v = v_of(p)
+            fixed = v["fixed_cost"] or 0.0
             if runs and (cap is None or cap > 0):
                 proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"] or 0.0,
                                   fixed, fixed > 0, rec[ROW]))
@@ -181,13 +199,24 @@ def prepare(wb: Workbook) -> ModelData:
                                                  "fixed", "binary", "row"]).astype({"binary": bool})
     recipe = recipe[recipe["process"].isin(set(processes["process"]))].reset_index(drop=True)
 
-    ship_rows, cap_rows = [], []
+    ship_rows, cap_rows, lead = [], [], {}
     for rec in lanes.to_dict("records"):
         ks = [rec["material_id"]] if rec["material_id"] else all_materials
         ks = [k for k in ks if (rec["from_site"], k) in reach]
-        for p in periods:
-            v = prof.row("Lanes", rec, p, ("capacity", "unit_cost", "tariff_rate"))
-            cap = v["capacity"]
+        ahead = int(round(rec.get("lead_time") or 0.0))
+        if ahead:
+            lead[rec["lane_id"]] = ahead      # nothing may arrive after the last period
+        values = {}
+
+        def v_of(p, rec=rec, values=values):
+            if p not in values:
+                values[p] = prof.row("Lanes", rec, p, ("capacity", "unit_cost", "tariff_rate"))
+            return values[p]
+        for p, cap in reach_of("lane")(rec["lane_id"], periods[:max(0, len(periods) - ahead)],
+                                       lambda p: v_of(p)["capacity"]):  # noqa: B023
+            if p + ahead > periods[-1]:
+                continue
+            v = v_of(p)
             if cap is not None:
                 cap_rows.append((rec["lane_id"], p, cap, rec[ROW]))
             if cap is not None and cap <= 0:
@@ -242,14 +271,16 @@ def prepare(wb: Workbook) -> ModelData:
                                                          ref_of, problems)
     dsites = demand_sites(dem)
     policy_rows, arrivals = _policies(t["Policies"], set(zip(dsites["site"], dsites["material"])),
-                                      offers, processes, recipe, ship, sites, periods, problems)
+                                      offers, processes, recipe, ship, sites, periods, problems,
+                                      lead)
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
                      arrivals, problems, demand_sites=dsites,
                      sales=prepare_sales(t["Sales"], prof, periods, _periods_of, reach, problems),
-                     take_or_pay=take_or_pay, prices=prices)
+                     take_or_pay=take_or_pay, prices=prices, lead=lead)
     data.provenance = prepare_provenance(wb, data, problems)
     data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
+    data.investments = inv_data.frames(options, own)
     return data
 
 
@@ -297,7 +328,7 @@ ARRIVAL_COLUMNS = ["var", "key", "coef", "material", "period", "country", "compa
                    "origin", "via"]
 
 
-def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems):
+def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, problems, lead):
     """Arrival terms at demand sites (``demand_sites``: every Demand row, even of quantity 0)
     and one row per rule, material, period, who. A term is x[var, key] * coef t of material
     arriving at ``site`` from ``origin`` (whose country and company it counts for) ``via`` a
@@ -314,8 +345,9 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
             terms.append(("run", (q, p), float(out), k, p, country[s_], company[s_], s_, s_,
                           "process"))
     for lane, k, p, a, b in zip(*lists(ship, "lane", "material", "period", "from_site", "to_site")):
-        if (b, k) in dsites:
-            terms.append(("ship", (lane, k, p), 1.0, k, p, country[a], company[a], b, a, "lane"))
+        if (b, k) in dsites:    # counted in the period of arrival (lane lead_time)
+            terms.append(("ship", (lane, k, p), 1.0, k, p + lead.get(lane, 0), country[a],
+                          company[a], b, a, "lane"))
     arrivals = pd.DataFrame(terms, columns=ARRIVAL_COLUMNS)
     demanded = sorted({k for _, k in dsites})
     # who arrives, per (material, period): grouped once, looked up per rule

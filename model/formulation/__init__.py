@@ -24,8 +24,9 @@ from dataclasses import dataclass, field
 
 from model.formulation.arrays import ArrayModel
 from model.problems import InputError, Problem, did_you_mean
-from model.formulation import (balance, chain_rules, costs, demand, export_controls, lanes, objective,
-                         offers, policies, processes, provenance, take_or_pay, variables)
+from model.formulation import (balance, chain_rules, costs, demand, export_controls, investments,
+                               lanes, objective, offers, policies, processes, provenance,
+                               take_or_pay, variables)
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ FAMILIES = {
     "provenance": provenance,
     "chain_rules": chain_rules,
     "take_or_pay": take_or_pay,
+    "investments": investments,
 }
 
 

@@ -70,7 +70,8 @@ class ArrayModel:
         return self.variables.get(name, self.constraints.get(name))
 
     # -- the three calls the families make ------------------------------------------
-    def add_var(self, name: str, index: list, lb=None, ub=None, binary: bool = False) -> ArrayVar:
+    def add_var(self, name: str, index: list, lb=None, ub=None, binary: bool = False,
+                integer: bool = False) -> ArrayVar:
         size = len(index)
         var = ArrayVar(name, zip(index, range(self.n, self.n + size)))
         if len(var) != size:
@@ -81,7 +82,7 @@ class ArrayModel:
             [INF if v is None else float(v) for v in ub], dtype=float)
         if binary:
             upper = np.minimum(upper, 1.0)
-        self._bounds.append((lower, upper, binary))
+        self._bounds.append((lower, upper, binary or integer))
         self.col_var.extend([name] * size)
         self.col_key.extend(index)
         self.n += size

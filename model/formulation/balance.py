@@ -1,6 +1,6 @@
 """Material balance at every reachable site, material and period.
 
-    sum_{o at s, k} buy[o,p] + sum_q out[q,k] run[q,p] + sum_{l into s} ship[l,k,p] + stock[s,k,p-1]
+    sum_{o at s, k} buy[o,p] + sum_q out[q,k] run[q,p] + sum_{l into s} ship[l,k,p-L_l] + stock[s,k,p-1]
       = sum_q in[q,k] run[q,p] + sum_{l out of s} ship[l,k,p] + stock[s,k,p]
         + sum_{d at s,k,p} met[d] + sum_{sales at s,k} sell[sale,p] + discard[s,k,p]
 
@@ -16,6 +16,7 @@
 | met[d] | m.met | Demand |
 | sell[sale,p] | m.sell | Sales |
 | discard[s,k,p] | m.discard | Materials.disposal_cost |
+| L_l | data.lead | Lanes.lead_time (0: same period) |
 
 Written as (inflows - outflows) == -initial_stock in the first period, 0 later.
 """
@@ -36,11 +37,11 @@ def add(m, data) -> int:
     for q, p, s, k, a, b in zip(*lists(made, "process", "period", "site", "material", "input",
                                        "output")):
         rows[s, k, p].append((b - a, m.run[q, p]))
-    sh = data.ship
+    sh, lead = data.ship, data.lead
     for lane, k, p, a, b in zip(*lists(sh, "lane", "material", "period", "from_site", "to_site")):
         v = m.ship[lane, k, p]
         rows[a, k, p].append((-1.0, v))
-        rows[b, k, p].append((1.0, v))
+        rows[b, k, p + lead.get(lane, 0)].append((1.0, v))     # arrives lead_time later
     first = data.periods[0]
     rhs = {key: 0.0 for key in rows}
     st = data.stock

@@ -17,6 +17,8 @@ this single table, so the two can never disagree.
 | unmet_penalty | unmet[d] | penalty[d] | Demand.unmet_penalty, Settings.unmet_penalty |
 | take_or_pay_shortfall | short[o,p] | price paid[o,p] (after floor and cap) | Supply.take_or_pay |
 | sales | sell[s,p] | -price[s,p] (revenue, negative) | Sales.price |
+| capex | units[i,p] | capex[i], in the decision period p | Investments.capex |
+| investment_fixed | units[i,p] | fixed_cost[i], in every period t >= p + lead_time[i] | Investments.fixed_cost |
 
 Every coefficient is the period's value: Profiles (contract v1.2) override a
 cell period by period, and ``unit_cost`` of Supply is the price paid,
@@ -32,7 +34,8 @@ from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import keys
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales")
+              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales", "capex",
+              "investment_fixed")
 COLUMNS = ["var", "key", "category", "period", "coef"]
 
 
@@ -67,6 +70,9 @@ def cost_table(data) -> pd.DataFrame:
         ct = pv.content_tariff
         parts.append(_part("shipc", ct, keys(ct, ("lane", "material", "cls", "period")), "tariff",
                            "tariff"))
+    if data.investments is not None:
+        from model.formulation.investments import cost_parts
+        parts.extend(cost_parts(data.investments))
     table = pd.concat(parts, ignore_index=True)
     table["discount"] = table["period"].map(data.delta).astype(float)
     return table

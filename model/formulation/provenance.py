@@ -79,7 +79,7 @@ def add(m, data) -> int:
     for lane, k, c, p, a, b in pv.shipc.itertuples(index=False):
         v = m.shipc[lane, k, c, p]
         rows[a, k, c, p].append((-1.0, v))
-        rows[b, k, c, p].append((1.0, v))
+        rows[b, k, c, p + data.lead.get(lane, 0)].append((1.0, v))   # provenance kept in transit
     first = data.periods[0]
     rhs = dict.fromkeys(rows, 0.0)
     for (s, k), (c, qty) in pv.initial.items():

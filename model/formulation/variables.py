@@ -35,11 +35,13 @@ def upper(values) -> list:
     return [None if v is None or pd.isna(v) else v for v in values]
 
 
-def declare(m, name, index, ub=None, lb=None, binary=False):
+def declare(m, name, index, ub=None, lb=None, binary=False, integer=False):
     if isinstance(m, ArrayModel):
-        return m.add_var(name, index, lb=lb, ub=ub, binary=binary)
+        return m.add_var(name, index, lb=lb, ub=ub, binary=binary, integer=integer)
     import pyomo.environ as pyo
-    m.add_component(name, pyo.Var(index, domain=pyo.Binary if binary else pyo.NonNegativeReals))
+    domain = (pyo.Binary if binary else pyo.NonNegativeIntegers if integer
+              else pyo.NonNegativeReals)
+    m.add_component(name, pyo.Var(index, domain=domain))
     var = getattr(m, name)
     if ub is not None or lb is not None:
         for i, k in enumerate(index):

@@ -16,6 +16,8 @@
     What is at risk     unmet demand, foreign HHI above 2,500, more than half from
                         controlled countries, a stock floor broken or held while the
                         site goes short (risks(): a floor held by choice is no risk)
+    What to build       (a workbook with Investments) the units decided, when, online
+                        from, capacity added and capex
     two charts          arrivals by origin country (share), cost by category
 
 Everything shown is on a data sheet too (KPIs, CostByCategory,
@@ -29,6 +31,7 @@ from openpyxl.styles import Alignment
 from openpyxl.utils import get_column_letter
 
 from model.report import styles as st
+from model.report.investments import what_to_build
 from model.results.headline import periods_text
 from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH
 
@@ -356,6 +359,7 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
                        f"{more} more: sheet RuleMarginals") + "; negative: one more t would save",
            font=st.LABEL_FONT)
     end = _ties(cv, ws, end + 1, tables.get("Robustness"), cur)
+    end = what_to_build(cv, LEFT, end + 1, tables.get("Investments"), cur)
 
     # --- charts: right of the tables ------------------------------------------------------
     if blocks:

@@ -313,6 +313,17 @@ def page(summary: dict, run) -> str:
                 + (f'<p class="note">{more} more: sheets KPIs and StockCheck of the report.</p>'
                    if more else "") + "</div></div>")
 
+    built = tables.get("Investments")          # contract v1.2: what to build
+    if built is not None:
+        irow = [[_text(r["investment_id"]), _text(r["target_id"]), _text(r["period"]),
+                 _num(r["units"], "{:,.0f}"), _text(r["online_from"]),
+                 _num(r["added_capacity"]), _num(r["capex"], "{:,.0f}")]
+                for r in built.to_dict("records")]
+        body.append('<h2>What to build</h2>' + (_table(
+            ["investment", "adds to", "decide in", "units", "online from", "capacity added",
+             f"capex ({cur})"], irow, ["", "", "", "n", "", "n", "n"]) if irow else
+            '<p class="note">Nothing is worth building at these costs.</p>'))
+
     cols = list(kpi.columns)
     krow = []
     for r in kpi.to_dict("records"):

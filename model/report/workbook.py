@@ -74,6 +74,8 @@ DATA_ORDER = ["KPIs", "ArrivalsByCountry", "ArrivalsByCompany", "CostByCategory"
               "ProcessFlows", "Shipments", "Stock", "Demand", "Discards"]
 DESCRIPTIONS = dict(FRONT + SHEETS + KPI_SHEETS + [
     ("ChartData", "the figures the charts plot"),
+    ("Investments", "units built per investment and decision period: online from, capex, "
+                    "capacity added (contract v1.2; only when the workbook has investments)"),
     ("Verification", "the solution checked against the input, independently of the model"),
     ("Sales", "t sold and revenue per sale and period (contract v1.2)"),
     ("Unbounded", "why the cost can fall without limit: the uncapped sales and their sources"),

@@ -14,7 +14,7 @@ from model.formulation import modelled
 from model.formulation.costs import CATEGORIES
 from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import lists
-from model.results import arrivals
+from model.results import arrivals, investments
 from model.results.contracts import contract_tables
 from model.results.provenance import provenance_tables
 
@@ -158,6 +158,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent)
     tables.update(provenance_tables(data, val))
     tables.update(contract_tables(data, val))
+    investments.adjust(data, val, tables)
     return tables
 
 

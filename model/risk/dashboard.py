@@ -104,9 +104,14 @@ def first_stage_rows(reservations: pd.DataFrame, commitments: pd.DataFrame):
     for offer, g in res.groupby("offer", sort=False):
         rows.append(["reserve", offer, dash.periods_text(g["period"]), float(g["reserved_t"].sum()),
                      float(g["reservation_cost_discounted"].sum())])
-    com = commitments[commitments["decision"] == 1]
+    built = commitments[(commitments["kind"] == "invest") & (commitments["decision"] >= 1)]
+    com = commitments[(commitments["kind"] != "invest") & (commitments["decision"] == 1)]
     for (kind, ident), g in com.groupby(["kind", "id"], sort=False):
         rows.append([f"commit {kind}", ident, dash.periods_text(g["period"]), None, None])
+    for ident, g in built.groupby("id", sort=False):       # contract v1.2: what to build
+        units = int(g["decision"].sum())
+        rows.append([f"build {units} unit{'s' if units > 1 else ''}", ident,
+                     dash.periods_text(g["period"]), None, None])
     return rows
 
 

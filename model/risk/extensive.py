@@ -5,6 +5,8 @@ First stage (decided before the scenario is known, shared by all scenarios):
     reserve[o,p] >= 0      t reserved of offer o in period p (offers with a reservation cost)
     use[o,p]  in {0,1}     offer o used in p (offers with fixed_cost or min_quantity)
     on[q,p]   in {0,1}     process q switched on in p (processes with fixed_cost)
+    invest[i,p] in {0,1,..}  units of investment i decided in p (contract v1.2, sheet
+                           Investments; capex in C_s of every scenario)
 
 Second stage, for each scenario s, a Pyomo Block holding the contract's
 variables and constraint families built from that scenario's ModelData
@@ -12,6 +14,8 @@ variables and constraint families built from that scenario's ModelData
 the first stage:
 
     block_s.use_offer[o,p] = use[o,p]     (link_use; keys the scenario has)
+    block_s.units[i,p]     = invest[i,p]  (link_units; a key the scenario lacks: idle_units,
+                                          its capex charged all the same)
     block_s.run_on[q,p]    = on[q,p]      (link_on)
     block_s.buy[o,p]      <= reserve[o,p] (reserved; offers with a reservation cost)
     block_s.idle_use[o,p]  = use[o,p]     (link_idle_use) and
@@ -73,6 +77,8 @@ class FirstStage:
     reserve: pd.DataFrame       # offer, period, ub, rate (reservation cost per t), delta
     use: list                   # [(offer, period)] with a binary in some scenario
     on: list                    # [(process, period)] with a binary in some scenario
+    units: list = field(default_factory=list)     # [(investment, period)] (contract v1.2)
+    invest: dict = field(default_factory=dict)    # investment -> (max_units, capex) as it stands
 
     def cost_terms(self):
         r = self.reserve
@@ -82,8 +88,13 @@ class FirstStage:
 def first_stage(datas, reservation: dict[str, float], delta: dict[int, float]) -> FirstStage:
     """Index sets of the first stage: the union over the scenarios' data, sorted."""
     ub: dict = {}
-    use, on = set(), set()
+    use, on, units, invest = set(), set(), set(), {}
     for data in datas:
+        inv = data.investments
+        if inv is not None:
+            units.update(zip(inv.units["investment"], inv.units["period"]))
+            for i, u, c in zip(inv.units["investment"], inv.units["max_units"], inv.units["capex"]):
+                invest.setdefault(i, (float(u), float(c)))
         o = data.offers
         for key, cap in zip(zip(o["offer"], o["period"]), o["cap"]):
             if key[0] in reservation:
@@ -97,7 +108,7 @@ def first_stage(datas, reservation: dict[str, float], delta: dict[int, float]) -
                             "ub": [ub[k] for k in keys],
                             "rate": [reservation[k[0]] for k in keys],
                             "delta": [delta.get(k[1], 1.0) for k in keys]})
-    return FirstStage(reserve, sorted(use), sorted(on))
+    return FirstStage(reserve, sorted(use), sorted(on), sorted(units), invest)
 
 
 @dataclass
@@ -106,6 +117,7 @@ class Fixed:
     reserve: dict
     use: dict
     on: dict
+    units: dict = field(default_factory=dict)
 
 
 @dataclass
@@ -140,6 +152,9 @@ def build_extensive(first: FirstStage, ids, probs, datas, *, risk_weight: float 
             m.reserve[key].setub(None if math.isinf(ub) else float(ub))
         m.use = pyo.Var(first.use, domain=pyo.Binary)
         m.on = pyo.Var(first.on, domain=pyo.Binary)
+        m.invest = pyo.Var(first.units, domain=pyo.NonNegativeIntegers)
+        for key in first.units:
+            m.invest[key].setub(first.invest[key[0]][0])
         if fixed is not None:
             _fix(m, fixed)
         m.first_cost = pyo.Expression(expr=linear((c, m.reserve[k]) for k, c in first.cost_terms()))
@@ -155,7 +170,8 @@ def build_extensive(first: FirstStage, ids, probs, datas, *, risk_weight: float 
             table = costs.cost_table(data) if cost_tables is None else cost_tables[i]
             # reservations are first-stage decisions here (m.reserve), not a cost of buying
             table = table[table["category"] != "reservation"]
-            idle = _idle(m, blk, data)
+            idle = pd.concat([_idle(m, blk, data), _stranded_units(m, blk, first, data)],
+                             ignore_index=True)
             if len(idle):
                 table = pd.concat([table, idle], ignore_index=True)
             tables.append(table)
@@ -196,7 +212,7 @@ def _fix(m, fixed: Fixed) -> None:
         v = v if ub is None else min(v, ub)
         m.reserve[key].setlb(v)
         m.reserve[key].setub(v)
-    for var, values in ((m.use, fixed.use), (m.on, fixed.on)):
+    for var, values in ((m.use, fixed.use), (m.on, fixed.on), (m.invest, fixed.units)):
         for key in var:
             v = float(round(values.get(key, 0.0)))
             var[key].setlb(v)
@@ -246,7 +262,29 @@ def _idle(m, blk, data) -> pd.DataFrame:
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
 
 
+def _stranded_units(m, blk, first, data) -> pd.DataFrame:
+    """Investment decisions the scenario has no variable for (its target disabled there,
+    or an option it leaves out): capex is paid all the same (contract v1.2, 7.9)."""
+    own = blk.component("units")
+    keys = [k for k in first.units if own is None or k not in own]
+    keys = [k for k in keys if first.invest[k[0]][1]]
+    if not keys:
+        return pd.DataFrame()
+    copy_ = variables.declare(blk, "idle_units", keys)
+    add_constraint(blk, "link_idle_units", {k: (0.0, [(1.0, copy_[k]), (-1.0, m.invest[k])], 0.0)
+                                            for k in keys}, "capex is paid in every scenario")
+    return pd.DataFrame({"var": "idle_units", "key": keys, "category": "capex",
+                         "period": [k[1] for k in keys],
+                         "coef": [first.invest[k[0]][1] for k in keys],
+                         "discount": [float(data.delta.get(k[1], 1.0)) for k in keys]})
+
+
 def _link(m, blk, reserved) -> None:
+    units = blk.component("units")
+    if units is not None:
+        add_constraint(blk, "link_units",
+                       {k: (0.0, [(1.0, units[k]), (-1.0, m.invest[k])], 0.0) for k in units},
+                       "units as decided in the first stage")
     add_constraint(blk, "link_use", {k: (0.0, [(1.0, blk.use_offer[k]), (-1.0, m.use[k])], 0.0)
                                      for k in blk.use_offer},
                    "use as decided in the first stage")
@@ -329,7 +367,8 @@ class RiskResult:
         return Fixed({k: self.first_value("reserve", k)
                       for k in zip(f.reserve["offer"], f.reserve["period"])},
                      {k: round(self.first_value("use", k)) for k in f.use},
-                     {k: round(self.first_value("on", k)) for k in f.on})
+                     {k: round(self.first_value("on", k)) for k in f.on},
+                     {k: round(self.first_value("invest", k)) for k in f.units})
 
     def portfolio(self) -> tuple[pd.DataFrame, pd.DataFrame]:
         """(reservations, commitments) of the first stage."""
@@ -345,6 +384,8 @@ class RiskResult:
                    "reservation_cost_discounted", "max_capacity_t", "discount"]]
         rows = [("offer", k[0], k[1], int(round(self.first_value("use", k)))) for k in f.use]
         rows += [("process", k[0], k[1], int(round(self.first_value("on", k)))) for k in f.on]
+        rows += [("invest", k[0], k[1], int(round(self.first_value("invest", k))))
+                 for k in f.units]
         com = pd.DataFrame(rows, columns=["kind", "id", "period", "decision"])
         return res, com
 

@@ -34,6 +34,7 @@ import copy
 
 import pandas as pd
 
+from model.data import investments as inv_data
 from model.data.model_data import ModelData
 from model.data.provenance import prepare_provenance
 from model.problems import Problems
@@ -187,6 +188,8 @@ def mean_value_data(datas, probs, workbooks=None) -> ModelData:
         data.prices = {k: tuple(sum(w * d.prices.get(k, (0.0, 0.0))[j]
                                     for w, d in zip(probs, datas)) for j in (0, 1))
                        for k in datas[0].prices}
+    data.investments = inv_data.mean(datas, probs)
+    data.lead = dict(first.lead)     # lane lead times as the first scenario has them
     data.demand_sites = pd.concat([d.demand_sites for d in datas]).drop_duplicates().sort_values(
         ["site", "material"]).reset_index(drop=True)
     if any(d.provenance is not None for d in datas):

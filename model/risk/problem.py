@@ -134,6 +134,30 @@ def probability_plan(wb: Workbook, problems: Problems) -> tuple[list, list]:
     return plan, left_out
 
 
+# Investments columns a risk scenario may change (contract v1.2, 7.9); the rest (capex,
+# window, max_units, target, enabled) are first stage, as the workbook stands
+SECOND_STAGE_INVESTMENT = ("capacity", "lead_time", "fixed_cost")
+
+
+def first_stage_investments(wb: Workbook, changed: Workbook, sid: str, changes,
+                            problems: Problems) -> None:
+    """Put back the first-stage columns of Investments in a scenario's workbook, with a
+    warning for each change of one (as for reservation_cost)."""
+    for c in changes:
+        if c.sheet == "Investments" and c.column not in SECOND_STAGE_INVESTMENT:
+            problems.warn("ScenarioChanges", None, "column", c.column,
+                          f'scenario "{sid}" changes Investments {c.id} {c.column}: ignored in '
+                          "a risk solve (capex and timing are first stage, as the workbook "
+                          "stands; a scenario may change capacity, lead_time and fixed_cost)")
+    base, mine = wb.tables.get("Investments"), changed.tables.get("Investments")
+    if base is None or mine is None or base.empty or mine is base:
+        return
+    frame = mine.copy()
+    cols = [c for c in base.columns if c not in SECOND_STAGE_INVESTMENT]
+    frame[cols] = base[cols].to_numpy()
+    changed.tables["Investments"] = frame
+
+
 def load_problem(path) -> RiskProblem:
     """Read, apply and validate every scenario of the risk solve; prepare their data.
 
@@ -157,6 +181,7 @@ def load_problem(path) -> RiskProblem:
                 problems.warn("ScenarioChanges", None, "column", c.column,
                               f'scenario "{sid}" changes {c.sheet} {c.id} {c.column}: ignored in a '
                               "risk solve (first-stage terms are those of the workbook as it stands)")
+        first_stage_investments(wb, changed, sid, changes, problems)
         scenarios.append(Scenario(sid, p, None, row, changes, changed))
     problems.raise_if_errors()
     for s in scenarios:

@@ -30,7 +30,7 @@ key the objective already charges on the first-stage variable is left alone.
 
 | math | code |
 |---|---|
-| x = (reserve, use, on, eta) | ``nonants(model)`` |
+| x = (reserve, use, on, invest, eta) | ``nonants(model)`` |
 | f_s | ``model.objective`` of ``scenario_model(...)`` |
 | fixed_cost[k] for a stranded k | ``commitment_costs(datas)`` |
 """
@@ -125,7 +125,7 @@ def scenario_model(first, sid: str, data, table, costs: dict, *, risk_weight: fl
 
 def nonants(model) -> list:
     """The nonanticipative (first-stage) variables, in a fixed order."""
-    out = [model.reserve, model.use, model.on]
+    out = [model.reserve, model.use, model.on, model.invest]
     eta = model.component("eta")
     return out + [eta] if eta is not None else out
 

@@ -222,10 +222,12 @@ def _ph(job: Job, comm, creator) -> Outcome:
 def _rho_setter(job: Job):
     """Cost-proportional rho (Watson & Woodruff, Comput. Manag. Sci. 8, 2011): a nonant's
     rho is RHO_FACTOR times its discounted cost per unit (the reservation rate, a
-    commitment's fixed cost), at least RHO_FACTOR."""
+    commitment's fixed cost, an investment's capex), at least RHO_FACTOR."""
     delta = job.datas[0].delta
     cost = {("reserve", k): c for k, c in job.first.cost_terms()}
     cost.update({key: c * delta.get(key[1][1], 1.0) for key, c in job.costs.items()})
+    cost.update({("invest", k): job.first.invest[k[0]][1] * delta.get(k[1], 1.0)
+                 for k in job.first.units})
 
     def setter(m) -> list:
         return [(id(v), RHO_FACTOR * max(1.0, cost.get((var.local_name, k), 1.0)))

@@ -36,7 +36,7 @@ def check(ck) -> None:
         if ln is None:
             continue
         terms[(ln["from"], k, p)]["shipped out"] += x
-        terms[(ln["to"], k, p)]["shipped in"] += x
+        terms[(ln["to"], k, p + ln.get("lead", 0))]["shipped in"] += x    # at arrival
     for (s, k, p), x in d.stock.items():
         terms[(s, k, p)]["stock"] += x
         if p + 1 in ck.horizon:

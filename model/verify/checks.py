@@ -8,6 +8,7 @@ one module each, in this order:
 
 | module | what |
 |---|---|
+| ``investments`` | units, capex, O&M and added capacity; lanes' lead times (contract v1.2) |
 | ``sources`` | offers and processes: references, capacities, minimum quantities |
 | ``network`` | lanes, stock, discards, demand |
 | ``balance`` | every site, material and period |
@@ -26,8 +27,8 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from model.verify import (balance, contracts, network, objective, provenance, rules, sales, sheets,
-                          sources)
+from model.verify import (balance, contracts, investments, network, objective, provenance, rules,
+                          sales, sheets, sources)
 from model.verify.decisions import REPORT_ROW, Decisions, as_number
 from model.verify.inputs import Inputs
 from model.verify.text import q
@@ -95,6 +96,8 @@ class Checker:
     def run(self, summary: dict, problems: list[str]) -> None:
         self.violations.extend(problems)
         self.checks += len(problems)
+        investments.check(self)
+        investments.lead_times(self)
         sources.check(self)
         sales.check(self)
         network.check(self)

@@ -40,6 +40,8 @@ OPTIONAL_SHEETS = {
     "Sales": (("sale_id",), ("period",), ("quantity_t",)),
     "TakeOrPay": (("offer_id",), ("period",), ("shortfall_t",)),
     "PricesPaid": (("offer_id",), ("period",), ("price_paid",)),
+    # contract v1.2, present when the workbook has investments
+    "Investments": (("investment_id",), ("period",), ("units",)),
 }
 
 

@@ -63,6 +63,9 @@ class Inputs:
     paths: dict = field(default_factory=dict)
     sales: dict = field(default_factory=dict)           # sale_id -> site, material, price,
                                                         #   capacity, periods, enabled, row
+    # contract v1.2: investments (model/verify/investments.py)
+    investments: dict = field(default_factory=dict)     # investment_id -> raw row
+    added: dict = field(default_factory=dict)           # (target, period) -> capacity built
 
     @property
     def first(self) -> int:
@@ -105,15 +108,22 @@ class Inputs:
 
     def capacity(self, ident: str, period: int, base, sheet: str | None = None):
         """(capacity, where): a Profiles row, else the CapacityProfile override, else the
-        row's capacity."""
+        row's capacity; plus the capacity investments added (contract v1.2). ``sheet``
+        None: no override applies (outside the row's own periods its capacity is 0)."""
+        cap, src = base, ""
+        found = False
         if sheet is not None and (sheet, ident, "capacity") in self.paths:
-            value, src = self.cell(sheet, ident, "capacity", period, _MISSING)
+            value, where = self.cell(sheet, ident, "capacity", period, _MISSING)
             if value is not _MISSING:
-                return value, src
-        over = self.profile.get(ident, {}).get(period)
-        if over is not None:
-            return over[0], f"CapacityProfile row {over[1]}"
-        return base, ""
+                cap, src, found = value, where, True
+        if sheet is not None and not found:
+            over = self.profile.get(ident, {}).get(period)
+            if over is not None:
+                cap, src = over[0], f"CapacityProfile row {over[1]}"
+        extra = self.added.get((ident, period), 0.0)
+        if extra and cap is not None:
+            return cap + extra, (src + " + " if src else "") + f"{extra:g} built (Investments)"
+        return cap, src
 
 
 def inputs_of(wb: Workbook) -> Inputs:
@@ -180,6 +190,7 @@ def inputs_of(wb: Workbook) -> Inputs:
             "from": r["from_site"], "to": r["to_site"], "material": r["material_id"],
             "unit_cost": _num(r["unit_cost"]), "tariff_rate": _num(r["tariff_rate"]),
             "capacity": None if r["capacity"] is None else float(r["capacity"]),
+            "lead": int(round(float(r.get("lead_time") or 0))),
             "enabled": r["enabled"] is not False, "row": r[ROW]}
     for r in t["Demand"].to_dict("records"):
         inp.demand[int(r[ROW])] = {
@@ -238,4 +249,6 @@ def inputs_of(wb: Workbook) -> Inputs:
             inp.segments.add(r["segment"])
     for r in inp.content_rules:
         inp.groups[f"country:{r['exporter']}"] = frozenset([r["exporter"]])
+    from model.verify.investments import rows_of
+    inp.investments = rows_of(t)
     return inp

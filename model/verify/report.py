@@ -13,7 +13,7 @@ from model.verify.verdict import CannotVerify
 
 SHEETS = ("Summary", "Changes", "Purchases", "ProcessRuns", "ProcessFlows", "Shipments", "Stock",
           "Demand", "Discards", "ArrivalsByCountry", "CostByCategory", "ChainOfCustody",
-          "TouchedFlows", "Sales", "TakeOrPay", "PricesPaid")
+          "TouchedFlows", "Sales", "TakeOrPay", "PricesPaid", "Investments")
 
 
 def read_report(path: str | Path) -> tuple[dict, dict[str, pd.DataFrame]]:

@@ -66,7 +66,7 @@ def arrivals(ck) -> dict[tuple[str, int], list[tuple[str, str, float]]]:
     for (ln_id, k, p), x in d.ship.items():
         ln = inp.lanes.get(ln_id)
         if ln is not None:
-            add(ln["to"], k, p, ln["from"], x)
+            add(ln["to"], k, p + ln.get("lead", 0), ln["from"], x)     # counted at arrival
     return out
 
 

@@ -16,12 +16,22 @@ def check(ck) -> None:
     processes(ck)
 
 
-def _active(ck, where: str, did: str, rec: dict, p: int, noun: str) -> None:
-    """Something was bought or run on a disabled row or outside its active periods."""
+def _active(ck, where: str, did: str, rec: dict, p: int, noun: str, ident: str) -> None:
+    """Something was bought or run on a disabled row or outside its active periods
+    (where an investment added capacity, the row is active: contract v1.2, 7.8)."""
+    if rec["enabled"] and ck.inp.added.get((ident, p)):
+        return
     if not rec["enabled"]:
         ck.fail(f"{where}: {did}, but the row is disabled (enabled FALSE)")
     elif p not in rec["periods"]:
         ck.fail(f"{where}: {did}, but the {noun} is active {span(rec['periods'])}")
+
+
+def _own(inp, ident: str, p: int, rec: dict) -> float:
+    """The row's capacity cell; 0 outside its own periods where an investment adds some."""
+    if p not in rec["periods"] and inp.added.get((ident, p)):
+        return 0.0
+    return rec["capacity"]
 
 
 def offers(ck) -> None:
@@ -42,13 +52,14 @@ def offers(ck) -> None:
             continue
         if x > tol.t(x):
             _active(ck, f"Supply row {off['row']} (offer {o}) {p}", f"bought {q(x)} t", off, p,
-                    "offer")
+                    "offer", o)
     for o, off in inp.offers.items():
         for p in inp.periods:
             x = d.buy.get((o, p), 0.0)
             if not (off["enabled"] and p in off["periods"]) and (o, p) not in d.buy:
                 continue
-            cap, src = inp.capacity(o, p, off["capacity"], "Supply")
+            cap, src = inp.capacity(o, p, _own(inp, o, p, off),
+                                    "Supply" if p in off["periods"] else None)
             ck.within_capacity(f"Supply row {off['row']} (offer {o}) {p}", f"bought {q(x)} t",
                                x, cap, src)
             used = x > tol.t(x if cap is None else cap)
@@ -104,7 +115,7 @@ def processes(ck) -> None:
             continue
         if x > tol.t(x):
             _active(ck, f"Processes row {proc['row']} (process {pr}) {p}", f"{q(x)} runs", proc,
-                    p, "process")
+                    p, "process", pr)
         if x > tol.t(x) and pr not in inp.recipes:
             ck.fail(f"Processes row {proc['row']} (process {pr}) {p}: {q(x)} runs, but "
                     "Recipes has no row for it")
@@ -113,7 +124,8 @@ def processes(ck) -> None:
             x = d.runs.get((pr, p), 0.0)
             if not (proc["enabled"] and p in proc["periods"]) and (pr, p) not in d.runs:
                 continue
-            cap, src = inp.capacity(pr, p, proc["capacity"], "Processes")
+            cap, src = inp.capacity(pr, p, _own(inp, pr, p, proc),
+                                    "Processes" if p in proc["periods"] else None)
             ck.within_capacity(f"Processes row {proc['row']} (process {pr}) {p}", f"{q(x)} runs",
                                x, cap, src, unit="runs")
             unit_cost = inp.cell("Processes", pr, "unit_cost", p, proc["unit_cost"])[0] or 0.0

@@ -4,7 +4,8 @@
 from __future__ import annotations
 
 CATEGORIES = ("purchase", "reservation", "offer_fixed", "processing", "process_fixed", "freight", "tariff",
-              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales")
+              "holding", "disposal", "unmet_penalty", "take_or_pay_shortfall", "sales",
+              "capex", "investment_fixed")
 
 
 def q(x: float) -> str:

@@ -5,8 +5,10 @@ objective, unmet demand, deltas), CostByCategory (per category, undiscounted
 and discounted, with totals),
 Arrivals (t by material and country), Concentration (HHI of arrivals by
 country, per material), Unmet (by material), Stock (end of horizon), the
-DecisionChanges that moved most (purchases by offer, shipments by lane) and
-InputChanges (every cell each scenario changed).
+DecisionChanges that moved most (purchases by offer, shipments by lane),
+Investments (units decided per investment and period, when the workbook has
+investments: the portfolios side by side) and InputChanges (every cell each
+scenario changed).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ import pandas as pd
 BASE = "base"
 
 
-def _pivot(frames: dict[str, pd.DataFrame], index: list[str], value: str) -> pd.DataFrame:
+def _pivot(frames: dict[str, pd.DataFrame], index: list[str], value: str,
+           keep_empty: bool = False) -> pd.DataFrame:
+    """keep_empty: a scenario whose table is there but empty gets a column of zeros."""
     parts = []
     for name, frame in frames.items():
         if frame is None or frame.empty:
@@ -28,6 +32,10 @@ def _pivot(frames: dict[str, pd.DataFrame], index: list[str], value: str) -> pd.
         return pd.DataFrame(columns=index)
     wide = pd.concat(parts).pivot_table(index=index, columns="scenario", values=value,
                                         aggfunc="sum", fill_value=0.0)
+    if keep_empty:
+        for s, frame in frames.items():
+            if frame is not None and s not in wide.columns:
+                wide[s] = 0.0
     order = [s for s in frames if s in wide.columns]
     wide = wide[order]
     if BASE in wide.columns:
@@ -72,6 +80,10 @@ def compare_results(results: dict[str, dict], top: int = 25) -> dict[str, pd.Dat
     buys = _pivot(get("Purchases"), ["offer_id", "material_id"], "quantity_t")
     ships = _pivot(get("Shipments"), ["lane_id", "material_id"], "quantity_t")
     out["DecisionChanges"] = _largest(buys, ships, top)
+    built = get("Investments")
+    if any(f is not None for f in built.values()):      # contract v1.2: portfolios side by side
+        out["Investments"] = _pivot(built, ["investment_id", "target_id", "period"], "units",
+                                    keep_empty=True)
     changes = [dict(c, scenario=s) for s, r in results.items() for c in r.get("changes", [])]
     cols = ["scenario", "source", "sheet", "row", "id", "column", "op", "old", "new"]
     out["InputChanges"] = pd.DataFrame(changes, columns=cols)

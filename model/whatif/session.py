@@ -32,6 +32,7 @@ COLUMN_OWNERS = {
     "offer": {"buy": 0, "use_offer": 0, "short": 0},     # short: take-or-pay (contract v1.2)
     "process": {"run": 0, "run_on": 0, "runc": 0},
     "lane": {"ship": 0, "shipc": 0},
+    "investment": {"units": 0},          # contract v1.2: disable = nothing built
 }
 RULE_ROWS = ("export_limit", "policy_share", "chain_rule", "content_limit",
              "take_or_pay")     # an offer switched off owes no take-or-pay: its rows are freed
@@ -97,7 +98,8 @@ class Session:
         self.highs.changeColsBounds(len(cols), cols, np.minimum(lower, upper), upper)
 
     def disable(self, ident: str, periods=None) -> None:
-        """Switch off an offer, process, lane or rule (optionally only in some periods)."""
+        """Switch off an offer, process, lane, investment (nothing built) or rule
+        (optionally only in some periods)."""
         hit = False
         for kind in COLUMN_OWNERS:
             cols = self._in_periods(self.cols.get((kind, ident), []), periods)
@@ -140,6 +142,10 @@ class Session:
         if self._has_binary(ident):
             raise NeedsRebuild(f"{ident} has a fixed cost or minimum quantity: its capacity sits in "
                                "a row with a binary; solve the workbook afresh")
+        inv = self.data.investments
+        if inv is not None and ident in set(inv.caps["target"]):
+            raise NeedsRebuild(f"{ident} is the target of an investment: its capacity sits in a "
+                               "row with the units built; solve the workbook afresh")
         self._set_upper(cols, self.col_upper[cols] * factor)
         self.applied.append(f"scale capacity of {ident} by {factor:g}")
 
