@@ -68,3 +68,11 @@ def test_the_docs_do_not_link_outside_the_repository():
     for page in doc_figures.pages():
         assert "](../shared" not in page.read_text(encoding="utf-8"), page.name
         assert "](../../" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_the_architecture_page_names_real_files():
+    """docs/architecture.md walks through the code by path: every path it names exists."""
+    text = (REPO / "docs" / "architecture.md").read_text()
+    paths = set(re.findall(r"`((?:model|tests)/[\w/]+(?:\.py)?)`", text))
+    assert len(paths) > 20
+    assert not sorted(p for p in paths if not (REPO / p).exists())
