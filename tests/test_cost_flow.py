@@ -111,3 +111,17 @@ def test_no_tariff_reaches_a_product_no_tariffed_tonne_feeds(solved):
     total = solved.tables["CostByCategory"]
     assert alloc["cost"].sum() == pytest.approx(total[total["category"] != "unmet_penalty"]["cost"].sum())
     assert K.UNALLOCATED not in set(alloc["material_id"])         # nothing left in stock
+
+
+def test_a_closed_loop_of_pools_does_not_break_the_others():
+    """Two pools that only send their tonnes to each other (5 t there and back, as a
+    zero-cost plan may do) make diag(kept) - W singular on their own; the third pool,
+    2 t kept at a direct cost of 10, is 5/t whatever they do."""
+    from model.results.cost_flow import _Pools, _solve
+    P = _Pools(["purchase"])
+    a, b, c = P.pool("A", "M", 2025), P.pool("B", "M", 2025), P.pool("C", "M", 2025)
+    P.flow += [(b, a, 5.0), (a, b, 5.0)]
+    P.direct += [(a, 0, 3.0), (c, 0, 10.0)]
+    u = _solve(P, {a: 5.0, b: 5.0, c: 2.0})
+    assert u[c, 0] == pytest.approx(5.0, rel=1e-9)
+    assert all(map(float.__eq__, u.ravel(), u.ravel()))            # no NaN anywhere

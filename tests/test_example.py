@@ -81,3 +81,18 @@ def test_stress_by_country_ranks_tajikistan_and_china_first():
     table = stress(EXAMPLE, by="country")
     assert list(table.loc[:1, "entity"]) == ["TJ", "CN"]
     assert "US" in table.attrs["excluded"]
+
+
+def test_a_process_s_activity_counts_each_run_once():
+    """The example has clean-chain rules, so each process's runs are also split by
+    provenance class (run[q,p] = sum_c runc[q,c,p]): its activity is the ProcessRuns
+    sheet's runs, not twice them."""
+    from model.analysis.robustness import robustness
+    from model.run import run
+    from model.whatif.session import Session
+    wb = EXAMPLE
+    runs = run(wb).tables["ProcessRuns"].groupby("process_id")["runs"].sum()
+    used = runs[runs > 1].index[:3].tolist()
+    t = robustness(Session(wb), ids=used).table.set_index("id")
+    for q in used:
+        assert t.loc[q, "activity"] == pytest.approx(runs[q], rel=1e-6), q

@@ -109,3 +109,4 @@ def test_solve_robustness_sheet_and_dashboard_say_tie(tmp_path):
     dash = [c for row in openpyxl.load_workbook(plain)["Dashboard"].values for c in row
             if isinstance(c, str)]
     assert any("Run with --robustness" in c for c in dash)
+

@@ -31,7 +31,7 @@ import pandas as pd
 from model.solve.highs import SolveOptions
 from model.whatif.session import Session
 
-ACTIVITY = {"offer": ("buy",), "process": ("run", "runc")}   # the columns that measure use
+ACTIVITY = {"offer": ("buy",), "process": ("run",)}   # the columns that measure use (runc: run split by class)
 UNITS = {"offer": "t", "process": "runs"}
 THRESHOLD = 0.001        # relative to the objective: under 0.1 % to force out is a tie
 TIE_RTOL = 1e-9          # forced in at no more than this x the objective: an alternative optimum

@@ -34,6 +34,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.linalg import spsolve
 
 TOL = 1e-9
+LEAK = 1e-12       # see _solve
 
 
 class _Pools:
@@ -180,12 +181,19 @@ def delivered_cost(tables: dict, data, categories) -> pd.DataFrame:
 
 
 def _solve(P: _Pools, kept: dict[int, float]) -> np.ndarray:
-    """Average cost per t of every pool, by category: (diag(kept) - W) u = direct."""
+    """Average cost per t of every pool, by category: (diag(kept) - W) u = direct.
+
+    A pool sends at most what it keeps to other pools, so every column of the
+    matrix has a diagonal at least the sum of its off-diagonals; it is singular
+    only where a set of pools sends everything it keeps round to itself (a loop
+    that delivers nothing). The diagonal is raised by LEAK (relative) so that
+    such a loop has a finite cost and leaves the others alone; every other cost
+    per t moves by at most that relative amount."""
     n, m = len(P.index), len(P.cat)
     if n == 0:
         return np.zeros((0, m))
     live = np.array([kept.get(i, 0.0) > TOL for i in range(n)])
-    diag = np.array([kept.get(i, 0.0) if live[i] else 1.0 for i in range(n)])
+    diag = np.array([kept.get(i, 0.0) * (1.0 + LEAK) if live[i] else 1.0 for i in range(n)])
     r = [i for i in range(n)] + [to for to, _, _ in P.flow if live[to]]
     c = [i for i in range(n)] + [fr for to, fr, _ in P.flow if live[to]]
     v = list(diag) + [-t for to, _, t in P.flow if live[to]]
