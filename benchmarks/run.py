@@ -889,6 +889,10 @@ def render() -> str:
                 + f" | {res['tables_s']:.2f} | {res['peak_mb']:.0f} |")
         L.append("")
 
+    sys.path.insert(0, str(HERE))
+    import many_rows                 # its own measurement: out/many-rows.json
+    L.extend(many_rows.render_section())
+
     L.append("## Scaling (log-log slope of time against variables)\n")
     if len(order) >= 2:
         xs = {s: ms[s]["repeats"][0]["variables"] for s in order}

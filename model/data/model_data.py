@@ -56,6 +56,8 @@ class ModelData:
     idle: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=IDLE_COLUMNS))
                                  # kind, id, period, fixed, row: rows with a fixed cost that exist
                                  # (enabled, active in the period) but have no decision there
+    demand_rows: object = None   # model.solve.demand_groups.Groups: the Demand rows one by one,
+                                 # where alike rows were merged into one model row
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
