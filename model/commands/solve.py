@@ -63,17 +63,20 @@ def _solve(args, src: Path, out: Path, relax) -> int:
             options = SolveOptions(mip_gap=settings["mip_gap"],
                                    time_limit_s=args.time_limit or settings.get("time_limit_s"),
                                    log_file=args.solver_log)
+        # the plan first: exact rule marginals (re-solves) and analyses after it is written
+        plan_first = relax is None and args.marginals == "exact"
         result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options,
-                     marginals=args.marginals)
+                     marginals="dual" if plan_first else args.marginals)
         base_status = result.status
-        with progress.stage("analyses"):
-            analyses = _analyses(args, result, options)
-        if relax is not None:
-            from model.analysis.elastic import elastic_for
-            result, analyses["Elastic"] = elastic_for(result, relax=relax,
-                                                      penalty=args.elastic_penalty,
-                                                      options=options)
-        result.tables.update(analyses)
+        if not plan_first:
+            with progress.stage("analyses"):
+                analyses = _analyses(args, result, options)
+            if relax is not None:
+                from model.analysis.elastic import elastic_for
+                result, analyses["Elastic"] = elastic_for(result, relax=relax,
+                                                          penalty=args.elastic_penalty,
+                                                          options=options)
+            result.tables.update(analyses)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         info = summary(status="error", message=exc.render(), input_path=src,
@@ -89,8 +92,6 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         _write(info, None, (), out, args.summary_json)
         return EXIT_UNEXPECTED
     info = summary(result)
-    if "Infeasibility" in result.tables:
-        info["infeasibility"] = result.tables["Infeasibility"].attrs.get("summary", "")
     if relax is not None:
         info["base_status"] = base_status
         info["elastic_bends"] = len(result.tables.get("Elastic", ()))
@@ -100,6 +101,10 @@ def _solve(args, src: Path, out: Path, relax) -> int:
     else:
         with progress.stage("verify"):
             verdict = _verify(src, result, info, args)
+    if plan_first:
+        _plan_then_analyses(args, result, options, info, out)
+    if "Infeasibility" in result.tables:
+        info["infeasibility"] = result.tables["Infeasibility"].attrs.get("summary", "")
     for w in result.warnings:
         if not args.quiet:
             print(f"warning: {w}", file=sys.stderr)
@@ -125,6 +130,26 @@ def _solve(args, src: Path, out: Path, relax) -> int:
             return EXIT_VERIFY_FAILED
         return EXIT_OK
     return EXIT_UNEXPECTED if result.status == "error" else EXIT_NO_SOLUTION
+
+
+def _plan_then_analyses(args, result, options, info, out) -> None:
+    """Write the verified plan (costs, KPIs, verification; rule marginals from
+    ranging and duals) at once, then make the rule marginals exact (re-solves)
+    and run the analyses; the caller writes the full report over it. Nothing
+    pending (no rule needs a re-solve, no analysis asked for): one report only."""
+    pending = (result.solution.extra.get("marginals") or {}).get("dual", 0)
+    wanted = args.price_rules or args.robustness
+    if result.solution.has_solution and (pending or wanted):
+        early = {**info, "report": "the plan; exact rule marginals and analyses follow"}
+        with progress.stage("report: the plan"):
+            _write(early, result, (), out, None)
+    if pending:
+        from model.results.extract import exact_rule_marginals
+        with progress.stage("rule marginals"):
+            exact_rule_marginals(result)
+        info["rule_marginals_from"] = summary(result).get("rule_marginals_from")
+    with progress.stage("analyses"):
+        result.tables.update(_analyses(args, result, options))
 
 
 def _verify(src, result, info, args):
