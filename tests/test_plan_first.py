@@ -2,10 +2,13 @@
 rule marginals (re-solves) and the analyses over it.
 
 The example workbook has rules whose one-tonne change HiGHS's ranging cannot
-tell (6 of them are re-solved). When those re-solves start, the report must
-already be on disk with the plan, its verification, and rule marginals from
-ranging and duals; the final report must be the one the product always wrote
-(exact marginals, nothing pending).
+tell (6 of them are re-solved). With an analysis asked for (--price-rules),
+the plan is written first: when the re-solves start, the report must already
+be on disk with the plan, its verification, and rule marginals from ranging
+and duals; the final report must be the one the product always wrote (exact
+marginals, nothing pending) with the analysis added. Without an analysis the
+example's 6 re-solves take less than a second report would, so it is written
+once (``_worth_writing_first``).
 """
 
 from __future__ import annotations
@@ -24,7 +27,7 @@ def _sheet(path, name) -> pd.DataFrame:
 
 
 @pytest.mark.regression
-def test_the_plan_is_on_disk_before_the_exact_rule_marginals(tmp_path, monkeypatch):
+def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_path, monkeypatch):
     wb = tmp_path / "example.xlsx"
     wb.write_bytes(needed(EXAMPLE).read_bytes())
     report = tmp_path / "example_report.xlsx"
@@ -36,16 +39,18 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals(tmp_path, monkeypat
         seen["summary"] = _sheet(report, "Summary").set_index("key")["value"]
         seen["marginals"] = _sheet(report, "RuleMarginals")
         seen["demand"] = _sheet(report, "Demand")
+        seen["sheets"] = pd.ExcelFile(report, engine="openpyxl").sheet_names
         exact(run)
 
     monkeypatch.setattr(extract_module, "exact_rule_marginals", look_first)
-    solved = solve_cli(wb)
+    solved = solve_cli(wb, "--price-rules")
     assert solved.rc == 0 and solved.status == "optimal"
     early = seen["summary"]
     assert early["report"] == "the plan; exact rule marginals and analyses follow"
     assert str(early["verification"]).startswith("verified")
     assert (seen["marginals"]["change_from"] == "dual").sum() == 6     # not yet re-solved
     assert len(seen["demand"]) == len(solved.table("Demand"))          # the whole plan
+    assert "RulePrices" not in seen["sheets"] and "RulePrices" in solved._tables
     final = solved.table("Summary").set_index("key")["value"]
     assert "report" not in final.index
     assert final["rule_marginals_from"] == "ranging 26, re-solve 6, dual 0"
