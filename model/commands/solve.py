@@ -156,10 +156,10 @@ def _worth_writing_first(result, pending: int) -> bool:
     """Whether the ``pending`` re-solves are expected to take longer than writing the
     report once more (issue 19; both rates measured with benchmarks/run.py on the
     medium and large instances and a 50,000-row Demand sheet): a warm re-solve
-    takes about 1.4e-7 s per nonzero, a report about 0.5 s + 2e-4 s per table row."""
+    takes about 1.4e-7 s per nonzero, a report about 0.5 s + 1e-4 s per table row."""
     nonzeros = len(result.compiled.lp.a_matrix_.value_)
     rows = sum(len(t) for t in result.tables.values())
-    return pending * 1.4e-7 * nonzeros > 0.5 + 2e-4 * rows
+    return pending * 1.4e-7 * nonzeros > 0.5 + 1e-4 * rows
 
 
 def _verify(src, result, info, args):
