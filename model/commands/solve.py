@@ -144,10 +144,14 @@ def _plan_then_analyses(args, result, options, info, out) -> None:
         with progress.stage("report: the plan"):
             _write(early, result, (), out, None)
     if pending:
-        from model.results.extract import exact_rule_marginals
-        with progress.stage("rule marginals"):
-            exact_rule_marginals(result)
-        info["rule_marginals_from"] = summary(result).get("rule_marginals_from")
+        from model.results import extract
+        try:
+            with progress.stage("rule marginals"):
+                extract.exact_rule_marginals(result)
+            info["rule_marginals_from"] = summary(result).get("rule_marginals_from")
+        except Exception as exc:   # the plan stands; the marginals stay as the duals say
+            print(f"warning: rule marginals not re-solved ({type(exc).__name__}: {exc}): "
+                  "RuleMarginals gives the dual rate where ranging cannot tell", file=sys.stderr)
     with progress.stage("analyses"):
         result.tables.update(_analyses(args, result, options))
 
