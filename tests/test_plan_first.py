@@ -56,3 +56,29 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_pa
     assert final["rule_marginals_from"] == "ranging 26, re-solve 6, dual 0"
     done = solved.table("RuleMarginals")
     assert (done["change_from"] == "re-solve").sum() == 6 and not (done["change_from"] == "dual").any()
+
+
+@pytest.mark.regression
+def test_a_stop_after_the_plan_keeps_the_plan_on_disk(tmp_path, monkeypatch):
+    # SIGTERM while the rule marginals are re-solved (model.stop raises Stopped from
+    # its signal handler): the report written with the plan stays, the exit code is
+    # 128 + 15 and the JSON summary says the rest was not finished.
+    import signal
+
+    from model import stop
+    wb = tmp_path / "example.xlsx"
+    wb.write_bytes(needed(EXAMPLE).read_bytes())
+
+    def stopped(run):
+        raise stop.Stopped(signal.SIGTERM)
+
+    monkeypatch.setattr(extract_module, "exact_rule_marginals", stopped)
+    report = tmp_path / "example_report.xlsx"
+    solved = solve_cli(wb, "--price-rules")
+    assert solved.rc == 128 + signal.SIGTERM
+    assert "after the plan was written" in solved.summary["interrupted"]
+    assert solved.summary["status"] == "optimal"
+    plan = _sheet(report, "Summary").set_index("key")["value"]
+    assert plan["report"] == "the plan; exact rule marginals and analyses follow"
+    assert len(_sheet(report, "Demand")) == 30          # the example's 30 Demand rows
+    assert "RulePrices" not in pd.ExcelFile(report, engine="openpyxl").sheet_names

@@ -45,6 +45,14 @@ def solve_command(args) -> int:
         stop.check()                       # a stop while the command loaded
         return _solve(args, src, out, relax)
     except KeyboardInterrupt as exc:       # Ctrl-C or SIGTERM (model.stop): say so in a report
+        plan = getattr(exc, "plan_written", None)
+        if plan:                           # the report on disk has the plan: keep it
+            message = (f"interrupted by {stop.describe(exc)} after the plan was written: {out} "
+                       "has the plan; the exact rule marginals and analyses were not finished")
+            print(message, file=sys.stderr)
+            if args.summary_json:
+                write_all([lambda: write_json({**plan, "interrupted": message}, args.summary_json)])
+            return stop.exit_code(exc)
         message = f"interrupted by {stop.describe(exc)} before the run finished: no plan"
         print(message, file=sys.stderr)
         info = summary(status="interrupted", message=message, input_path=src,
@@ -139,10 +147,19 @@ def _plan_then_analyses(args, result, options, info, out) -> None:
     pending (no rule needs a re-solve, no analysis asked for): one report only."""
     pending = (result.solution.extra.get("marginals") or {}).get("dual", 0)
     wanted = args.price_rules or args.robustness
+    written, early = False, None
     if result.solution.has_solution and (wanted or _worth_writing_first(result, pending)):
         early = {**info, "report": "the plan; exact rule marginals and analyses follow"}
         with progress.stage("report: the plan"):
-            _write(early, result, (), out, None)
+            written = _write(early, result, (), out, None)
+    try:
+        _after_the_plan(args, result, options, info, pending)
+    except KeyboardInterrupt as exc:    # a stop now leaves the plan's report as it is
+        exc.plan_written = early if written else None
+        raise
+
+
+def _after_the_plan(args, result, options, info, pending: int) -> None:
     if pending:
         from model.results import extract
         try:
