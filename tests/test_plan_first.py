@@ -48,14 +48,16 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_pa
     early = seen["summary"]
     assert early["report"] == "the plan; exact rule marginals and analyses follow"
     assert str(early["verification"]).startswith("verified")
-    assert (seen["marginals"]["change_from"] == "dual").sum() == 6     # not yet re-solved
+    pending = int((seen["marginals"]["change_from"] == "dual").sum())   # not yet re-solved
+    assert pending > 0
     assert len(seen["demand"]) == len(solved.table("Demand"))          # the whole plan
     assert "RulePrices" not in seen["sheets"] and "RulePrices" in solved._tables
     final = solved.table("Summary").set_index("key")["value"]
     assert "report" not in final.index
-    assert final["rule_marginals_from"] == "ranging 26, re-solve 6, dual 0"
-    done = solved.table("RuleMarginals")
-    assert (done["change_from"] == "re-solve").sum() == 6 and not (done["change_from"] == "dual").any()
+    assert str(final["rule_marginals_from"]).endswith(f"re-solve {pending}, dual 0")
+    done = solved.table("RuleMarginals")     # exactly the rows pending in the early report
+    assert (done["change_from"] == "re-solve").sum() == pending
+    assert not (done["change_from"] == "dual").any()
 
 
 @pytest.mark.regression
