@@ -393,6 +393,29 @@ def read50k_tables(rows: int = 50_000, seed: int = 1) -> dict[str, list[list]]:
     return t
 
 
+def rows_tables(rows: int = 200_000, size: str = "medium", seed: int = 1) -> dict[str, list[list]]:
+    """The ``size`` network with its Demand sheet as ``rows`` order lines of
+    realistic quantities: each Demand row of the network becomes about
+    rows / len(Demand) lines (0.5 to 1.5 times an equal share of its quantity,
+    two decimals, each with its own demand_id); one line in five carries its
+    own penalty (one of four contract levels), so alike lines form several
+    groups per site, material and period."""
+    t = tables(size, seed)
+    d = _Draw(seed + 7)
+    base = t["Demand"]
+    per, extra = divmod(rows, len(base))
+    levels = [None, 400000.0, 700000.0, 1000000.0, 1500000.0]
+    out = []
+    for j, src in enumerate(base):
+        n = per + (j < extra)
+        for _ in range(n):
+            qty = round(max(0.01, (src[4] or 1) / n * (0.5 + d.g.random())), 2)
+            penalty = src[5] if not d.chance(0.2) else d.pick(levels[1:])
+            out.append([f"L{len(out) + 1:07d}", src[1], src[2], src[3], qty, penalty, src[6]])
+    t["Demand"] = out
+    return t
+
+
 def as_lp(t: dict[str, list[list]]) -> dict[str, list[list]]:
     """The same network without fixed costs and minimum quantities: no binaries, an LP."""
     for sheet, cols in (("Supply", ["fixed_cost", "min_quantity"]), ("Processes", ["fixed_cost"])):
@@ -454,7 +477,13 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--count", action="store_true", help="count variables through the model")
     ap.add_argument("--read50k", action="store_true", help="write out/read50k.xlsx only")
+    ap.add_argument("--rows", type=int, help="write out/rowsN.xlsx only: the medium network "
+                    "with N Demand order lines (rows_tables)")
     args = ap.parse_args(argv)
+    if args.rows:
+        path = write(rows_tables(args.rows, seed=args.seed), OUT / f"rows{args.rows}.xlsx")
+        print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)")
+        return 0
     if args.read50k:
         path = write(read50k_tables(seed=args.seed), OUT / "read50k.xlsx")
         print(f"wrote {path} ({path.stat().st_size / 2**20:.1f} MB)")

@@ -20,6 +20,7 @@ from model.data.model_data import ModelData, prepare
 from model.problems import InputError, Problem, Problems
 from model.read.workbook import Workbook, read_workbook
 from model.results.extract import extract
+from model.solve import demand_groups
 from model.solve.handover import Compiled, compile_model
 from model.solve.highs import Solution, SolveOptions, solve
 from model.validate import validate
@@ -63,9 +64,12 @@ def load(path, scenario: str | None = None, enable=(), disable=()):
 
 
 def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=(),
-        options: SolveOptions | None = None, marginals: str = "exact") -> Run:
+        options: SolveOptions | None = None, marginals: str = "exact",
+        merge_demand: bool = True) -> Run:
     """marginals: "exact" or "dual", how RuleMarginals.change_per_t is found
-    (``model.results.extract.rule_marginals``)."""
+    (``model.results.extract.rule_marginals``). merge_demand: alike Demand rows
+    are one model row, split back in the results (``model.solve.demand_groups``);
+    False builds the row-by-row model (benchmarks, tests)."""
     t = {}
     t0 = time.perf_counter()
     skip = skip_problems(skip_families)          # with the workbook's: every problem at once
@@ -80,6 +84,8 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     t0 = time.perf_counter()
     with progress.stage("prepare"):
         data = prepare(wb)
+        if merge_demand:
+            data, _ = demand_groups.merge(data)
     warnings = warnings + data.problems.warnings
     t["prepare"] = time.perf_counter() - t0
     t0 = time.perf_counter()

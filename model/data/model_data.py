@@ -68,6 +68,8 @@ class ModelData:
                                  # Profiles move them; empty: the Materials cells
     investments: object = None   # model.data.investments.Investments (sheet Investments)
     lead: dict = field(default_factory=dict)   # lane -> lead_time, lanes with one > 0
+    demand_rows: object = None   # model.solve.demand_groups.Groups: the Demand rows one by one,
+                                 # where alike rows were merged into one model row
     _keys: dict = field(default_factory=dict, repr=False, compare=False)
 
     def material_price(self, column: str, materials, periods) -> list[float]:

@@ -121,6 +121,8 @@ SUMMARY_MEANING = {
                   "demand left unmet by choice (sheet Shortfall)",
     "reason": "why there is no solution",
     "verification": "verdict of the independent check of the solution (sheet Verification)",
+    "report": "this report has the plan only: the exact rule marginals and the analyses "
+              "are being added (the full report is written over it)",
     "verification_ok": "TRUE when the independent check found no violated constraint",
     "infeasibility": "why no plan exists, in one sentence (sheet Infeasibility)",
 }

@@ -17,6 +17,7 @@ from model.data.columns import lists
 from model.results import arrivals, investments
 from model.results.contracts import contract_tables
 from model.results.provenance import provenance_tables
+from model.solve import demand_groups
 
 TOL = 1e-9
 
@@ -128,14 +129,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
         "stock_t": take("stock", data.keys("stock", POINT)),
         "min_stock_t": st["lo"], "max_stock_t": st["hi"], "holding_cost_per_t": st["holding"]})
 
-    d = data.demand
-    ids = d["d"].tolist()
-    dem = pd.DataFrame({"demand_id": d["demand_id"], "excel_row": d["row"], "site_id": d["site"],
-                        "material_id": d["material"], "period": d["period"], "segment": d["segment"],
-                        "quantity_t": d["quantity"], "met_t": take("met", ids),
-                        "unmet_t": take("unmet", ids), "unmet_penalty_per_t": d["penalty"]})
-    dem["penalty_cost"] = dem["unmet_t"] * dem["unmet_penalty_per_t"]
-    tables["Demand"] = dem
+    tables["Demand"] = demand_table(data, take)
 
     disc = data.balance
     dis = pd.DataFrame({"site_id": disc["site"], "material_id": disc["material"],
@@ -162,7 +156,34 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     return tables
 
 
+def demand_table(data, take) -> pd.DataFrame:
+    """One row per Demand row; where alike rows were merged into one model row
+    (``model.solve.demand_groups``), the merged row's met tonnes split back."""
+    d = data.demand
+    ids = d["d"].tolist()
+    met = take("met", ids)
+    groups = data.demand_rows
+    if groups is not None:
+        d = groups.rows
+        met = clean(demand_groups.split(met, groups))
+    qty = d["quantity"].to_numpy(float)
+    dem = pd.DataFrame({"demand_id": d["demand_id"], "excel_row": d["row"], "site_id": d["site"],
+                        "material_id": d["material"], "period": d["period"], "segment": d["segment"],
+                        "quantity_t": d["quantity"], "met_t": met,
+                        "unmet_t": clean(qty - met) if groups is not None else take("unmet", ids),
+                        "unmet_penalty_per_t": d["penalty"]})
+    dem["penalty_cost"] = dem["unmet_t"] * dem["unmet_penalty_per_t"]
+    return dem
+
+
 MARGINALS = ("exact", "dual")
+
+
+def exact_rule_marginals(run) -> None:
+    """RuleMarginals with marginals="exact", in place of a table made with "dual"
+    (``sourcing solve`` writes the plan first and the exact marginals after)."""
+    data, _ = modelled(run.data, run.built.skipped)
+    run.tables["RuleMarginals"] = rule_marginals(data, run.compiled, run.solution, "exact")
 
 
 def rule_marginals(data, compiled, solution, marginals: str = "exact",

@@ -23,6 +23,7 @@ from model.formulation import build
 from model.data.model_data import prepare
 from model.results.extract import extract
 from model.run import load
+from model.solve import demand_groups
 from model.solve.handover import compile_model
 from model.solve.confirm import read_checked
 from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_highs
@@ -45,7 +46,7 @@ class NeedsRebuild(Exception):
 class Session:
     def __init__(self, workbook, scenario: str | None = None, options: SolveOptions | None = None):
         wb, changes, warnings = load(workbook, scenario)
-        data = prepare(wb)
+        data, _ = demand_groups.merge(prepare(wb))     # alike Demand rows: one model row
         built = build(data)
         self._start(wb, changes, warnings, data, built, compile_model(built.model), options)
 
