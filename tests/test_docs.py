@@ -44,6 +44,20 @@ def test_a_stale_figure_is_rewritten():
     assert doc_figures.render(doc_figures.render(text)) == doc_figures.render(text)
 
 
+def test_a_negated_figure_is_the_baseline_value_with_its_sign_turned():
+    """Revenue is a negative cost in the baselines: ``-cost[sales]`` quotes it
+    as a positive amount. The base sells nothing and CN_CONTENT_RULE sells La/Ce,
+    so the negation is checked against the baseline file itself."""
+    from model.regress.baseline import path_for, read
+    b = read(path_for(doc_figures.BASELINES, doc_figures.WORKBOOK, "CN_CONTENT_RULE"))
+    revenue = -b.figures["cost"]["sales"]
+    assert revenue > 0
+    assert doc_figures.value("CN_CONTENT_RULE", "-cost[sales]") == revenue
+    text = "<!-- fig CN_CONTENT_RULE -cost[sales] int -->0<!-- /fig -->"
+    assert doc_figures.render(text) == (
+        f"<!-- fig CN_CONTENT_RULE -cost[sales] int -->{revenue:,.0f}<!-- /fig -->")
+
+
 def test_inputs_readme_counts_the_example_rows():
     readme = (REPO / "inputs" / "README.md").read_text()
     rows = {}

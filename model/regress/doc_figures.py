@@ -13,7 +13,8 @@ comes from::
 ``spent`` (the objective less the discounted unmet-demand penalties) or
 ``SECTION[KEY]`` of its figures (a key with ``*`` sums the keys it matches,
 e.g. ``arrivals_t[NDFEB|*]``), with ``-base`` for the difference to the base
-run; the format ``int`` (whole units), ``M`` (millions, one decimal), ``M+``
+run, and a leading ``-`` for its negative (``-cost[sales]``: revenue, which the
+baselines keep as a negative cost); the format ``int`` (whole units), ``M`` (millions, one decimal), ``M+``
 (signed millions), ``t`` or ``t+`` (signed tonnes).
 
 ``python -m model.regress.doc_figures`` rewrites every figure of the docs from
@@ -58,6 +59,8 @@ def _baseline(scenario: str):
 
 
 def value(scenario: str, field: str) -> float:
+    if field.startswith("-"):
+        return -value(scenario, field[1:])
     if field.endswith("-base"):
         return value(scenario, field[:-5]) - value("base", field[:-5])
     b = _baseline(scenario)
