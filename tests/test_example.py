@@ -60,8 +60,9 @@ def test_chinese_antimony_never_meets_defense_demand(base):
 
 
 def test_the_sb2s3_gap_is_reported_as_unclosable(base):
-    """Qualified Sb2S3 is the opening stock and USAC's 5 t/yr: the gap cannot be closed with
-    the workbook's options, and the Dashboard's sentence says so."""
+    """Qualified Sb2S3 is the opening stock, USAC's 5 t/yr and what its expansion
+    (USAC_SB2S3_EXP, at most max_units) adds: what is left cannot be closed with the
+    workbook's options, and the Dashboard's sentence says so."""
     short = base.table("Shortfall").set_index("material_id")
     assert short.loc["SB2S3", "unclosable_t"] == pytest.approx(short.loc["SB2S3", "unmet_t"])
     assert base.summary["unclosable"].startswith("Cannot be closed with the options in this workbook")

@@ -33,7 +33,7 @@ HEADLINE = (
     ("ANZOB_METAL", "Anzob (Tajik) metal (2027-2030)"),
     ("TALCO_METAL", "TALCO (Tajik, Chinese JV) metal (2027-2030)"),
     ("CN_SB_METAL_2025_26", "China's licensed 1,000 t of metal in 2026 (commercial use only)"),
-    ("USAC_SB2S3", "USAC's qualified Sb2S3 line (5 t/yr)"),
+    ("USAC_SB2S3", "USAC's qualified Sb2S3 line (5 t/yr, plus what USAC_SB2S3_EXP builds)"),
     ("NOVA_SB2S3", "Nova's unqualified Sb2S3 (holds the stock floor)"),
     ("PERPETUA_SB2S3", "Perpetua's Sb2S3 pilot (unqualified)"),
     ("MP_MAG", "MP Independence magnets (DFARS-clean)"),
