@@ -12,7 +12,7 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import near, solve_cli
+from conftest import CN, near, solve_cli
 from model.cli import main
 
 pytestmark = pytest.mark.component
@@ -229,17 +229,7 @@ def test_policy_share_counted_at_arrival(make_workbook):
     # share would leave all 30 t unmet: 30000.)
     s = solve_cli(make_workbook({
         "Settings": TWO_YEARS,
-        "Sites": """
-            site_id,name,company,country,kind
-            MINE,Mine,MineCo,AU,mine
-            BUYER,Buyer,BuyCo,US,customer
-            CNX,China exporter,CnCo,CN,processor
-        """,
-        "Supply": """
-            offer_id,site_id,material_id,capacity,unit_cost
-            MINE_OX,MINE,OX,100,10
-            CN_OX,CNX,OX,100,5
-        """,
+        "Sites": CN["Sites"], "Supply": CN["Supply"],
         "Lanes": """
             lane_id,from_site,to_site,material_id,unit_cost,lead_time
             L1,MINE,BUYER,OX,5,1

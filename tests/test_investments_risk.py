@@ -15,6 +15,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from conftest import CN
+
 from model.cli import arguments
 from model.commands.risk import frontier_command, risk_command
 
@@ -28,12 +30,7 @@ WORKBOOK = {
         unmet_penalty,1000
         base_probability,0.5
     """,
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE,Mine,MineCo,AU,mine
-        BUYER,Buyer,BuyCo,US,customer
-        CNX,China exporter,CnCo,CN,processor
-    """,
+    "Sites": CN["Sites"],
     "Supply": """
         offer_id,site_id,material_id,capacity,unit_cost
         MINE_OX,MINE,OX,0,10

@@ -66,7 +66,9 @@ def test_the_shortfall_sheet_splits_the_gap_from_the_choice(solved):
 
 def test_the_dashboard_says_which_gap_cannot_be_closed(solved):
     ws = openpyxl.load_workbook(solved.report)["Dashboard"]
-    text = " ".join(str(c.value) for row in ws.iter_rows(min_row=6, max_row=6) for c in row if c.value)
+    unmet, gap = ([str(c.value) for c in row if c.value] for row in ws.iter_rows(min_row=6, max_row=7))
+    assert unmet[0].startswith("Unmet: ") and len(gap) == 1     # the gap: a line of its own
+    text = gap[0]
     assert "Cannot be closed with the options in this workbook: 3 t A at S." in text
     assert "Could be met, at a higher total cost (dearer supply, or other demand left short): " \
            "4 t B at S." in text

@@ -240,15 +240,18 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
         ("top HHI, foreign origins", worst_hhi, st.HHI, bool(worst_hhi and worst_hhi > HHI_HIGH)),
         ("warnings", n_warn, "0", n_warn > 0),
     ])
+    top = 7
     if summary.get("unmet"):
         gap = summary.get("unclosable")
         cv.put(6, LEFT, f"Unmet: {summary['unmet']} (sheet Demand). Penalties are charged for "
-               "it; spent + penalties = total cost." + (f" {gap}" if gap else ""), font=st.RED_FONT)
+               "it; spent + penalties = total cost.", font=st.RED_FONT)
+        if gap:                  # a line of its own: one line would run off the page
+            cv.put(7, LEFT, gap, font=st.RED_FONT)
+            top = 8
     else:
         cv.put(6, LEFT, "All demand is met: the total cost is money spent.", font=st.LABEL_FONT)
 
     # --- left: where from, top suppliers ---------------------------------------------------
-    top = 7
     r = cv.section(top, LEFT, "Where from: arrivals at demand sites, whole horizon", 7)
     rows, flags = [], []
     for rec in horizon.head(MAX_MATERIALS).to_dict("records"):

@@ -21,10 +21,12 @@ def what_to_build(cv, left: int, top: int, table: pd.DataFrame | None, cur: str)
     rows = [[rec["investment_id"], rec["target_id"], rec["period"], rec["units"],
              rec["online_from"], rec["added_capacity"], rec["capex"]]
             for rec in table.head(MAX_ROWS).to_dict("records")]
-    end = cv.table(r, left, ["investment", "adds to", "decide in", "units", "online from",
-                             "capacity added", f"capex ({cur})"], rows,
+    # short headers: the block's columns are the Dashboard's narrow number columns
+    end = cv.table(r, left, ["investment", "adds to", "decide", "units", "online",
+                             "added", f"capex ({cur})"], rows,
                    [None, None, st.PERIOD, st.INTEGER, st.PERIOD, st.TONNES, st.MONEY],
-                   note=None if len(table) else "nothing is worth building at these costs")
+                   note="added: capacity per period once online (t, or runs for a process)"
+                   if len(table) else "nothing is worth building at these costs")
     if len(table) > MAX_ROWS:
         cv.put(end, left, f"{len(table) - MAX_ROWS} more: sheet Investments", font=st.LABEL_FONT)
         end += 1
