@@ -18,11 +18,6 @@ pytestmark = pytest.mark.unit
 
 PACKAGE = REPO / "model"
 
-# circles not yet taken apart (issue 13); this list may only shrink
-KNOWN = [
-    {"model.solve.confirm", "model.solve.highs"},
-    {"model.report.about", "model.report.dashboard", "model.report.workbook"},
-]
 
 
 def modules() -> dict[str, ast.Module]:
@@ -100,14 +95,5 @@ def test_the_circle_finder_finds_a_circle():
     assert import_graph(tree)["model.x"] == {"model.y"}    # a submodule, not the package
 
 
-def test_no_new_import_circle():
-    found = circles(import_graph(modules()))
-    new = [sorted(c) for c in found if not any(c <= k for k in KNOWN)]
-    assert not new, f"import circles: {new}"
-
-
-def test_the_known_circles_are_still_there():
-    """A circle taken apart leaves KNOWN too, so the list stays the truth."""
-    found = circles(import_graph(modules()))
-    gone = [sorted(k) for k in KNOWN if not any(k <= c for c in found)]
-    assert not gone, f"no longer circles, remove from KNOWN: {gone}"
+def test_no_import_circle():
+    assert not [sorted(c) for c in circles(import_graph(modules()))]

@@ -63,7 +63,7 @@ def _scenario_text(run, scenario: str | None) -> str:
 
 
 def write(ws, summary: dict, run, problems, sheets: list[str], notes: list[str]) -> None:
-    from model.report.workbook import DESCRIPTIONS
+    from model.report.layout import DESCRIPTIONS
     data = run.data if run else None
     cur = (data.settings.get("currency") if data else None) or "USD"
     ws.column_dimensions["A"].width = 30
@@ -170,6 +170,6 @@ def write(ws, summary: dict, run, problems, sheets: list[str], notes: list[str])
         c.style = "Hyperlink"
         ws.cell(row=r, column=2, value=DESCRIPTIONS.get(name, "result table"))
         r += 1
-    from model.report.workbook import _page_setup
-    _page_setup(ws, landscape=False, title_rows=None)
+    from model.report.layout import page_setup
+    page_setup(ws, landscape=False, title_rows=None)
     ws.print_area = f"A1:B{r}"

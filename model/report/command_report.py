@@ -20,7 +20,8 @@ from openpyxl import Workbook
 from model.report import charts
 from model.report import styles as st
 from model.report.dashboard import LEFT, WIDTHS, Canvas, _setup, _tiles
-from model.report.workbook import _page_setup, summary_sheet
+from model.report.layout import page_setup
+from model.report.workbook import summary_sheet
 
 CHART_COLUMN = "K"          # charts sit right of the Dashboard's table (columns B..I), under the tiles
 CHART_ROWS = 17
@@ -63,7 +64,7 @@ def finish(wb: Workbook, cv: Canvas, blocks: list[tuple[charts.Block, str, bool]
     horizontal) right of the Dashboard's table; print setup."""
     data_ws = wb.create_sheet("ChartData")
     charts.write_chart_data(data_ws, {b.name: b for b, _, _ in blocks})
-    _page_setup(data_ws, title_rows=None)
+    page_setup(data_ws, title_rows=None)
     at = 7
     for block, y_title, horizontal in blocks:
         if not block.n:

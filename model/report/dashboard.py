@@ -196,7 +196,7 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
         ws.column_dimensions[letter].width = w
     data = run.data if run else None
     cur = (data.settings.get("currency") if data else None) or "USD"
-    from model.report.workbook import has_results
+    from model.report.layout import has_results
     tables = run.tables if has_results(run) else {}
     status = summary.get("status") or "error"
     name = str(summary.get("input_file") or "").replace("\\", "/").rsplit("/", 1)[-1]

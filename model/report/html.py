@@ -180,7 +180,7 @@ def _svg_stacked(frame: pd.DataFrame, colours: dict, fmt: str = "{:,.0f}", width
 def page(summary: dict, run) -> str:
     """The HTML text."""
     from model.report.dashboard import bent_banner
-    from model.report.workbook import has_results
+    from model.report.layout import has_results
     data = run.data if run else None
     tables = run.tables if has_results(run) else {}
     cur = (data.settings.get("currency") if data else None) or "USD"

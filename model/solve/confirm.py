@@ -26,7 +26,7 @@ from dataclasses import replace
 import highspy
 import numpy as np
 
-from model.solve.highs import _read, new_highs    # highs imports this module inside solve()
+from model.solve.instance import new_highs, read_solution
 
 log = logging.getLogger(__name__)
 
@@ -46,7 +46,7 @@ def read_checked(h, compiled, options, deadline: float | None = None):
     a claim of no solution confirmed first by solving the model it holds now
     (bounds changed by a what-if included) afresh (``confirm_no_solution``).
     The Highs returned is the one whose solution it is."""
-    sol = _read(h, compiled, options)
+    sol = read_solution(h, compiled, options)
     if sol.status not in NO_SOLUTION:
         return h, sol
     lp = h.getLp()
@@ -59,7 +59,7 @@ def read_checked(h, compiled, options, deadline: float | None = None):
         fresh = new_highs(opts)
         fresh.passModel(lp)
         fresh.run()
-        return fresh, _read(fresh, compiled, opts)
+        return fresh, read_solution(fresh, compiled, opts)
 
     again, sol = confirm_no_solution(sol, attempt, bool(compiled.integer.any()), deadline)
     if again is None:
