@@ -23,9 +23,10 @@ def what_to_build(cv, left: int, top: int, table: pd.DataFrame | None, cur: str)
             for rec in table.head(MAX_ROWS).to_dict("records")]
     # short headers: the block's columns are the Dashboard's narrow number columns
     end = cv.table(r, left, ["investment", "adds to", "decide", "units", "online",
-                             "added", f"capex ({cur})"], rows,
+                             "added", "capex"], rows,
                    [None, None, st.PERIOD, st.INTEGER, st.PERIOD, st.TONNES, st.MONEY],
-                   note="added: capacity per period once online (t, or runs for a process)"
+                   note=f"added: capacity per period once online (t, or runs for a process); "
+                        f"capex in {cur}"
                    if len(table) else "nothing is worth building at these costs")
     if len(table) > MAX_ROWS:
         cv.put(end, left, f"{len(table) - MAX_ROWS} more: sheet Investments", font=st.LABEL_FONT)

@@ -55,7 +55,7 @@ def _merge(frames, probs, key, quantity=(), price=(), anyof=(), unlimited=()):
                     a["rec"][c] = False
             a["p"] += p
             a["n"] += 1
-            for c in quantity:          # a blank capacity (None): unlimited (contract v1.2)
+            for c in (*quantity, *unlimited):   # a blank (None): unlimited (contract v1.2)
                 v = rec[c]
                 if v is None or pd.isna(v):
                     a["inf"].add(c)
@@ -63,12 +63,6 @@ def _merge(frames, probs, key, quantity=(), price=(), anyof=(), unlimited=()):
                     a["sum"][c] += p * float(v)
             for c in price:
                 a["sum"][c] += p * float(rec[c] or 0.0)
-            for c in unlimited:
-                v = rec[c]
-                if v is None or pd.isna(v):
-                    a["inf"].add(c)
-                else:
-                    a["sum"][c] += p * float(v)
             for c in anyof:
                 a["rec"][c] = bool(a["rec"][c] or rec[c])
     columns = list(frames[0].columns) if frames else list(key)
