@@ -108,7 +108,8 @@ def job_size(workbook: Path, n: int, seed: int) -> int:
     from model.problems import Problems
     from model.read.workbook import read_workbook
     from model.risk.extensive import first_stage
-    from model.risk.problem import discount, reservation_costs
+    from model.data.model_data import discount
+    from model.risk.problem import reservation_costs
     from model.risk.sampling import apply_factors, read_events, sample
     from model.risk.scenario_models import commitment_costs
     from model.risk.sppy_data import Job

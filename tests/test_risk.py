@@ -84,6 +84,31 @@ def sheets(path):
     return pd.read_excel(path, sheet_name=None, engine="openpyxl")
 
 
+def test_first_stage_is_discounted_by_period_years_like_the_second(make_workbook):
+    """The newsvendor moved to 2026 of a 2025-2026 horizon of quarters (period_years
+    0.25) at a yearly rate of 21 %: every cost of 2026, the reservation (first stage)
+    and the spot purchase (second stage) alike, is worth delta = 1 / 1.21^0.25
+    = 1 / 1.1^0.5 today, so RP = 1800 x delta (test_newsvendor_vss_and_evpi).
+    Discounting the reservation by a whole year (1 / 1.21) instead would make it
+    cheaper than it is: RP = 10 x 100 / 1.21 + 0.4 x 20 x 100 x delta = 1,589.3."""
+    delta = 1 / 1.1 ** 0.5
+    wb = make_workbook(dict(NEWSVENDOR, Settings="""
+        key,value
+        first_period,2025
+        last_period,2026
+        unmet_penalty,1000
+        base_probability,0.6
+        discount_rate,0.21
+        period_years,0.25
+    """, Demand="""
+        demand_id,site_id,material_id,period,quantity
+        D1,BUYER,OX,2026,100
+    """))
+    assert load_problem(wb).delta[2026] == pytest.approx(delta, rel=1e-12)
+    rc, info, _ = run(risk_command, wb)
+    assert rc == 0 and info["RP"] == pytest.approx(1800 * delta, rel=1e-6)
+
+
 def test_newsvendor_vss_and_evpi(make_workbook):
     """Worked by hand (Birge & Louveaux's definitions, lambda = 0):
 

@@ -78,7 +78,8 @@ STRANDED = {
 def _sample_setup(path, n, seed):
     """The in-sample data of ``sourcing sample`` (model/risk/runs.py), built the same way."""
     from model.formulation.costs import cost_table
-    from model.risk.problem import discount, reservation_costs
+    from model.data.model_data import discount
+    from model.risk.problem import reservation_costs
     from model.risk.sampling import apply_factors, read_events, sample
     wb = read_workbook(path)
     base = prepare(wb)

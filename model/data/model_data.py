@@ -113,14 +113,22 @@ def _periods_of(rec, periods):
     return [p for p in periods if a <= p <= b]
 
 
+def discount(settings: dict) -> dict[int, float]:
+    """delta[p] = 1 / (1 + discount_rate)^((p - first_period) x period_years), the
+    discount factor of every period (contract v1.2, section 5): the one definition,
+    for the deterministic model and the risk model's first stage alike."""
+    first, last = settings["first_period"], settings["last_period"]
+    rate = settings.get("discount_rate") or 0.0
+    years = settings.get("period_years") or 1.0
+    return {p: 1.0 / (1.0 + rate) ** ((p - first) * years) for p in range(first, last + 1)}
+
+
 def prepare(wb: Workbook) -> ModelData:
     s = wb.settings
     t = {name: active(frame) for name, frame in wb.tables.items()}
     problems = Problems()
     periods = list(range(s["first_period"], s["last_period"] + 1))
-    rate = s.get("discount_rate") or 0.0
-    years = s.get("period_years") or 1.0        # contract v1.2, section 5
-    delta = {p: 1.0 / (1.0 + rate) ** ((p - periods[0]) * years) for p in periods}
+    delta = discount(s)
     prof = Profiles.of(t)
 
     sites = t["Sites"].set_index("site_id")[["name", "company", "country"]].copy()

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.data import scenario as scen
-from model.data.model_data import ModelData, prepare
+from model.data.model_data import ModelData, discount, prepare
 from model.problems import Problem, Problems
 from model.read.workbook import ROW, Workbook, read_workbook
 from model.validate.scenarios import validate_scenarios
@@ -69,12 +69,6 @@ def reservation_costs(wb: Workbook) -> dict[str, float]:
     """Offers with a reservation cost (any row, enabled or not: a scenario may enable it)."""
     sup = wb.tables["Supply"]
     return {o: float(r) for o, r in zip(sup["offer_id"], sup["reservation_cost"]) if r is not None}
-
-
-def discount(settings: dict) -> dict[int, float]:
-    first, last = settings["first_period"], settings["last_period"]
-    rate = settings.get("discount_rate") or 0.0
-    return {p: 1.0 / (1.0 + rate) ** (p - first) for p in range(first, last + 1)}
 
 
 def check_risk_settings(wb: Workbook, problems: Problems) -> tuple[float, float]:

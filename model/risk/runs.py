@@ -22,13 +22,12 @@ import numpy as np
 import pandas as pd
 
 from model.formulation.costs import cost_table
-from model.data.model_data import prepare
+from model.data.model_data import discount, prepare
 from model.problems import Problem, Problems
 from model.risk.decomposed import Engine, engine_seconds, pick, solve_risk
 from model.risk.extensive import RiskResult, first_stage
 from model.risk.frontier import Frontier, efficient_frontier
-from model.risk.problem import (RiskProblem, check_risk_settings, discount, load_problem,
-                                reservation_costs)
+from model.risk.problem import RiskProblem, check_risk_settings, load_problem, reservation_costs
 from model.risk.sampling import (apply_factors, confidence_interval, evaluate_fixed, event_activity,
                                  read_events, sample)
 from model.risk.sppy_data import Outcome
