@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.data.profiles import Profiles, supply_periods
+from model.data.profiles import Profiles, supply_reader
 from model.read.workbook import ROW
 
 OFFER_COLUMNS = ["offer", "period", "site", "material", "cap", "unit_cost", "fixed", "minq",
@@ -35,19 +35,12 @@ def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, probl
     period's capacity is below it or 0 (clarification 7.5: no force majeure);
     ``has_buy`` says whether the period has a buy variable."""
     offer_rows, top_rows, idle = [], [], []
+    reach = capacities or (lambda ident, own_periods, own_cap: [(p, own_cap(p)) for p in own_periods])
     for rec in supply.to_dict("records"):
         mine = periods_of(rec, periods)
-        values = supply_periods(prof, rec, mine)
-        if capacities is None:
-            reached = [(p, v["capacity"]) for p, v in values.items()]
-        else:
-            def v_of(p, rec=rec, values=values):
-                if p not in values:
-                    values[p] = supply_periods(prof, rec, [p])[p]
-                return values[p]
-            reached = capacities(rec["offer_id"], mine, lambda p: v_of(p)["capacity"])  # noqa: B023
-        for p, cap in reached:
-            v = values[p] if p in values else supply_periods(prof, rec, [p])[p]
+        row = supply_reader(prof, rec)
+        for p, cap in reach(rec["offer_id"], mine, lambda p, row=row: row(p)["capacity"]):
+            v = row(p)
             fixed, minq = v["fixed_cost"] or 0.0, v["min_quantity"] or 0.0
             has_buy = cap is None or cap > 0
             top = (v["take_or_pay"] or 0.0) if p in mine else 0.0

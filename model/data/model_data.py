@@ -11,6 +11,7 @@ balances and discards to the (site, material) pairs material can ever reach.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -141,15 +142,10 @@ def prepare(wb: Workbook) -> ModelData:
         prices, cell = {}, materials["reference_price"].to_dict()
         ref_of = lambda k, p: cell[k]  # noqa: E731
 
+    # [(period, capacity)] of a row: its own periods, and those an investment reaches
     options, own = inv_data.Options.of(wb.tables, periods), {}
-
-    def reach_of(kind):
-        """[(period, capacity)] of a row: its own periods, and those an investment reaches."""
-        return lambda ident, own_periods, own_cap: inv_data.capacities(
-            options, own, kind, ident, own_periods, own_cap)
-
     offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, _periods_of, problems,
-                                            reach_of("offer"))
+                                            partial(inv_data.capacities, options, own, "offer"))
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
         columns={"process_id": "process", "material_id": "material"})
@@ -190,15 +186,11 @@ def prepare(wb: Workbook) -> ModelData:
         if not runs:
             problems.warn("Processes", rec[ROW], "process_id", rec["process_id"],
                           "can never run: one of its inputs can never reach its site")
-        values = {}
-
-        def v_of(p, rec=rec, values=values):
-            if p not in values:
-                values[p] = prof.row("Processes", rec, p, ("capacity", "unit_cost", "fixed_cost"))
-            return values[p]
-        for p, cap in reach_of("process")(rec["process_id"], _periods_of(rec, periods),
-                                          lambda p: v_of(p)["capacity"]):  # noqa: B023
-            v = v_of(p)
+        row = prof.reader("Processes", rec, ("capacity", "unit_cost", "fixed_cost"))
+        for p, cap in inv_data.capacities(options, own, "process", rec["process_id"],
+                                          _periods_of(rec, periods),
+                                          lambda p, row=row: row(p)["capacity"]):
+            v = row(p)
             fixed = v["fixed_cost"] or 0.0
             if runs and (cap is None or cap > 0):
                 proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"] or 0.0,
@@ -216,17 +208,13 @@ def prepare(wb: Workbook) -> ModelData:
         ahead = int(round(rec.get("lead_time") or 0.0))
         if ahead:
             lead[rec["lane_id"]] = ahead      # nothing may arrive after the last period
-        values = {}
-
-        def v_of(p, rec=rec, values=values):
-            if p not in values:
-                values[p] = prof.row("Lanes", rec, p, ("capacity", "unit_cost", "tariff_rate"))
-            return values[p]
-        for p, cap in reach_of("lane")(rec["lane_id"], periods[:max(0, len(periods) - ahead)],
-                                       lambda p: v_of(p)["capacity"]):  # noqa: B023
+        row = prof.reader("Lanes", rec, ("capacity", "unit_cost", "tariff_rate"))
+        for p, cap in inv_data.capacities(options, own, "lane", rec["lane_id"],
+                                          periods[:max(0, len(periods) - ahead)],
+                                          lambda p, row=row: row(p)["capacity"]):
             if p + ahead > periods[-1]:
                 continue
-            v = v_of(p)
+            v = row(p)
             if cap is not None:
                 cap_rows.append((rec["lane_id"], p, cap, rec[ROW]))
             if cap is not None and cap <= 0:

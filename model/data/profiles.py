@@ -81,6 +81,16 @@ class Profiles:
             return self.capacity_profile.get(ident, {}).get(period, cell)
         return cell
 
+    def reader(self, sheet: str, rec: dict, columns):
+        """period -> ``row(sheet, rec, period, columns)``, each period read once."""
+        cache: dict = {}
+
+        def of(period: int) -> dict:
+            if period not in cache:
+                cache[period] = self.row(sheet, rec, period, columns)
+            return cache[period]
+        return of
+
     def row(self, sheet: str, rec: dict, period: int, columns) -> dict:
         """{column: value in period} for the record ``rec`` of ``sheet``."""
         ident = row_id(sheet, rec)
@@ -111,12 +121,14 @@ def price_paid(unit_cost, floor, cap) -> float:
 SUPPLY_COLUMNS = PROFILED["Supply"]
 
 
-def supply_periods(profiles: Profiles, rec: dict, periods) -> dict:
-    """{period: {column: value}} of a Supply record in each of ``periods``,
-    with ``price`` the price paid after floor and cap."""
-    out = {}
-    for p in periods:
-        v = profiles.row("Supply", rec, p, SUPPLY_COLUMNS)
-        v["price"] = price_paid(v["unit_cost"], v["price_floor"], v["price_cap"])
-        out[p] = v
-    return out
+def supply_reader(profiles: Profiles, rec: dict):
+    """period -> {column: value} of a Supply record, with ``price`` the price paid
+    after floor and cap; each period read once."""
+    row = profiles.reader("Supply", rec, SUPPLY_COLUMNS)
+
+    def of(period: int) -> dict:
+        v = row(period)
+        if "price" not in v:
+            v["price"] = price_paid(v["unit_cost"], v["price_floor"], v["price_cap"])
+        return v
+    return of

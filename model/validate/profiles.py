@@ -13,7 +13,7 @@ min_stock above max_stock.
 
 from __future__ import annotations
 
-from model.data.profiles import Profiles, canonical, row_id, supply_periods
+from model.data.profiles import SUPPLY_COLUMNS, Profiles, canonical, row_id
 from model.problems import did_you_mean
 from model.read.workbook import ROW
 from model.schema import PROFILED
@@ -68,7 +68,7 @@ def _blank_capacity_with(prof, sheet, rec, p, columns) -> bool:
 
 def _supply(supply, prof, periods, err) -> None:
     for rec in supply.to_dict("records"):
-        by_period = supply_periods(prof, rec, _periods_of(rec, periods))
+        by_period = {p: prof.row("Supply", rec, p, SUPPLY_COLUMNS) for p in _periods_of(rec, periods)}
         inverted = [p for p, v in by_period.items() if v["price_floor"] is not None
                     and v["price_cap"] is not None and v["price_floor"] > v["price_cap"]]
         if inverted:
