@@ -46,7 +46,8 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from model.analysis.infeasibility import Describer, money, percent, tonnes
+from model.analysis.infeasibility import Describer
+from model.text import money, percent, tonnes
 from model.analysis.price_rules import prepare_run
 from model.results.extract import extract
 from model.solve.handover import INF, Compiled

@@ -28,6 +28,7 @@ import numpy as np
 import pandas as pd
 
 from model.read.workbook import ROW
+from model.text import join_words, percent, periods_text, sheet_rows, tonnes
 from model.solve.confirm import relaxed_highs
 from model.solve.highs import SolveOptions
 
@@ -48,59 +49,6 @@ STRUCTURE = {"class_balance": "material balance of one provenance class",
 # what can happen (capacities, bans, ceilings); link = structure that ties
 # them together (balances, non-negativity, demand met-or-unmet).
 REQUIREMENT, LIMIT, LINK = "requirement", "limit", "link"
-
-
-# ---------------------------------------------------------------- formatting
-
-def tonnes(x: float) -> str:
-    """180 -> '180', 42.5 -> '42.5', 1234567 -> '1,234,567'; below 0.0005 in
-    significant digits, never rounded to 0: 8e-07 -> '8e-07'."""
-    if x is None or (isinstance(x, float) and np.isnan(x)):
-        return "?"
-    if 0 < abs(float(x)) < 5e-4:
-        return f"{float(x):.3g}"
-    text = f"{float(x):,.3f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
-
-
-def money(x: float, currency: str = "USD") -> str:
-    """12_345_678 -> '12.3 M USD'; 270 -> '270 USD'."""
-    v = float(x)
-    if abs(v) >= 1e9:
-        return f"{v / 1e9:,.1f} bn {currency}"
-    if abs(v) >= 1e6:
-        return f"{v / 1e6:,.1f} M {currency}"
-    return f"{v:,.0f} {currency}"
-
-
-def percent(v: float) -> str:
-    return f"{float(v) * 100:g}%"
-
-
-def join_words(items: list[str]) -> str:
-    items = [i for i in items if i]
-    if len(items) <= 1:
-        return "".join(items)
-    return ", ".join(items[:-1]) + " and " + items[-1]
-
-
-def periods_text(periods) -> str:
-    ps = sorted(set(int(p) for p in periods))
-    if not ps:
-        return ""
-    if len(ps) == 1:
-        return str(ps[0])
-    if ps == list(range(ps[0], ps[-1] + 1)):
-        return f"{ps[0]}-{ps[-1]}"
-    return join_words([str(p) for p in ps])
-
-
-def sheet_rows(sheet: str, rows) -> str:
-    """'Supply row 3', 'Supply rows 3 and 7'."""
-    rs = sorted(set(int(r) for r in rows))
-    if len(rs) == 1:
-        return f"{sheet} row {rs[0]}"
-    return f"{sheet} rows {join_words([str(r) for r in rs])}"
 
 
 def _blank(v) -> bool:

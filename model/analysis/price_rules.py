@@ -38,7 +38,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.analysis.infeasibility import money, periods_text, rule_phrase
+from model.analysis.infeasibility import rule_phrase
+from model.text import money, periods_text
 from model.formulation import build
 from model.data import scenario as scen
 from model.data.model_data import prepare

@@ -32,7 +32,7 @@ from openpyxl.utils import get_column_letter
 
 from model.report import styles as st
 from model.report.investments import what_to_build
-from model.results.headline import periods_text
+from model.text import periods_text
 from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH
 
 # Column grid: B..H left panel, I gap, J..P right panel, charts from R.

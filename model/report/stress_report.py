@@ -15,7 +15,8 @@ import pandas as pd
 
 from model.report import styles as st
 from model.report.command_report import about, finish, series, start, tiles
-from model.report.dashboard import LEFT, periods_text
+from model.report.dashboard import LEFT
+from model.text import periods_text
 from model.report.workbook import data_sheet
 
 TOP = 10           # rows on the Dashboard and the terminal

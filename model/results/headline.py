@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from model.text import periods_text, tonnes_rounded as tonnes
+
 TOL = 1e-6
 MAX_UNMET_NAMED = 3
 
@@ -50,27 +52,6 @@ def unmet_groups(tables: dict) -> pd.DataFrame:
             for (m, s, site), g in u.groupby(["material_id", "segment", "site_id"], sort=True)]
     out = pd.DataFrame(rows, columns=cols)
     return out.sort_values("unmet_t", ascending=False, kind="stable").reset_index(drop=True)
-
-
-def periods_text(periods) -> str:
-    """[2025, 2026, 2027, 2029] -> '2025-2027, 2029'."""
-    ps = sorted({int(p) for p in periods})
-    out, start, prev = [], None, None
-    for p in ps:
-        if start is None:
-            start = prev = p
-        elif p == prev + 1:
-            prev = p
-        else:
-            out.append(f"{start}-{prev}" if prev > start else f"{start}")
-            start = prev = p
-    if start is not None:
-        out.append(f"{start}-{prev}" if prev > start else f"{start}")
-    return ", ".join(out)
-
-
-def tonnes(v: float) -> str:
-    return f"{v:,.0f}" if abs(v - round(v)) < 0.005 else f"{v:,.2f}"
 
 
 def amounts(*values: float) -> list[str]:
