@@ -19,6 +19,7 @@ from model.data import scenario as scen
 from model.data.model_data import ModelData, prepare
 from model.problems import InputError, Problem, Problems
 from model.read.workbook import Workbook, read_workbook
+from model.analysis.marginals import with_marginals
 from model.results.extract import extract
 from model.solve import demand_groups
 from model.solve.handover import Compiled, compile_model
@@ -67,7 +68,7 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
         options: SolveOptions | None = None, marginals: str = "exact",
         merge_demand: bool = True) -> Run:
     """marginals: "exact" or "dual", how RuleMarginals.change_per_t is found
-    (``model.results.extract.rule_marginals``). merge_demand: alike Demand rows
+    (``model.analysis.marginals.rule_marginals``). merge_demand: alike Demand rows
     are one model row, split back in the results (``model.solve.demand_groups``);
     False builds the row-by-row model (benchmarks, tests)."""
     t = {}
@@ -107,7 +108,8 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     if solution.has_solution:
         t0 = time.perf_counter()
         with progress.stage("results"):
-            result.tables = extract(data, built, compiled, solution, marginals)
+            result.tables = with_marginals(extract(data, built, compiled, solution), data, built,
+                                           compiled, solution, marginals)
         t["extract"] = time.perf_counter() - t0
         if float(result.tables["Demand"]["unmet_t"].sum()) > 0:
             t0 = time.perf_counter()

@@ -69,3 +69,51 @@ def sheet_rows(sheet: str, rows) -> str:
     if len(rs) == 1:
         return f"{sheet} row {rs[0]}"
     return f"{sheet} rows {join_words([str(r) for r in rs])}"
+
+
+def _blank(v) -> bool:
+    return v is None or (isinstance(v, float) and math.isnan(v)) or v == ""
+
+
+def rule_phrase(sheet: str, rec: dict, horizon=None) -> str:
+    """What an ExportControls or Policies row says, in a few words."""
+    first, last = rec.get("first_period"), rec.get("last_period")
+    when = ""
+    if horizon is not None and not (_blank(first) and _blank(last)):
+        a = horizon[0] if _blank(first) else int(first)
+        b = horizon[-1] if _blank(last) else int(last)
+        when = f", {a}" if a == b else f", {a}-{b}"
+    if sheet == "ExportControls":
+        mat = rec.get("material_id") or "all material"
+        imp = rec.get("importer") or "any other country"
+        what = f"{mat} exports from {rec.get('exporter')} to {imp}"
+        if rec.get("scope") == "content":
+            what = (f"{mat} that has touched {rec.get('exporter')} crossing a border into "
+                    f"{rec.get('importer') or 'any country'}")
+        measure = rec.get("measure")
+        value = rec.get("value")
+        if measure == "ban":
+            text = f"ban on {what}"
+        elif measure == "quota":
+            text = f"quota of {tonnes(value or 0)} t a year on {what}"
+        else:
+            text = f"tariff of {percent(value or 0)} of the reference price on {what}"
+        return text + when
+    kind = rec.get("kind") or ""
+    mat = rec.get("material_id") or "every demanded material"
+    value = percent(rec.get("value") or 0)
+    if kind == "clean_chain":
+        return (f"clean chain: no {mat} for segment {rec.get('segment')} that has touched "
+                f"{rec.get('group')}") + when
+    if kind == "qualified_only":
+        return (f"qualified only: {mat} for segment {rec.get('segment')} only from sources "
+                f"qualified for it") + when
+    if kind == "max_company_share":
+        who = rec.get("company") or "any one company"
+        text = f"max {value} from {who} for {mat}"
+    elif kind == "min_country_share":
+        text = f"min {value} from {rec.get('country')} for {mat}"
+    else:
+        who = rec.get("country") or "any one country"
+        text = f"max {value} from {who} for {mat}"
+    return text + when

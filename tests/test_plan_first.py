@@ -16,7 +16,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-import model.results.extract as extract_module
+import model.analysis.marginals as marginals_module
 from conftest import REPO, needed, solve_cli
 
 EXAMPLE = REPO / "inputs" / "example.xlsx"
@@ -32,7 +32,7 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_pa
     wb.write_bytes(needed(EXAMPLE).read_bytes())
     report = tmp_path / "example_report.xlsx"
     seen = {}
-    exact = extract_module.exact_rule_marginals
+    exact = marginals_module.exact_rule_marginals
 
     def look_first(run):
         # the report as the analyst has it while the re-solves run
@@ -40,9 +40,9 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_pa
         seen["marginals"] = _sheet(report, "RuleMarginals")
         seen["demand"] = _sheet(report, "Demand")
         seen["sheets"] = pd.ExcelFile(report, engine="openpyxl").sheet_names
-        exact(run)
+        return exact(run)
 
-    monkeypatch.setattr(extract_module, "exact_rule_marginals", look_first)
+    monkeypatch.setattr(marginals_module, "exact_rule_marginals", look_first)
     solved = solve_cli(wb, "--price-rules")
     assert solved.rc == 0 and solved.status == "optimal"
     early = seen["summary"]
@@ -74,7 +74,7 @@ def test_a_stop_after_the_plan_keeps_the_plan_on_disk(tmp_path, monkeypatch):
     def stopped(run):
         raise stop.Stopped(signal.SIGTERM)
 
-    monkeypatch.setattr(extract_module, "exact_rule_marginals", stopped)
+    monkeypatch.setattr(marginals_module, "exact_rule_marginals", stopped)
     report = tmp_path / "example_report.xlsx"
     solved = solve_cli(wb, "--price-rules")
     assert solved.rc == 128 + signal.SIGTERM

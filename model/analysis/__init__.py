@@ -3,16 +3,12 @@ is infeasible, and which hard constraints would have to bend.
 
 | function | returns | report sheet |
 |---|---|---|
+| ``marginals.rule_marginals(...)`` | DataFrame, a row per rule row | RuleMarginals |
 | ``price_rules(path, ...)``, ``price_rules_for(run)`` | DataFrame, a row per rule | RulePrices |
 | ``explain(run)`` | (DataFrame, [sentence]) | Infeasibility |
 | ``elastic(path, ...)``, ``elastic_for(run)`` | (Run of the bent plan, DataFrame) | Elastic |
 
-Definitions and limits: ``docs/analysis.md``.
+Definitions and limits: ``docs/analysis.md``. Import the modules themselves
+(``model.analysis.price_rules`` ...): the package imports nothing, so that the
+pipeline (``model.run``) can use ``model.analysis.marginals`` and ``shortfall``.
 """
-
-from model.analysis.elastic import DEFAULT_RELAX, FAMILIES, elastic, elastic_for
-from model.analysis.infeasibility import explain
-from model.analysis.price_rules import prepare_run, price_rules, price_rules_for
-
-__all__ = ["price_rules", "price_rules_for", "prepare_run", "explain", "elastic", "elastic_for",
-           "DEFAULT_RELAX", "FAMILIES"]

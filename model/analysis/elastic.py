@@ -46,9 +46,11 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 
-from model.analysis.infeasibility import Describer
+from model.analysis.describe import Describer
+from model.formulation import registry
 from model.text import money, percent, tonnes
 from model.analysis.price_rules import prepare_run
+from model.analysis.marginals import with_marginals
 from model.results.extract import extract
 from model.solve.handover import INF, Compiled
 from model.solve.highs import SolveOptions, solve
@@ -64,9 +66,10 @@ PHASE1_MIP_GAP = 1e-6     # the penalties inflate the objective; keep the gap fr
 COLUMNS = ["family", "sheet", "excel_row", "id", "constraint", "period", "site", "material",
            "limit", "achieved", "unit", "bend_t", "penalty_per_t", "penalty_paid", "model_item",
            "meaning"]
-ROW_FAMILIES = {"policy": ("policy_share", "chain_rule"),
-                "export_limit": ("export_limit", "content_limit"),
-                "lane_capacity": ("lane_capacity",), "min_quantity": ("offer_min",)}
+# Families made soft through column bounds: (variable, bound side). The rest are
+# rows: each row family says which elastic family may bend it (``RowSpec.relax``).
+BOUND_FAMILIES = {"stock_floor": ("stock", "lower"), "stock_ceiling": ("stock", "upper"),
+                  "offer_capacity": ("buy", "upper"), "process_capacity": ("run", "upper")}
 
 
 def default_penalty(data) -> float:
@@ -125,26 +128,31 @@ def relax_compiled(compiled: Compiled, relax, penalty: float):
         row_key.append(key)
         return r
 
-    names = np.array(compiled.row_con, dtype=object)
-    by_name: dict = {}
+    specs = registry.specs()
+    relaxable = {n: sp for n, sp in specs.items() if sp.relax is not None}
+    carriers = {sp.capacity_of: n for n, sp in specs.items() if sp.capacity_of}
+    link_row: dict = {}    # (variable, key) -> the row that carries its capacity (on/off)
+    bends_as: dict = {}    # elastic family -> the rows it may bend, in row order
     for i, (nm, k) in enumerate(zip(compiled.row_con, compiled.row_key)):
-        if nm in ("offer_use", "process_on"):
-            by_name[nm, k] = i
+        if nm in carriers.values():
+            link_row[specs[nm].capacity_of, k] = i
+        if nm in relaxable:
+            bends_as.setdefault(relaxable[nm].relax(k), []).append(i)
     for family in relax:
-        if family in ROW_FAMILIES:
-            for i in np.flatnonzero(np.isin(names, ROW_FAMILIES[family])):
-                lower_side = row_lo[i] > -INF and row_hi[i] >= INF
-                slack(family, "row", int(i), int(i), 1.0 if lower_side else -1.0,
-                      row_lo[i] if lower_side else row_hi[i],
-                      (compiled.row_con[i], compiled.row_key[i]))
+        for i in bends_as.get(family, ()):
+            nm, k = compiled.row_con[i], compiled.row_key[i]
+            if row_lo[i] <= -INF and row_hi[i] >= INF:
+                continue
+            lower_side = row_lo[i] > -INF and row_hi[i] >= INF
+            slack(family, "row", int(i), int(i), 1.0 if lower_side else -1.0,
+                  row_lo[i] if lower_side else row_hi[i], (nm, k))
+        if family not in BOUND_FAMILIES:
             continue
-        var = {"stock_floor": "stock", "stock_ceiling": "stock", "offer_capacity": "buy",
-               "process_capacity": "run"}[family]
-        link = {"offer_capacity": "offer_use", "process_capacity": "process_on"}.get(family)
+        var, side = BOUND_FAMILIES[family]
         for j, (v, k) in enumerate(zip(compiled.col_var, compiled.col_key)):
             if v != var:
                 continue
-            if family == "stock_floor":
+            if side == "lower":
                 if col_lo[j] <= 0:
                     continue
                 floor = col_lo[j]
@@ -156,18 +164,11 @@ def relax_compiled(compiled: Compiled, relax, penalty: float):
                 continue
             cap = col_hi[j]
             col_hi[j] = INF
-            if link and (link, k) in by_name:
-                slack(family, "row", j, by_name[link, k], -1.0, cap, (v, k))
+            if (v, k) in link_row:
+                slack(family, "link", j, link_row[v, k], -1.0, cap, (v, k))
             else:
                 r = new_row(f"elastic_{family}", k, j, -INF, cap)
                 slack(family, "bound", j, r, -1.0, cap, (v, k))
-    # contract v1.2: a target's capacity with investments is the row invest_capacity
-    kinds = {"offer_capacity": "offer", "process_capacity": "process", "lane_capacity": "lane"}
-    relaxed = {kinds[f] for f in relax if f in kinds}
-    for i, (nm, k) in enumerate(zip(compiled.row_con, compiled.row_key)):
-        if nm == "invest_capacity" and k[0] in relaxed and row_hi[i] < INF:
-            family = next(f for f, kind in kinds.items() if kind == k[0])
-            slack(family, "invest", i, i, -1.0, row_hi[i], (nm, k))
     n2, m2 = n + len(records), len(row_lo)
     A2 = sparse.csc_matrix((vals, (rows_i, cols_j)), shape=(m2, n2))
     A2.sort_indices()
@@ -233,7 +234,8 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
         sol, fixed = first, aug
     result = replace(run, compiled=fixed, solution=sol, tables={}, timings=timings)
     t0 = time.perf_counter()
-    result.tables = extract(data, run.built, fixed, sol, bent=bent_rows(records, sol))
+    result.tables = with_marginals(extract(data, run.built, fixed, sol), data, run.built, fixed, sol,
+                                   bent=bent_rows(records, sol))
     timings["extract"] = time.perf_counter() - t0
     table = bends(run, records, sol, pen)
     paid = float(pen * bent.sum())
@@ -297,8 +299,7 @@ def bends(run, records, sol, penalty) -> pd.DataFrame:
             continue
         fam, limit = rec["family"], float(rec["limit"])
         unit = "t"
-        if rec["kind"] != "invest" and (rec["kind"] == "bound"
-                                        or fam in ("offer_capacity", "process_capacity")):
+        if rec["kind"] in ("bound", "link"):
             j = rec["index"]
             var, key = c.col_var[j], c.col_key[j]
             side = "lower" if fam == "stock_floor" else "upper"
@@ -310,10 +311,10 @@ def bends(run, records, sol, penalty) -> pd.DataFrame:
             name, key = c.row_con[i], c.row_key[i]
             item = desc.row(name, key, float(c.lp.row_lower_[i]), float(c.lp.row_upper_[i]))
             achieved = float(act[i]) - rec["coef"] * s if act is not None else float("nan")
-            if name == "policy_share":
+            share = registry.spec(name).share
+            if share is not None:
                 unit = "share"
-                achieved = _share(run.data, key, value_of)
-                limit = float(run.data.policy_rows.set_index("key").loc[[key]].iloc[0]["value"])
+                achieved, limit = share(desc, key, value_of)
         bend = round(s, 7)
         if unit == "share":
             got = ("no arrivals" if np.isnan(achieved)
@@ -333,18 +334,3 @@ def bends(run, records, sol, penalty) -> pd.DataFrame:
     table["excel_row"] = table["excel_row"].astype("Int64")
     table["period"] = table["period"].astype("Int64")
     return table.sort_values(["sheet", "excel_row", "period"], kind="stable").reset_index(drop=True)
-
-
-def _share(data, key, value_of) -> float:
-    """Actual share of `who` in the arrivals of a policy row's material and period."""
-    rec = data.policy_rows.set_index("key").loc[[key]].iloc[0]
-    arr = data.arrivals[(data.arrivals["material"] == rec["material"])
-                        & (data.arrivals["period"] == rec["period"])]
-    total = own = 0.0
-    for var, k, coef, who in zip(arr["var"], arr["key"], arr["coef"], arr[rec["by"]]):
-        v = coef * value_of.get((var, k), 0.0)
-        total += v
-        if who == rec["who"]:
-            own += v
-    return own / total if total > 1e-9 else float("nan")
-

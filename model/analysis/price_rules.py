@@ -38,9 +38,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from model.analysis.infeasibility import rule_phrase
-from model.text import money, periods_text
-from model.formulation import build
+
+from model.text import money, periods_text, rule_phrase
+from model.formulation import build, registry
 from model.data import scenario as scen
 from model.data.model_data import prepare
 from model.read.workbook import ROW
@@ -50,7 +50,6 @@ from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
 from model.validate.rules import active
 
-SHEETS = ("ExportControls", "Policies")
 COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value", "periods",
            "status", "base_objective", "objective_without", "cost_of_rule", "cost_low",
            "cost_high", "seconds", "meaning"]
@@ -91,7 +90,7 @@ def solve_options(run, options=None, mip_gap=None):
 def rule_rows(run) -> list[dict]:
     """Every ExportControls and Policies row of the (scenario-applied) workbook."""
     out = []
-    for sheet in SHEETS:
+    for sheet in registry.rule_sheets():
         frame = run.workbook.tables.get(sheet)
         if frame is None or frame.empty:
             continue
@@ -104,16 +103,13 @@ def rule_rows(run) -> list[dict]:
     return out
 
 
-RULE_ROWS = {"ExportControls": ("export_limit", "content_limit"),   # shipment / content scope
-             "Policies": ("policy_share", "chain_rule")}               # shares / chain kinds
-
-
 def _rows_of(run, sheet, rule_id) -> np.ndarray:
-    """Rows of one rule: every family of its sheet whose key starts with the rule id."""
+    """Rows of one rule: the rule rows of its sheet (``registry.rules``) that the
+    rule id owns."""
     c = run.compiled
-    names = RULE_ROWS[sheet]
+    specs = {name: registry.spec(name) for name in registry.rules(sheet)}
     return np.array([i for i, (n, k) in enumerate(zip(c.row_con, c.row_key))
-                     if n in names and k[0] == rule_id], dtype=np.int32)
+                     if n in specs and specs[n].owner(k) == rule_id], dtype=np.int32)
 
 
 def _is_tariff(rec) -> bool:

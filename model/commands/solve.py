@@ -13,6 +13,8 @@ from pathlib import Path
 from model.exit_codes import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_OK, EXIT_UNEXPECTED,
                        EXIT_VERIFY_FAILED)
 from model import progress, stop
+import model.analysis.marginals as marginals
+from model.analysis.marginals import sources
 from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
@@ -147,7 +149,7 @@ def _plan_then_analyses(args, result, options, info, out) -> None:
     ranging and duals) at once, then make the rule marginals exact (re-solves)
     and run the analyses; the caller writes the full report over it. Nothing
     pending (no rule needs a re-solve, no analysis asked for): one report only."""
-    pending = (result.solution.extra.get("marginals") or {}).get("dual", 0)
+    pending = sources(result.tables.get("RuleMarginals")).get("dual", 0)
     wanted = args.price_rules or args.robustness
     written, early = False, None
     if result.solution.has_solution and (wanted or _worth_writing_first(result, pending)):
@@ -163,10 +165,9 @@ def _plan_then_analyses(args, result, options, info, out) -> None:
 
 def _after_the_plan(args, result, options, info, pending: int) -> None:
     if pending:
-        from model.results import extract
         try:
             with progress.stage("rule marginals"):
-                extract.exact_rule_marginals(result)
+                result.tables["RuleMarginals"] = marginals.exact_rule_marginals(result)
             info["rule_marginals_from"] = summary(result).get("rule_marginals_from")
         except Exception as exc:   # the plan stands; the marginals stay as the duals say
             print(f"warning: rule marginals not re-solved ({type(exc).__name__}: {exc}): "

@@ -26,6 +26,8 @@ from __future__ import annotations
 from model.formulation.expr import add_constraint
 from model.formulation.variables import POINT
 from model.data.columns import lists
+from model.formulation.rowspec import LINK, Item, RowSpec, model_item
+from model.text import tonnes
 
 
 def add(m, data) -> int:
@@ -61,3 +63,17 @@ def add(m, data) -> int:
         rows[key].append((-1.0, m.discard[key]))
     return add_constraint(m, "balance", {k: (rhs[k], t, rhs[k]) for k, t in rows.items()},
                           doc="material balance")
+
+
+def describe(look, key, lower, upper, side=None) -> Item:
+    s, k, p = key
+    init = look.initial.get((s, k), 0.0) if p == look.data.periods[0] else 0.0
+    extra = f" (with {tonnes(init)} t of opening stock)" if init > 0 else ""
+    return Item("", None, "", "material balance", p, s, k, "equals", 0.0, "t", LINK,
+                model_item("balance", key),
+                f"material balance of {k} at {s} in {p}{extra}: what comes in (bought, "
+                f"made, shipped in, from stock) equals what goes out (used, shipped out, "
+                f"stocked, delivered, discarded)")
+
+
+ROWS = (RowSpec("balance", describe),)

@@ -22,6 +22,9 @@ Needs the family ``provenance``: its rows are written on the class flows
 from __future__ import annotations
 
 from model.formulation.expr import add_constraint, grouped
+from model.formulation.export_controls import limit_spec
+from model.formulation.rowspec import LIMIT, Head, Item, RowSpec, first, model_item, second
+from model.text import rule_phrase
 
 REQUIRES = ("provenance",)
 WHY = "its rules are written on the provenance classes of the material"
@@ -47,3 +50,25 @@ def add(m, data) -> int:
                 for r, p, limit in zip(lim["rule"], lim["period"], lim["limit"])}
         n += add_constraint(m, "content_limit", rows, "content-scope export ban or quota")
     return n
+
+
+def describe(look, key, lower, upper, side=None) -> Item:
+    r = look.chain[key[0], int(key[1])]
+    rec = look.rule_record("Policies", int(r["row"]))
+    phrase = rule_phrase("Policies", rec) if rec else r["kind"]
+    return Item("Policies", int(r["row"]), key[0], r["kind"], key[1], "",
+                rec.get("material_id") or "", "at most", 0.0, "t", LIMIT,
+                model_item("chain_rule", key),
+                f"Policies row {r['row']} ({key[0]}: {phrase}) allows none of the barred "
+                f"material to be delivered in {key[1]}", phrase)
+
+
+def head(look, key) -> Head:
+    r = look.chain[key[0], int(key[1])]
+    return Head("Policies", key[0], int(r["row"]), r["kind"], "", key[1], "", 0.0,
+                f"{r['kind']} {key[0]}", "of barred material")
+
+
+ROWS = (RowSpec("chain_rule", describe, sheet="Policies", owner=first, period=second, rule=True,
+                head=head, relax=lambda key: "policy"),
+        limit_spec("content_limit", "content", "content"))

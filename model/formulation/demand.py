@@ -14,6 +14,8 @@ from __future__ import annotations
 
 from model.formulation.expr import add_constraint
 from model.data.columns import lists
+from model.formulation.rowspec import LINK, Item, RowSpec, model_item
+from model.text import tonnes
 
 
 def add(m, data) -> int:
@@ -22,3 +24,17 @@ def add(m, data) -> int:
         terms = [(1.0, m.unmet[d])] + ([(1.0, m.met[d])] if reach else [])
         rows[d] = (qty, terms, qty)
     return add_constraint(m, "demand", rows, "demand met or unmet")
+
+
+def describe(look, key, lower, upper, side=None) -> Item:
+    r = look.demand[int(key)]
+    did = r["demand_id"] or f"row {r['row']}"
+    return Item("Demand", int(r["row"]), str(did), "demand met or unmet", r["period"],
+                r["site"], r["material"], "equals", float(r["quantity"]), "t", LINK,
+                model_item("demand", key),
+                f"Demand row {r['row']} asks for {tonnes(r['quantity'])} t of "
+                f"{r['material']} at {r['site']} in {r['period']} (met, or left unmet at "
+                f"its penalty)")
+
+
+ROWS = (RowSpec("demand", describe),)

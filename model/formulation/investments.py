@@ -31,6 +31,7 @@ import pandas as pd
 from model.data.columns import keys, lists
 from model.formulation.expr import add_constraint, grouped
 from model.formulation.variables import declare
+from model.formulation.rowspec import LIMIT, Item, RowSpec, model_item
 
 UNIT = ("investment", "period")
 WHY = "capacity that can be built"
@@ -104,3 +105,32 @@ def without(data):
     return replace(data, offers=capped(data.offers, "offer", "offer"),
                    processes=capped(data.processes, "process", "process"),
                    lane_caps=capped(data.lane_caps, "lane", "lane"), investments=None), lost
+
+
+SHEET_OF = {"offer": "Supply", "process": "Processes", "lane": "Lanes"}
+UNIT_OF = {"offer": "t", "process": "runs", "lane": "t"}
+RELAX_OF = {"offer": "offer_capacity", "process": "process_capacity", "lane": "lane_capacity"}
+
+
+def describe_units(look, key, lower, upper, side=None) -> Item:
+    r = look.investments.get(key, {})
+    return Item("Investments", r.get("row"), str(key), "investment units", None, "", "",
+                "at most", float(upper), "units", LIMIT, model_item("invest_units", key),
+                f"Investments row {r.get('row')} ({key}) may build at most {upper:g} units "
+                "over its decision window")
+
+
+def describe_capacity(look, key, lower, upper, side=None) -> Item:
+    kind, target, t = key
+    built = sorted(i for i, r in look.investments.items() if r["target"] == target)
+    return Item(SHEET_OF[kind], None, target, f"{kind} capacity with investments", t, "", "",
+                "at most", float(upper), UNIT_OF[kind], LIMIT,
+                model_item("invest_capacity", key),
+                f"{kind} {target} can use at most its own capacity {upper:g} "
+                f"{UNIT_OF[kind]} in {t} plus what the investments "
+                f"{', '.join(built)} (sheet Investments) have brought online by then")
+
+
+ROWS = (RowSpec("invest_units", describe_units),
+        RowSpec("invest_capacity", describe_capacity, period=lambda key: key[2],
+                relax=lambda key: RELAX_OF[key[0]]))

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from model.formulation.expr import grouped, add_constraint
 from model.data.columns import lists
+from model.formulation.rowspec import LIMIT, Item, RowSpec, model_item, second
+from model.text import tonnes
 
 
 def add(m, data) -> int:
@@ -24,3 +26,18 @@ def add(m, data) -> int:
                     if (lane, p) in caps)
     return add_constraint(m, "lane_capacity", {key: (None, t, caps[key]) for key, t in terms.items()},
                           "lane capacity")
+
+
+def describe(look, key, lower, upper, side=None) -> Item:
+    r = look.lane_caps[key[0], int(key[1])]
+    lane = look.lanes.get(key[0], {})
+    route = f", {lane.get('from_site')} to {lane.get('to_site')}" if lane else ""
+    return Item("Lanes", int(r["row"]), key[0], "lane capacity", key[1],
+                lane.get("to_site", ""), "", "at most", float(r["cap"]), "t", LIMIT,
+                model_item("lane_capacity", key),
+                f"Lanes row {r['row']} (lane {key[0]}{route}) can carry at most "
+                f"{tonnes(r['cap'])} t in {key[1]}")
+
+
+ROWS = (RowSpec("lane_capacity", describe, sheet="Lanes", period=second,
+                relax=lambda key: "lane_capacity"),)

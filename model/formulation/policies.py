@@ -19,6 +19,8 @@ from __future__ import annotations
 
 from model.formulation.expr import add_constraint
 from model.data.columns import lists
+from model.formulation.rowspec import LIMIT, REQUIREMENT, Head, Item, RowSpec, first, model_item
+from model.text import percent
 
 
 def add(m, data) -> int:
@@ -40,3 +42,43 @@ def add(m, data) -> int:
         terms = [(c, v) for c, v in terms if c != 0.0]
         rows[key] = (None, terms, 0.0) if kind.startswith("max") else (0.0, terms, None)
     return add_constraint(m, "policy_share", rows, "sourcing policy share")
+
+
+def describe(look, key, lower, upper, side=None) -> Item:
+    r = look.policies[key]
+    minimum = r["kind"].startswith("min")
+    share = f"{'at least' if minimum else 'at most'} {percent(r['value'])}"
+    return Item("Policies", int(r["row"]), r["rule"], r["kind"], r["period"], "", r["material"],
+                "at least" if minimum else "at most", float(r["value"]), "share",
+                REQUIREMENT if minimum else LIMIT, model_item("policy_share", key),
+                f"Policies row {r['row']} ({r['rule']}) requires {share} of the arrivals "
+                f"of {r['material']} at its demand sites to come from {r['who']} in "
+                f"{r['period']}", str(r["who"]))
+
+
+def head(look, key) -> Head:
+    r = look.policies[key]
+    return Head("Policies", r["rule"], int(r["row"]), r["kind"], r["material"], int(r["period"]),
+                r["who"], float(r["value"]),
+                f"{r['rule']} ({r['who']}'s share of {r['material']})", "beyond the share")
+
+
+def share(look, key, value_of) -> tuple[float, float]:
+    """(the share ``who`` has of the arrivals of the row's material and period
+    in a plan, the rule's value); NaN share when nothing arrives. value_of:
+    {(variable, key): value}."""
+    r = look.policies[key]
+    arr = look.data.arrivals
+    arr = arr[(arr["material"] == r["material"]) & (arr["period"] == r["period"])]
+    total = own = 0.0
+    for var, k, coef, who in zip(arr["var"], arr["key"], arr["coef"], arr[r["by"]]):
+        v = coef * value_of.get((var, k), 0.0)
+        total += v
+        if who == r["who"]:
+            own += v
+    return (own / total if total > 1e-9 else float("nan")), float(r["value"])
+
+
+ROWS = (RowSpec("policy_share", describe, sheet="Policies", owner=first,
+                period=lambda key: key[2], rule=True, head=head, relax=lambda key: "policy",
+                share=share),)

@@ -30,6 +30,7 @@ from model.formulation.expr import add_constraint, grouped
 from model.formulation.variables import declare
 from model.data.columns import keys
 from model.problems import WARNING, Problem
+from model.formulation.rowspec import structure
 
 
 def without(data):
@@ -128,3 +129,13 @@ def _links(m, data, pv, sellc) -> int:
             rows[key] = (0.0, [(1.0, total[key])] + [(-1.0, v) for _, v in terms.get(key, [])], 0.0)
         n += add_constraint(m, name, rows, f"{total.local_name} = sum over classes")
     return n
+
+
+ROWS = (structure("class_balance", "material balance of one provenance class"),
+        structure("consumption", "inputs of a provenance class"),
+        structure("link_run", "runs = sum over classes"),
+        structure("link_ship", "shipments = sum over classes"),
+        structure("link_stock", "stock = sum over classes"),
+        structure("link_discard", "discards = sum over classes"),
+        structure("link_met", "met = sum over classes"),
+        structure("link_sell", "sales = sum over classes"))

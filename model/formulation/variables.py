@@ -29,6 +29,16 @@ OFFER, PROCESS = ("offer", "period"), ("process", "period")
 SHIP, POINT = ("lane", "material", "period"), ("site", "material", "period")
 SALE = ("sale", "period")
 
+# Which columns belong to an entity a what-if can switch off: kind -> {variable:
+# position of the entity's id in the column's key}. Provenance splits (runc,
+# shipc) follow their flow; units: an investment (model/formulation/investments.py).
+OWNERS = {
+    "offer": {"buy": 0, "use_offer": 0, "short": 0},
+    "process": {"run": 0, "run_on": 0, "runc": 0},
+    "lane": {"ship": 0, "shipc": 0},
+    "investment": {"units": 0},
+}
+
 
 def upper(values) -> list:
     """Upper bounds from a capacity column: None (or NaN) is unlimited."""

@@ -6,6 +6,7 @@ import json
 import math
 from pathlib import Path
 
+from model.analysis.marginals import sources
 from model.files import write_text
 
 
@@ -34,7 +35,7 @@ def summary(run=None, *, status=None, message="", input_path=None, input_sha256=
         out["changes_applied"] = len(run.changes)
         out["warnings"] = len(run.warnings)
         out["skipped_families"] = ", ".join(run.built.skipped) if run.built else ""
-        how = s.extra.get("marginals") if s else None
+        how = sources(run.tables.get("RuleMarginals"))
         if how:     # how many rule marginals came from ranging, re-solves, duals
             out["rule_marginals_from"] = ", ".join(f"{k} {v}" for k, v in how.items())
         if "Demand" in run.tables:        # no solution: only analysis tables, if any

@@ -65,12 +65,9 @@ def clean(v: np.ndarray) -> np.ndarray:
     return np.where(np.abs(v) < TOL, 0.0, np.round(v, 7))
 
 
-def extract(data, built, compiled, solution, marginals: str = "exact",
-            bent: dict | None = None) -> dict[str, pd.DataFrame]:
-    """marginals: "exact" (every binding rule's one-tonne change, re-solving
-    where ranging cannot tell) or "dual" (no re-solves: the dual rate where
-    ranging cannot tell); see ``rule_marginals``. bent: the rows an elastic
-    solve bent (``rule_marginals``)."""
+def extract(data, built, compiled, solution) -> dict[str, pd.DataFrame]:
+    """The plan's tables from the solution's column values (RuleMarginals, which
+    asks the solver, is an analysis: ``model.analysis.marginals``)."""
     data, _ = modelled(data, built.skipped)      # as the model saw it (--skip-family)
     val = Values(compiled, solution.x, built.model)
     take = val.take
@@ -149,7 +146,6 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     cost = cost.sort_values(["category", "period"]).reset_index(drop=True)
     cost["category"] = cost["category"].astype(str)
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
-    tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent)
     tables.update(provenance_tables(data, val))
     tables.update(contract_tables(data, val))
     investments.adjust(data, val, tables)
@@ -174,137 +170,3 @@ def demand_table(data, take) -> pd.DataFrame:
                         "unmet_penalty_per_t": d["penalty"]})
     dem["penalty_cost"] = dem["unmet_t"] * dem["unmet_penalty_per_t"]
     return dem
-
-
-MARGINALS = ("exact", "dual")
-
-
-def exact_rule_marginals(run) -> None:
-    """RuleMarginals with marginals="exact", in place of a table made with "dual"
-    (``sourcing solve`` writes the plan first and the exact marginals after)."""
-    data, _ = modelled(run.data, run.built.skipped)
-    run.tables["RuleMarginals"] = rule_marginals(data, run.compiled, run.solution, "exact")
-
-
-def rule_marginals(data, compiled, solution, marginals: str = "exact",
-                   bent: dict | None = None) -> pd.DataFrame:
-    """Every export-control and policy row: its activity, whether it binds, its
-    dual, and the cost change of one more tonne, ``change_per_t``, with where
-    it came from, ``change_from``: "ranging" (one tonne stays within the range
-    over which the dual holds: exact), "re-solve" (solved again with the limit
-    one tonne looser: exact), "dual" (the slope at the limit, not re-solved),
-    "slack" (not at its limit: 0) or "zero dual" (at its limit, dual 0: 0).
-
-    change_per_t < 0 means one more tonne of quota / share would save money.
-    The cost as a function of a row's limit is convex and piecewise linear: the
-    dual is its slope at the limit. HiGHS's ranging says how far that slope
-    holds; where it holds for a whole tonne, change_per_t = dual exactly.
-    Elsewhere marginals="exact" re-solves with the limit one tonne looser, and
-    marginals="dual" reports the slope (the one-tonne change is no larger in
-    size, since the slope flattens as the limit loosens).
-
-    bent: {row index: (bend in t, slack term of the row)} of the rows an
-    elastic solve bent (``model.analysis.elastic``). Such a rule is broken,
-    not binding: its activity is what really goes through it (the row's
-    activity less the slack term), binding is FALSE, change_from "bent" and
-    change_per_t blank (no marginal: the limit was not kept).
-    """
-    from model.solve.highs import loosening_rate, relaxation_values
-    if marginals not in MARGINALS:
-        raise ValueError(f"marginals must be one of {MARGINALS}, not {marginals!r}")
-    cols = ["sheet", "rule_id", "excel_row", "kind", "material_id", "period", "who", "limit",
-            "activity", "binding", "dual", "change_per_t", "change_from", "meaning"]
-    # binding: at its limit and one more tonne through it changes the cost (change_per_t != 0)
-    if solution.row_activity is None:
-        return pd.DataFrame(columns=cols)
-    names = np.array(compiled.row_con)
-    idx = np.flatnonzero(np.isin(names, ["export_limit", "policy_share", "chain_rule",
-                                         "content_limit"]))
-    lower, upper = compiled.lp.row_lower_, compiled.lp.row_upper_
-    bent = bent or {}
-    act = solution.row_activity
-    at_limit = {int(i): int(i) not in bent and
-                min(abs(act[i] - lower[i]), abs(act[i] - upper[i])) <= 1e-6 for i in idx}
-    # The cost as a function of a row's limit is convex, and the duals are its
-    # subgradients: where 0 is one of them the one-tonne change is exactly 0,
-    # so only rows at their limit with a nonzero dual need a re-solve.
-    duals = solution.row_dual
-    sense = compiled.row_sense
-    ask = [int(i) for i in idx if at_limit[int(i)] and (duals is None or abs(duals[i]) > 1e-9)]
-    change = relaxation_values(solution, compiled, ask, resolve=False)
-    source = {i: "ranging" for i in change}
-    rest = [i for i in ask if i not in change]
-    if marginals == "exact":
-        change.update(relaxation_values(solution, compiled, rest, use_ranging=False))
-        source.update({i: "re-solve" for i in rest})
-    elif duals is not None:
-        change.update({i: loosening_rate(duals[i], sense[i]) for i in rest})
-        source.update({i: "dual" for i in rest})
-    solution.extra["marginals"] = {k: sum(1 for v in source.values() if v == k)
-                                   for k in ("ranging", "re-solve", "dual")}
-    # binding: at its limit and one more tonne through it would change the cost
-    binding = {i: at_limit[i] and abs(change.get(i, 0.0)) > 1e-6 for i in at_limit}
-    lim = _records(data.export_limits, "rule", "period")
-    pol = _records(data.policy_rows, "key")
-    pv = data.provenance
-    if pv is not None:
-        chain = _records(pv.chain_limits, "rule", "period")
-        content = _records(pv.content_limits, "rule", "period")
-    cur = data.settings.get("currency") or "USD"
-    rows = []
-    for i in idx:
-        key = compiled.row_key[i]
-        dual = float(solution.row_dual[i]) if solution.row_dual is not None else float("nan")
-        delta = change.get(int(i), 0.0)
-        how = source.get(int(i)) or ("zero dual" if at_limit[int(i)] else "slack")
-        bend, term = bent.get(int(i), (0.0, 0.0))
-        activity = float(act[i] - term)
-        if int(i) in bent:
-            delta, how = float("nan"), "bent"
-
-        if how == "bent":
-            dual = float("nan")       # the dual of a row held bent says nothing about the rule
-
-        def words(what, period, through, how=how, bend=bend, delta=delta):
-            if how == "bent":
-                return (f"{what} is bent by {bend:,.7g} t in {period}: the plan breaks it "
-                        "(elastic mode; sheet Elastic)")
-            return _words(what, period, through, delta, cur, how)
-
-        if names[i] in ("export_limit", "content_limit"):
-            r = (lim if names[i] == "export_limit" else content)[key]
-            head = (r["measure"], "", key[1], "", float(r["limit"]))
-            rows.append(("ExportControls", key[0], int(r["row"]), *head, activity,
-                         binding[int(i)], dual, delta, how,
-                         words(f"{r['measure']} {key[0]}", key[1], "through it")))
-        elif names[i] == "chain_rule":
-            r = chain[key]
-            rows.append(("Policies", key[0], int(r["row"]), r["kind"], "", key[1], "", 0.0,
-                         activity, binding[int(i)], dual, delta, how,
-                         words(f"{r['kind']} {key[0]}", key[1], "of barred material")))
-        else:
-            r = pol[key]
-            who = f"{r['who']}'s share of {r['material']}"
-            rows.append(("Policies", r["rule"], int(r["row"]), r["kind"], r["material"],
-                         int(r["period"]), r["who"], float(r["value"]), activity,
-                         binding[int(i)], dual, delta, how,
-                         words(f"{r['rule']} ({who})", r["period"], "beyond the share")))
-    return pd.DataFrame(rows, columns=cols)
-
-
-def _records(frame, *cols) -> dict:
-    """{key: row as a dict}, the key one column or a tuple of several; first row wins."""
-    keys = frame[cols[0]].tolist() if len(cols) == 1 else zip(*lists(frame, *cols))
-    out: dict = {}
-    for key, rec in zip(keys, frame.to_dict("records")):
-        out.setdefault(key, rec)
-    return out
-
-
-def _words(what: str, period, through: str, delta: float, cur: str, how: str = "") -> str:
-    if abs(delta) < 1e-6:
-        return f"{what} does not bind in {period}"
-    verb = "save" if delta < 0 else "cost"
-    size = f"up to {abs(delta):,.0f} {cur} (the dual; not re-solved)" if how == "dual" else \
-        f"{abs(delta):,.0f} {cur}"
-    return f"{what} binds in {period}: one more tonne {through} would {verb} {size}"

@@ -19,8 +19,10 @@ from collections import defaultdict
 import highspy
 import numpy as np
 
-from model.formulation import build
+from model.formulation import build, registry
+from model.formulation.variables import OWNERS
 from model.data.model_data import prepare
+from model.analysis.marginals import with_marginals
 from model.results.extract import extract
 from model.run import load
 from model.solve import demand_groups
@@ -28,15 +30,6 @@ from model.solve.handover import compile_model
 from model.solve.confirm import read_checked
 from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_highs
 
-# Which columns belong to an entity of each kind (variable name -> position of the id in the key).
-COLUMN_OWNERS = {
-    "offer": {"buy": 0, "use_offer": 0, "short": 0},     # short: take-or-pay (contract v1.2)
-    "process": {"run": 0, "run_on": 0, "runc": 0},
-    "lane": {"ship": 0, "shipc": 0},
-    "investment": {"units": 0},          # contract v1.2: disable = nothing built
-}
-RULE_ROWS = ("export_limit", "policy_share", "chain_rule", "content_limit",
-             "take_or_pay")     # an offer switched off owes no take-or-pay: its rows are freed
 
 
 class NeedsRebuild(Exception):
@@ -76,15 +69,17 @@ class Session:
         for j, (var, key) in enumerate(zip(c.col_var, c.col_key)):
             key = key if isinstance(key, tuple) else (key,)
             self.col_period[j] = key[-1] if isinstance(key[-1], int) else 0
-            for kind, owners in COLUMN_OWNERS.items():
+            for kind, owners in OWNERS.items():
                 if var in owners:
                     self.cols[kind, key[owners[var]]].append(j)
         self.rule_rows: dict[str, list[int]] = defaultdict(list)    # rule id -> rows
         self.row_period: dict[int, int] = {}
+        owned = registry.owned()    # rules, and rows an offer owes (take-or-pay)
         for i, (con, key) in enumerate(zip(c.row_con, c.row_key)):
-            if con in RULE_ROWS:
-                self.rule_rows[key[0]].append(i)
-                self.row_period[i] = key[2] if con == "policy_share" else key[1]
+            spec = owned.get(con)
+            if spec is not None:
+                self.rule_rows[spec.owner(key)].append(i)
+                self.row_period[i] = spec.period(key)
         self.applied: list[str] = []
         self.solution: Solution | None = None
 
@@ -102,7 +97,7 @@ class Session:
         """Switch off an offer, process, lane, investment (nothing built) or rule
         (optionally only in some periods)."""
         hit = False
-        for kind in COLUMN_OWNERS:
+        for kind in OWNERS:
             cols = self._in_periods(self.cols.get((kind, ident), []), periods)
             if cols:
                 self._set_upper(cols, 0.0)
@@ -119,7 +114,7 @@ class Session:
     def enable(self, ident: str) -> None:
         """Undo ``disable`` for one id (bounds back to the built model's)."""
         found = False
-        for kind in COLUMN_OWNERS:
+        for kind in OWNERS:
             cols = np.asarray(self.cols.get((kind, ident), []), dtype=np.int32)
             if len(cols):
                 lp = self.compiled.lp
@@ -205,4 +200,5 @@ class Session:
         """Result tables of the last solve (as in the report)."""
         if self.solution is None or not self.solution.has_solution:
             return {}
-        return extract(self.data, self.built, self.compiled, self.solution)
+        return with_marginals(extract(self.data, self.built, self.compiled, self.solution),
+                              self.data, self.built, self.compiled, self.solution)
