@@ -20,7 +20,8 @@ functions it calls wrapped in timers (wall and CPU):
     build     model.formulation.build (the families into HiGHS arrays; docs/model.md)
     handover  model.solve.handover.compile_model (triples -> column-wise HighsLp)
     solve     model.solve.highs.solve (every Highs.run() is also timed, with its caller)
-    extract   model.results.extract.extract (includes the warm re-solves of rule marginals)
+    extract   model.results.extract.extract and model.analysis.marginals.with_marginals
+              (the plan's tables and RuleMarginals, with any re-solves it makes)
     analyses, verify, report
               model.commands.solve._analyses / _verify / _write (build_workbook + save_atomic)
     other     the rest of the command
@@ -206,14 +207,14 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
 
     for stage, name in (("read", "load"), ("prepare", "prepare"), ("build", "build"),
                         ("handover", "compile_model"), ("solve", "solve"),
-                        ("extract", "extract")):
-        setattr(mrun, name, timed(stage, getattr(mrun, name)))
+                        ("extract", "extract"), ("extract", "with_marginals")):
+        if hasattr(mrun, name):
+            setattr(mrun, name, timed(stage, getattr(mrun, name)))
     for stage, name in (("report", "_write"), ("verify", "_verify"), ("analyses", "_analyses")):
         if hasattr(csolve, name):
             setattr(csolve, name, timed(stage, getattr(csolve, name)))
-    import model.results.extract as mextract
-    if hasattr(mextract, "exact_rule_marginals"):     # after the plan is written (issue 19)
-        mextract.exact_rule_marginals = timed("marginals", mextract.exact_rule_marginals)
+    import model.analysis.marginals as mmarg
+    mmarg.exact_rule_marginals = timed("marginals", mmarg.exact_rule_marginals)   # after the plan
     original = csolve.run
 
     def keep_run(*a, **k):

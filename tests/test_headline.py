@@ -21,7 +21,7 @@ import re
 import openpyxl
 import pytest
 
-from conftest import BASE_SHEETS, solve_cli, write_workbook
+from conftest import BAN, BASE_SHEETS, solve_cli, with_cn, write_workbook
 from model.cli import main
 from model.report import styles as st
 
@@ -85,6 +85,19 @@ def test_all_met_says_so(make_workbook, capsys):
     assert main(["solve", str(wb), "-o", str(wb.with_name("r.xlsx"))]) == 0
     assert capsys.readouterr().out.splitlines()[0] == \
         "optimal: total 450.00 USD (discounted), all demand met"
+
+
+@pytest.mark.component
+def test_the_terminal_says_which_families_were_switched_off(make_workbook, capsys):
+    # with CN at 6/t, a ban and its export_controls family left out: 30 t from CN = 180;
+    # the independent verifier, which reads the ban from the workbook, finds it broken (exit 4)
+    wb = make_workbook({**with_cn(), "ExportControls": BAN})
+    assert main(["solve", str(wb), "-o", str(wb.with_name("r.xlsx")),
+                 "--skip-family", "export_controls"]) == 4
+    out = capsys.readouterr().out.splitlines()
+    assert out[0] == "optimal: total 180.00 USD (discounted), all demand met"
+    assert out[1] == ("switched off (--skip-family): export_controls; this plan does not keep "
+                      "their rules")
 
 
 def _tiles(ws) -> dict[str, tuple[float, bool]]:

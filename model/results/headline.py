@@ -74,7 +74,16 @@ def unmet_text(tables: dict) -> str:
 
 
 def lines(info: dict, currency: str) -> list[str]:
-    """The terminal headline: one line, and a second naming what is unmet."""
+    """The terminal headline: one line, a second naming what is unmet, and the
+    constraint families left out (``--skip-family``): their rules do not hold."""
+    out = _head(info, currency)
+    if info.get("skipped_families"):
+        out.append(f"switched off (--skip-family): {info['skipped_families']}; this plan does "
+                   "not keep their rules")
+    return out
+
+
+def _head(info: dict, currency: str) -> list[str]:
     obj, spent, penalty = info.get("objective"), info.get("spent"), info.get("penalty")
     if obj is None:
         return [f"{info.get('status')}: {info.get('message')}"]
