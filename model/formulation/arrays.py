@@ -29,6 +29,8 @@ from itertools import chain
 import highspy
 import numpy as np
 
+from model.solve.handover import Compiled
+
 INF = highspy.kHighsInf
 
 
@@ -132,7 +134,6 @@ class ArrayModel:
         return self._compiled
 
     def _compile(self):
-        from model.solve.handover import Compiled
         n, m = self.n, len(self._row_len)
         rows = np.repeat(np.arange(m, dtype=np.int64), np.asarray(self._row_len, dtype=np.int64))
         start, index, value = _csc(rows, np.concatenate(self._cols or [np.zeros(0, np.int64)]),

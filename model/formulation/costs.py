@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from model.formulation import sales
+from model.formulation import investments, sales
 from model.formulation.variables import OFFER, POINT, PROCESS, SHIP
 from model.data.columns import keys
 
@@ -71,8 +71,7 @@ def cost_table(data) -> pd.DataFrame:
         parts.append(_part("shipc", ct, keys(ct, ("lane", "material", "cls", "period")), "tariff",
                            "tariff"))
     if data.investments is not None:
-        from model.formulation.investments import cost_parts
-        parts.extend(cost_parts(data.investments))
+        parts.extend(investments.cost_parts(data.investments))
     table = pd.concat(parts, ignore_index=True)
     table["discount"] = table["period"].map(data.delta).astype(float)
     return table

@@ -26,9 +26,12 @@ Costs (``cost_parts``, discounted like every term): capex_i units[i,p] in p
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pandas as pd
 
 from model.data.columns import keys, lists
+from model.problems import WARNING, Problem
 from model.formulation.expr import add_constraint, grouped
 from model.formulation.variables import declare
 from model.formulation.rowspec import LIMIT, Item, RowSpec, model_item
@@ -86,9 +89,6 @@ def cost_parts(inv) -> list[pd.DataFrame]:
 def without(data):
     """--skip-family investments: nothing is built; each target keeps its own capacity
     (0 where only an investment gave it some)."""
-    from dataclasses import replace
-
-    from model.problems import WARNING, Problem
     inv = data.investments
     if inv is None:
         return data, []
