@@ -40,7 +40,7 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_pa
         seen["marginals"] = _sheet(report, "RuleMarginals")
         seen["demand"] = _sheet(report, "Demand")
         seen["sheets"] = pd.ExcelFile(report, engine="openpyxl").sheet_names
-        exact(run)
+        return exact(run)
 
     monkeypatch.setattr(extract_module, "exact_rule_marginals", look_first)
     solved = solve_cli(wb, "--price-rules")

@@ -12,7 +12,8 @@ Definitions and limits: ``docs/analysis.md``.
 
 from model.analysis.elastic import DEFAULT_RELAX, FAMILIES, elastic, elastic_for
 from model.analysis.infeasibility import explain
-from model.analysis.price_rules import prepare_run, price_rules, price_rules_for
+from model.analysis.price_rules import price_rules, price_rules_for
+from model.run import prepare_run
 
 __all__ = ["price_rules", "price_rules_for", "prepare_run", "explain", "elastic", "elastic_for",
            "DEFAULT_RELAX", "FAMILIES"]

@@ -33,19 +33,15 @@ from __future__ import annotations
 
 import copy
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from model.analysis.infeasibility import rule_phrase
 from model.text import money, periods_text
-from model.formulation import build
-from model.data import scenario as scen
-from model.data.model_data import prepare
 from model.read.workbook import ROW
-from model.run import Run, load
-from model.solve.handover import INF, compile_model
+from model.run import formulate, hand_over, model_data, prepare_run
+from model.solve.handover import INF
 from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
 from model.validate.rules import active
@@ -56,20 +52,7 @@ COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value
            "cost_high", "seconds", "meaning"]
 
 
-# ---------------------------------------------------------------- building
-
-def prepare_run(path, scenario=None, enable=(), disable=(), skip_families=()) -> Run:
-    """A ``Run`` read, validated, prepared, built and compiled, but not solved
-    (``run.solution`` is None): the stages of ``model.run.run`` before the solve."""
-    t0 = time.perf_counter()
-    wb, changes, warnings = load(path, scenario, enable, disable)
-    data = prepare(wb)
-    warnings = warnings + data.problems.warnings
-    built = build(data, skip=tuple(skip_families))
-    compiled = compile_model(built.model)
-    return Run(Path(path), wb.sha256, scenario or scen.BASE, changes, warnings, data, built,
-               compiled, None, timings={"build": time.perf_counter() - t0}, workbook=wb)
-
+# ---------------------------------------------------------------- solving options
 
 PRICE_MIP_GAP = 1e-6
 
@@ -229,9 +212,10 @@ class _Cold:
         self.run, self.options = run, options
 
     def _solve(self, wb):
-        data = prepare(wb)
-        built = build(data, skip=tuple(self.run.built.skipped if self.run.built else ()))
-        sol = solve(compile_model(built.model), self.options)
+        # the stages of model.run after load, as the run's own model was made
+        data = model_data(wb, merge_demand=self.run.data.demand_rows is not None)
+        built = formulate(data, self.run.built.skipped if self.run.built else ())
+        sol = solve(hand_over(built), self.options)
         return sol.status, sol.objective, sol.bound
 
     def base(self):

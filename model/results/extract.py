@@ -179,11 +179,11 @@ def demand_table(data, take) -> pd.DataFrame:
 MARGINALS = ("exact", "dual")
 
 
-def exact_rule_marginals(run) -> None:
-    """RuleMarginals with marginals="exact", in place of a table made with "dual"
+def exact_rule_marginals(run) -> pd.DataFrame:
+    """RuleMarginals with marginals="exact", to replace a table made with "dual"
     (``sourcing solve`` writes the plan first and the exact marginals after)."""
     data, _ = modelled(run.data, run.built.skipped)
-    run.tables["RuleMarginals"] = rule_marginals(data, run.compiled, run.solution, "exact")
+    return rule_marginals(data, run.compiled, run.solution, "exact")
 
 
 def rule_marginals(data, compiled, solution, marginals: str = "exact",

@@ -19,12 +19,8 @@ from collections import defaultdict
 import highspy
 import numpy as np
 
-from model.formulation import build
-from model.data.model_data import prepare
 from model.results.extract import extract
-from model.run import load
-from model.solve import demand_groups
-from model.solve.handover import compile_model
+from model.run import prepare_run
 from model.solve.confirm import read_checked
 from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_highs
 
@@ -45,10 +41,9 @@ class NeedsRebuild(Exception):
 
 class Session:
     def __init__(self, workbook, scenario: str | None = None, options: SolveOptions | None = None):
-        wb, changes, warnings = load(workbook, scenario)
-        data, _ = demand_groups.merge(prepare(wb))     # alike Demand rows: one model row
-        built = build(data)
-        self._start(wb, changes, warnings, data, built, compile_model(built.model), options)
+        run = prepare_run(workbook, scenario)     # the stages of model.run before the solve
+        self._start(run.workbook, run.changes, run.warnings, run.data, run.built, run.compiled,
+                    options)
 
     @classmethod
     def from_run(cls, run, options: SolveOptions | None = None) -> "Session":
