@@ -40,7 +40,7 @@ import pandas as pd
 from model.analysis.infeasibility import rule_phrase
 from model.text import money, periods_text
 from model.read.workbook import ROW
-from model.run import formulate, hand_over, model_data, prepare_run
+from model.run import formulate, hand_over, model_data, prepare_run, solve_options
 from model.solve.handover import INF
 from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
@@ -57,16 +57,16 @@ COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value
 PRICE_MIP_GAP = 1e-6
 
 
-def solve_options(run, options=None, mip_gap=None):
-    """Solver options for the re-solves: the run's time limit, no duals, no
-    canonical pass, and a MIP gap no wider than ``PRICE_MIP_GAP`` (a rule whose
-    cost is below gap x objective is otherwise invisible: at the default 1e-4
-    and a 2 bn objective, anything under 200 k)."""
-    s = run.data.settings
-    gap = options.mip_gap if options is not None else (s.get("mip_gap") or 1e-4)
-    limit = options.time_limit_s if options is not None else s.get("time_limit_s")
-    gap = min(float(gap), PRICE_MIP_GAP) if mip_gap is None else float(mip_gap)
-    return SolveOptions(mip_gap=gap, time_limit_s=limit, want_duals=False, canonical=False)
+def resolve_options(run, options=None, mip_gap=None):
+    """Solver options for the re-solves: the run's time limit (``options``, else
+    the run's own, else its workbook's), no duals, no canonical pass, and a MIP
+    gap no wider than ``PRICE_MIP_GAP`` (a rule whose cost is below gap x
+    objective is otherwise invisible: at the default 1e-4 and a 2 bn objective,
+    anything under 200 k)."""
+    base = options or run.options or solve_options(run.data.settings)
+    gap = min(float(base.mip_gap), PRICE_MIP_GAP) if mip_gap is None else float(mip_gap)
+    return SolveOptions(mip_gap=gap, time_limit_s=base.time_limit_s, want_duals=False,
+                        canonical=False)
 
 
 # ---------------------------------------------------------------- the rules
@@ -258,7 +258,7 @@ def price_rules_for(run, method: str = "warm", options=None, mip_gap=None) -> pd
     smaller of the workbook's and ``PRICE_MIP_GAP``)."""
     if method not in ("warm", "cold"):
         raise ValueError(f"method must be 'warm' or 'cold', not {method!r}")
-    opts = solve_options(run, options, mip_gap)
+    opts = resolve_options(run, options, mip_gap)
     engine = _Warm(run, opts) if method == "warm" else _Cold(run, opts)
     t0 = time.perf_counter()
     base_status, base, base_bound = engine.base()
