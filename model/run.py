@@ -1,5 +1,7 @@
 """The pipeline, composed once. Each stage is a function that returns a plain
-value and changes none of its inputs:
+value and changes none of its inputs (one exception is left, until the rule
+marginals move to ``model/analysis/``: ``results`` notes in the solution's
+``extra["marginals"]`` how RuleMarginals found its figures):
 
     read           read                           (workbook, its errors and its scenarios')
     load           read -> scenario -> validate   (workbook, changes, warnings)
