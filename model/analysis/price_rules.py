@@ -57,7 +57,7 @@ COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value
 PRICE_MIP_GAP = 1e-6
 
 
-def resolve_options(run, options=None, mip_gap=None):
+def pricing_options(run, options=None, mip_gap=None):
     """Solver options for the re-solves: the run's time limit (``options``, else
     the run's own, else its workbook's), no duals, no canonical pass, and a MIP
     gap no wider than ``PRICE_MIP_GAP`` (a rule whose cost is below gap x
@@ -258,7 +258,7 @@ def price_rules_for(run, method: str = "warm", options=None, mip_gap=None) -> pd
     smaller of the workbook's and ``PRICE_MIP_GAP``)."""
     if method not in ("warm", "cold"):
         raise ValueError(f"method must be 'warm' or 'cold', not {method!r}")
-    opts = resolve_options(run, options, mip_gap)
+    opts = pricing_options(run, options, mip_gap)
     engine = _Warm(run, opts) if method == "warm" else _Cold(run, opts)
     t0 = time.perf_counter()
     base_status, base, base_bound = engine.base()

@@ -149,7 +149,7 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
     if n < 1:
         problems.error("command line", None, "--n", n, "must be at least 1")
     problems.raise_if_errors()
-    base = model_data(wb, merge_demand=False)    # one model row per Demand row, as in risk
+    base = model_data(wb, merge_demand=False)    # one model row per Demand row (load_problem)
     warnings = list(dict.fromkeys([*warnings, *base.problems.warnings, *problems.warnings]))
     periods = base.periods
     n_out = n if n_out is None else n_out
