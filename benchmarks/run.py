@@ -222,6 +222,14 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
         return captured["run"]
 
     csolve.run = keep_run
+    if hasattr(csolve, "with_tables"):      # the command's later Runs (verification, analyses)
+        original_with = csolve.with_tables
+
+        def keep_latest(*a, **k):
+            captured["run"] = original_with(*a, **k)
+            return captured["run"]
+
+        csolve.with_tables = keep_latest
 
     with tempfile.TemporaryDirectory() as tmp:
         t, c = time.perf_counter(), time.process_time()

@@ -49,11 +49,11 @@ from scipy import sparse
 from model.analysis.describe import Describer
 from model.formulation import registry
 from model.text import money, percent, tonnes
-from model.analysis.price_rules import prepare_run
 from model.analysis.marginals import with_marginals
 from model.results.extract import extract
+from model.run import prepare_run, solve_options
 from model.solve.handover import INF, Compiled
-from model.solve.highs import SolveOptions, solve
+from model.solve.highs import solve
 
 FAMILIES = ("stock_floor", "stock_ceiling", "policy", "export_limit", "lane_capacity",
             "offer_capacity", "process_capacity", "min_quantity")
@@ -208,8 +208,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     timings = dict(run.timings)
     timings["elastic_relax"] = time.perf_counter() - t0
     s = data.settings
-    opts = options or SolveOptions(mip_gap=s.get("mip_gap") or 1e-4,
-                                   time_limit_s=s.get("time_limit_s"))
+    opts = options or run.options or solve_options(s)
     # Phase 1: least penalty + cost. Phase 2: the bends held at their phase-1
     # values (penalty cost dropped), solved with the run's full options
     # (canonical tie-break, marginals), so the plan and its objective are on
@@ -218,39 +217,41 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     first = solve(aug, replace(opts, canonical=False, want_duals=False,
                                mip_gap=min(float(opts.mip_gap), PHASE1_MIP_GAP)))
     timings["solve_elastic"] = first.seconds
-    result = replace(run, compiled=aug, solution=first, tables={}, timings=timings)
     families = ", ".join(relax) or "nothing"
     if not first.has_solution:
-        first.message = (f"elastic mode ({families} relaxed, penalty {pen:g}/t): still "
-                         f"{first.status}; relax more families "
-                         f"({', '.join(f for f in FAMILIES if f not in relax)}) or see the "
-                         f"infeasibility explanation. {first.message}")
-        return result, pd.DataFrame(columns=COLUMNS)
+        first = replace(first, message=(
+            f"elastic mode ({families} relaxed, penalty {pen:g}/t): still {first.status}; relax "
+            f"more families ({', '.join(f for f in FAMILIES if f not in relax)}) or see the "
+            f"infeasibility explanation. {first.message}"))
+        unsolved = replace(run, compiled=aug, solution=first, tables={}, timings=timings,
+                           options=opts)
+        return unsolved, pd.DataFrame(columns=COLUMNS)
     bent = np.where(first.x[n:] > 1e-9, first.x[n:], 0.0)
     fixed = _fix_slacks(aug, n, bent)
     sol = solve(fixed, opts)
     timings["solve"] = sol.seconds
     if not sol.has_solution:      # cannot happen in exact arithmetic; keep phase 1
         sol, fixed = first, aug
-    result = replace(run, compiled=fixed, solution=sol, tables={}, timings=timings)
     t0 = time.perf_counter()
-    result.tables = with_marginals(extract(data, run.built, fixed, sol), data, run.built, fixed, sol,
-                                   bent=bent_rows(records, sol))
+    tables = with_marginals(extract(data, run.built, fixed, sol), data, run.built, fixed, sol,
+                            bent=bent_rows(records, sol))
     timings["extract"] = time.perf_counter() - t0
     table = bends(run, records, sol, pen)
     paid = float(pen * bent.sum())
-    sol.extra.update({"elastic_penalty": paid, "elastic_penalty_per_t": pen,
-                      "elastic_objective_with_penalty": first.objective,
-                      "elastic_relaxed": list(relax)})
+    extra = {**sol.extra, "elastic_penalty": paid, "elastic_penalty_per_t": pen,
+             "elastic_objective_with_penalty": first.objective, "elastic_relaxed": list(relax)}
     cur = s.get("currency") or "USD"
     if len(table):
-        sol.status = STATUS       # a bent plan is not the workbook's optimum: say so
-        sol.message = (f"elastic mode ({families} relaxed): {len(table)} constraint(s) bent by "
-                       f"{tonnes(table['bend_t'].sum())} t in all; penalty {money(paid, cur)} "
-                       f"is not in the objective. {sol.message}")
+        # a bent plan is not the workbook's optimum: say so
+        sol = replace(sol, status=STATUS, extra=extra, message=(
+            f"elastic mode ({families} relaxed): {len(table)} constraint(s) bent by "
+            f"{tonnes(table['bend_t'].sum())} t in all; penalty {money(paid, cur)} "
+            f"is not in the objective. {sol.message}"))
     else:
-        sol.message = f"elastic mode ({families} relaxed): nothing had to bend. {sol.message}"
-    return result, table
+        sol = replace(sol, extra=extra, message=(
+            f"elastic mode ({families} relaxed): nothing had to bend. {sol.message}"))
+    return replace(run, compiled=fixed, solution=sol, tables=tables, timings=timings,
+                   options=opts), table
 
 
 def bent_rows(records, sol) -> dict[int, tuple[float, float]]:

@@ -33,19 +33,15 @@ from __future__ import annotations
 
 import copy
 import time
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
-
+from model.formulation import registry
 from model.text import money, periods_text, rule_phrase
-from model.formulation import build, registry
-from model.data import scenario as scen
-from model.data.model_data import prepare
 from model.read.workbook import ROW
-from model.run import Run, load
-from model.solve.handover import INF, compile_model
+from model.run import formulate, hand_over, model_data, prepare_run, solve_options
+from model.solve.handover import INF
 from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
 from model.validate.rules import active
@@ -55,34 +51,21 @@ COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value
            "cost_high", "seconds", "meaning"]
 
 
-# ---------------------------------------------------------------- building
-
-def prepare_run(path, scenario=None, enable=(), disable=(), skip_families=()) -> Run:
-    """A ``Run`` read, validated, prepared, built and compiled, but not solved
-    (``run.solution`` is None): the stages of ``model.run.run`` before the solve."""
-    t0 = time.perf_counter()
-    wb, changes, warnings = load(path, scenario, enable, disable)
-    data = prepare(wb)
-    warnings = warnings + data.problems.warnings
-    built = build(data, skip=tuple(skip_families))
-    compiled = compile_model(built.model)
-    return Run(Path(path), wb.sha256, scenario or scen.BASE, changes, warnings, data, built,
-               compiled, None, timings={"build": time.perf_counter() - t0}, workbook=wb)
-
+# ---------------------------------------------------------------- solving options
 
 PRICE_MIP_GAP = 1e-6
 
 
-def solve_options(run, options=None, mip_gap=None):
-    """Solver options for the re-solves: the run's time limit, no duals, no
-    canonical pass, and a MIP gap no wider than ``PRICE_MIP_GAP`` (a rule whose
-    cost is below gap x objective is otherwise invisible: at the default 1e-4
-    and a 2 bn objective, anything under 200 k)."""
-    s = run.data.settings
-    gap = options.mip_gap if options is not None else (s.get("mip_gap") or 1e-4)
-    limit = options.time_limit_s if options is not None else s.get("time_limit_s")
-    gap = min(float(gap), PRICE_MIP_GAP) if mip_gap is None else float(mip_gap)
-    return SolveOptions(mip_gap=gap, time_limit_s=limit, want_duals=False, canonical=False)
+def pricing_options(run, options=None, mip_gap=None):
+    """Solver options for the re-solves: the run's time limit (``options``, else
+    the run's own, else its workbook's), no duals, no canonical pass, and a MIP
+    gap no wider than ``PRICE_MIP_GAP`` (a rule whose cost is below gap x
+    objective is otherwise invisible: at the default 1e-4 and a 2 bn objective,
+    anything under 200 k)."""
+    base = options or run.options or solve_options(run.data.settings)
+    gap = min(float(base.mip_gap), PRICE_MIP_GAP) if mip_gap is None else float(mip_gap)
+    return SolveOptions(mip_gap=gap, time_limit_s=base.time_limit_s, want_duals=False,
+                        canonical=False)
 
 
 # ---------------------------------------------------------------- the rules
@@ -225,9 +208,10 @@ class _Cold:
         self.run, self.options = run, options
 
     def _solve(self, wb):
-        data = prepare(wb)
-        built = build(data, skip=tuple(self.run.built.skipped if self.run.built else ()))
-        sol = solve(compile_model(built.model), self.options)
+        # the stages of model.run after load, as the run's own model was made
+        data = model_data(wb, merge_demand=self.run.data.demand_rows is not None)
+        built = formulate(data, self.run.built.skipped if self.run.built else ())
+        sol = solve(hand_over(built), self.options)
         return sol.status, sol.objective, sol.bound
 
     def base(self):
@@ -270,7 +254,7 @@ def price_rules_for(run, method: str = "warm", options=None, mip_gap=None) -> pd
     smaller of the workbook's and ``PRICE_MIP_GAP``)."""
     if method not in ("warm", "cold"):
         raise ValueError(f"method must be 'warm' or 'cold', not {method!r}")
-    opts = solve_options(run, options, mip_gap)
+    opts = pricing_options(run, options, mip_gap)
     engine = _Warm(run, opts) if method == "warm" else _Cold(run, opts)
     t0 = time.perf_counter()
     base_status, base, base_bound = engine.base()

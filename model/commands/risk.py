@@ -42,11 +42,6 @@ def _base_summary(command, status, src, sha=None, message="") -> dict:
             "software_version": __version__, "message": message}
 
 
-def _options(args, settings):
-    from model.risk.runs import options_for
-    return options_for(settings, args.time_limit, args.solver_log)
-
-
 def _finish(args, info, workbook, out, problems=()) -> int | None:
     """Write the report (and JSON); print warnings. Returns an exit code on failure."""
     quiet = args.quiet
@@ -155,11 +150,8 @@ def risk_command(args) -> int:
         return code
 
     def flow(src):
-        options = None
-        if args.time_limit is not None or args.solver_log:
-            from model.read.workbook import read_workbook
-            options = _options(args, read_workbook(src, raise_errors=False).settings)
-        return run_risk(src, options, with_value=not args.no_value, engine=choice)
+        return run_risk(src, with_value=not args.no_value, engine=choice,
+                        time_limit_s=args.time_limit, log_file=args.solver_log)
 
     def render(run):
         r, p, v = run.result, run.problem, run.value
@@ -205,11 +197,7 @@ def frontier_command(args) -> int:
         return EXIT_INPUT
 
     def flow(src):
-        options = None
-        if args.time_limit is not None or args.solver_log:
-            from model.read.workbook import read_workbook
-            options = _options(args, read_workbook(src, raise_errors=False).settings)
-        return run_frontier(src, points, options)
+        return run_frontier(src, points, time_limit_s=args.time_limit, log_file=args.solver_log)
 
     def render(run):
         f, p = run.frontier, run.problem
@@ -249,12 +237,9 @@ def sample_command(args) -> int:
         return code
 
     def flow(src):
-        options = None
-        if args.time_limit is not None or args.solver_log:
-            from model.read.workbook import read_workbook
-            options = _options(args, read_workbook(src, raise_errors=False).settings)
         return run_sample(src, n, seed, None if n_out is None else int(n_out), workers,
-                          args.dask, options, args.scenario, choice)
+                          args.dask, None, args.scenario, choice, time_limit_s=args.time_limit,
+                          log_file=args.solver_log)
 
     def render(run):
         r = run.in_sample

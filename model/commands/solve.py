@@ -19,8 +19,7 @@ from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
 from model.report.workbook import build_workbook, save_atomic
-from model.run import run
-from model.solve.highs import SolveOptions
+from model.run import run, with_tables
 
 log = logging.getLogger(__name__)
 
@@ -65,28 +64,23 @@ def solve_command(args) -> int:
 
 
 def _solve(args, src: Path, out: Path, relax) -> int:
-    options = None
     try:
-        if args.time_limit is not None or args.solver_log:
-            from model.read.workbook import read_workbook
-            settings = read_workbook(src, raise_errors=False).settings   # run() reports its errors
-            options = SolveOptions(mip_gap=settings["mip_gap"],
-                                   time_limit_s=args.time_limit or settings.get("time_limit_s"),
-                                   log_file=args.solver_log)
         # the plan first: exact rule marginals (re-solves) and analyses after it is written
         plan_first = relax is None and args.marginals == "exact"
-        result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options,
-                     marginals="dual" if plan_first else args.marginals)
+        # the workbook's solver settings, read once by run(); the command line's replace them
+        result = run(src, args.scenario, args.enable, args.disable, args.skip_family,
+                     marginals="dual" if plan_first else args.marginals,
+                     time_limit_s=args.time_limit, log_file=args.solver_log)
         base_status = result.status
         if not plan_first:
             with progress.stage("analyses"):
-                analyses = _analyses(args, result, options)
+                analyses = _analyses(args, result)
             if relax is not None:
                 from model.analysis.elastic import elastic_for
                 result, analyses["Elastic"] = elastic_for(result, relax=relax,
                                                           penalty=args.elastic_penalty,
-                                                          options=options)
-            result.tables.update(analyses)
+                                                          options=result.options)
+            result = with_tables(result, analyses)
     except InputError as exc:
         print(exc.render(), file=sys.stderr)
         info = summary(status="error", message=exc.render(), input_path=src,
@@ -110,9 +104,10 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         info["verification"] = "not verified: elastic mode bends hard constraints on purpose"
     else:
         with progress.stage("verify"):
-            verdict = _verify(src, result, info, args)
+            verdict, checked = _verify(src, result, info, args)
+        result = with_tables(result, checked)
     if plan_first:
-        _plan_then_analyses(args, result, options, info, out)
+        result = _plan_then_analyses(args, result, info, out)
     if "Infeasibility" in result.tables:
         info["infeasibility"] = result.tables["Infeasibility"].attrs.get("summary", "")
     if "Unbounded" in result.tables:
@@ -144,11 +139,12 @@ def _solve(args, src: Path, out: Path, relax) -> int:
     return EXIT_UNEXPECTED if result.status == "error" else EXIT_NO_SOLUTION
 
 
-def _plan_then_analyses(args, result, options, info, out) -> None:
+def _plan_then_analyses(args, result, info, out):
     """Write the verified plan (costs, KPIs, verification; rule marginals from
     ranging and duals) at once, then make the rule marginals exact (re-solves)
-    and run the analyses; the caller writes the full report over it. Nothing
-    pending (no rule needs a re-solve, no analysis asked for): one report only."""
+    and run the analyses: the run with them, whose full report the caller writes
+    over the plan's. Nothing pending (no rule needs a re-solve, no analysis
+    asked for): one report only."""
     pending = sources(result.tables.get("RuleMarginals")).get("dual", 0)
     wanted = args.price_rules or args.robustness
     written, early = False, None
@@ -157,23 +153,24 @@ def _plan_then_analyses(args, result, options, info, out) -> None:
         with progress.stage("report: the plan"):
             written = _write(early, result, (), out, None)
     try:
-        _after_the_plan(args, result, options, info, pending)
+        return _after_the_plan(args, result, info, pending)
     except KeyboardInterrupt as exc:    # a stop now leaves the plan's report as it is
         exc.plan_written = early if written else None
         raise
 
 
-def _after_the_plan(args, result, options, info, pending: int) -> None:
+def _after_the_plan(args, result, info, pending: int):
     if pending:
         try:
             with progress.stage("rule marginals"):
-                result.tables["RuleMarginals"] = marginals.exact_rule_marginals(result)
+                result = with_tables(result,
+                                     {"RuleMarginals": marginals.exact_rule_marginals(result)})
             info["rule_marginals_from"] = summary(result).get("rule_marginals_from")
         except Exception as exc:   # the plan stands; the marginals stay as the duals say
             print(f"warning: rule marginals not re-solved ({type(exc).__name__}: {exc}): "
                   "RuleMarginals gives the dual rate where ranging cannot tell", file=sys.stderr)
     with progress.stage("analyses"):
-        result.tables.update(_analyses(args, result, options))
+        return with_tables(result, _analyses(args, result))
 
 
 def _worth_writing_first(result, pending: int) -> bool:
@@ -187,9 +184,10 @@ def _worth_writing_first(result, pending: int) -> bool:
 
 
 def _verify(src, result, info, args):
-    """Check the solution independently (model.verify) and record the verdict."""
+    """Check the solution independently (model.verify) and record the verdict in
+    ``info``: (verdict or None, {"Verification": its table} or {})."""
     if not result.solution.has_solution:
-        return None
+        return None, {}
     import pandas as pd
     from model.verify import CannotVerify, verify_tables
     try:
@@ -197,18 +195,18 @@ def _verify(src, result, info, args):
                                 enable=args.enable, disable=args.disable)
     except CannotVerify as exc:
         info["verification"] = f"not verified: {exc}"
-        return None
+        return None, {}
     info["verification"] = verdict.headline()
     info["verification_ok"] = verdict.ok
     rows = [("violation", v) for v in verdict.violations] + [("note", n) for n in verdict.notes]
     if not rows:
         rows = [("ok", verdict.headline())]
-    result.tables["Verification"] = pd.DataFrame(rows, columns=["kind", "message"])
-    return verdict
+    return verdict, {"Verification": pd.DataFrame(rows, columns=["kind", "message"])}
 
 
-def _analyses(args, result, options) -> dict:
-    """The infeasibility explanation (automatic), --price-rules and --robustness."""
+def _analyses(args, result) -> dict:
+    """The infeasibility explanation (automatic), --price-rules and --robustness
+    (their re-solves with the run's solver options)."""
     tables = {}
     try:
         if result.status == "infeasible":
@@ -228,10 +226,10 @@ def _analyses(args, result, options) -> dict:
                 print(line, file=sys.stderr)
         if args.price_rules:
             from model.analysis.price_rules import price_rules_for
-            tables["RulePrices"] = price_rules_for(result, options=options)
+            tables["RulePrices"] = price_rules_for(result, options=result.options)
         if args.robustness and result.solution.has_solution:
             from model.analysis.robustness import robustness_for
-            tables["Robustness"] = robustness_for(result, options, args.tie_threshold)
+            tables["Robustness"] = robustness_for(result, result.options, args.tie_threshold)
     except Exception as exc:   # an analysis never costs the analyst the report
         print(f"warning: analysis failed: {type(exc).__name__}: {exc}", file=sys.stderr)
     return tables

@@ -30,7 +30,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -154,8 +154,7 @@ def solve_risk(engine: str, first: FirstStage, ids, probs, datas, options: Solve
                                   commitment_costs(datas), risk_weight=risk_weight, alpha=alpha,
                                   cost_tables=cost_tables)
         if fixed.has_solution:
-            fixed.status, fixed.message = outcome.status, outcome.message
-            return fixed, outcome
+            return replace(fixed, status=outcome.status, message=outcome.message), outcome
     return result, outcome
 
 

@@ -59,7 +59,7 @@ import copy
 import gc
 import math
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -475,13 +475,17 @@ def _columns(ext: Extensive, compiled: Compiled):
 
 
 def evaluate(ext: Extensive, compiled: Compiled, solution: Solution, seconds=None) -> RiskResult:
+    """The result of a solve of the extensive form; its solution holds the reported
+    decisions: zero below 1e-9, otherwise rounded to 1e-7 (as model/results/extract.py),
+    in a new ``Solution`` (the solve's own is left as it was)."""
+    if solution.has_solution:
+        solution = replace(solution, x=np.where(np.abs(solution.x) < 1e-9, 0.0,
+                                                np.round(solution.x, 7)))
     res = RiskResult(solution.status, solution.message, ext, compiled, solution, seconds or {})
     res._cols, res._first_cols = _columns(ext, compiled)
     if not solution.has_solution:
         return res
-    # reported decisions: zero below 1e-9, otherwise rounded to 1e-7 (as model/results/extract.py)
-    x = np.where(np.abs(solution.x) < 1e-9, 0.0, np.round(solution.x, 7))
-    solution.x = x
+    x = solution.x
     res.first_cost = float(sum(c * res.first_value("reserve", k) for k, c in ext.first.cost_terms()))
     second = []
     for i, table in enumerate(ext.cost_tables):

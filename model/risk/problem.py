@@ -27,9 +27,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from model.data import scenario as scen
-from model.data.model_data import ModelData, discount, prepare
+from model.data.model_data import ModelData, discount
 from model.problems import Problem, Problems
-from model.read.workbook import ROW, Workbook, read_workbook
+from model.read.workbook import ROW, Workbook
+from model.run import model_data, read
 from model.validate.scenarios import validate_scenarios
 
 TOLERANCE = 1e-6
@@ -156,10 +157,7 @@ def load_problem(path) -> RiskProblem:
     """Read, apply and validate every scenario of the risk solve; prepare their data.
 
     Raises InputError (exit code 2) listing every problem found."""
-    wb = read_workbook(path, raise_errors=False)    # every problem at once: raised below
-    problems = Problems()
-    problems.extend(wb.problems.errors)
-    problems.extend(scen.check_all_scenarios(wb))
+    wb, problems = read(path)       # the stages of model.run: every problem at once, raised below
     weight, alpha = check_risk_settings(wb, problems)
     plan, left_out = probability_plan(wb, problems)
     checked, applied = validate_scenarios(wb, [sid for sid, _, _ in plan])
@@ -179,7 +177,7 @@ def load_problem(path) -> RiskProblem:
         scenarios.append(Scenario(sid, p, None, row, changes, changed))
     problems.raise_if_errors()
     for s in scenarios:
-        s.data = prepare(s.workbook)
+        s.data = model_data(s.workbook, merge_demand=False)   # one model row per Demand row
         problems.extend(s.data.problems.warnings)
     periods = {tuple(s.data.periods) for s in scenarios}
     if len(periods) > 1:

@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 
 from model.formulation.costs import cost_table
-from model.data.model_data import discount, prepare
+from model.data.model_data import discount
 from model.problems import Problem, Problems
 from model.risk.decomposed import Engine, engine_seconds, pick, solve_risk
 from model.risk.extensive import RiskResult, first_stage
@@ -32,13 +32,8 @@ from model.risk.sampling import (apply_factors, confidence_interval, evaluate_fi
                                  read_events, sample)
 from model.risk.sppy_data import Outcome
 from model.risk.value import StochasticValue, stochastic_value
-from model.run import load
+from model.run import load, model_data, solve_options
 from model.solve.highs import SolveOptions
-
-
-def options_for(settings: dict, time_limit=None, log_file=None) -> SolveOptions:
-    return SolveOptions(mip_gap=settings.get("mip_gap") or 1e-4,
-                        time_limit_s=time_limit or settings.get("time_limit_s"), log_file=log_file)
 
 
 @dataclass
@@ -52,11 +47,13 @@ class RiskRun:
 
 
 def run_risk(path, options: SolveOptions | None = None, with_value: bool = True,
-             engine: Engine | None = None) -> RiskRun:
+             engine: Engine | None = None, time_limit_s=None, log_file=None) -> RiskRun:
+    """options: the solver's (default: the workbook's Settings, ``time_limit_s``
+    and ``log_file`` replacing its own, as in all three flows)."""
     t0 = time.perf_counter()
     problem = load_problem(path)
     t1 = time.perf_counter()
-    options = options or options_for(problem.settings)
+    options = options or solve_options(problem.settings, time_limit_s, log_file)
     engine = engine or Engine()
     datas = [s.data for s in problem.scenarios]
     name = pick(engine, datas)
@@ -79,10 +76,12 @@ class FrontierRun:
     seconds: float
 
 
-def run_frontier(path, points: int, options: SolveOptions | None = None) -> FrontierRun:
+def run_frontier(path, points: int, options: SolveOptions | None = None, time_limit_s=None,
+                 log_file=None) -> FrontierRun:
     problem = load_problem(path)
     t0 = time.perf_counter()
-    frontier = efficient_frontier(problem, points, options or options_for(problem.settings))
+    frontier = efficient_frontier(problem, points,
+                                  options or solve_options(problem.settings, time_limit_s, log_file))
     return FrontierRun(problem, frontier, time.perf_counter() - t0)
 
 
@@ -134,7 +133,8 @@ def _cvar_equal(values, alpha):
 
 def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int = 1,
                dask: str | None = None, options: SolveOptions | None = None,
-               scenario: str | None = None, engine: Engine | None = None) -> SampleRun:
+               scenario: str | None = None, engine: Engine | None = None, time_limit_s=None,
+               log_file=None) -> SampleRun:
     """Sample n scenarios from Events, solve the two-stage model on them, then evaluate its
     first stage on n_out fresh scenarios (seed + 1)."""
     t = {}
@@ -149,7 +149,7 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
     if n < 1:
         problems.error("command line", None, "--n", n, "must be at least 1")
     problems.raise_if_errors()
-    base = prepare(wb)
+    base = model_data(wb, merge_demand=False)    # one model row per Demand row (load_problem)
     warnings = list(dict.fromkeys([*warnings, *base.problems.warnings, *problems.warnings]))
     periods = base.periods
     n_out = n if n_out is None else n_out
@@ -160,7 +160,7 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
     datas = [apply_factors(base, f) for f in inside]
     reservation, delta = reservation_costs(wb), discount(wb.settings)
     first = first_stage([base, *datas], reservation, delta)
-    options = options or options_for(wb.settings)
+    options = options or solve_options(wb.settings, time_limit_s, log_file)
     ids = [f"S{i + 1:04d}" for i in range(n)]
     table = cost_table(base)     # events change capacities only: one cost table for all
     engine = engine or Engine()

@@ -19,14 +19,9 @@ from collections import defaultdict
 import highspy
 import numpy as np
 
-from model.formulation import build, registry
+from model.formulation import registry
 from model.formulation.variables import OWNERS
-from model.data.model_data import prepare
-from model.analysis.marginals import with_marginals
-from model.results.extract import extract
-from model.run import load
-from model.solve import demand_groups
-from model.solve.handover import compile_model
+from model.run import prepare_run, results
 from model.solve.confirm import read_checked
 from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_highs
 
@@ -38,10 +33,9 @@ class NeedsRebuild(Exception):
 
 class Session:
     def __init__(self, workbook, scenario: str | None = None, options: SolveOptions | None = None):
-        wb, changes, warnings = load(workbook, scenario)
-        data, _ = demand_groups.merge(prepare(wb))     # alike Demand rows: one model row
-        built = build(data)
-        self._start(wb, changes, warnings, data, built, compile_model(built.model), options)
+        run = prepare_run(workbook, scenario)     # the stages of model.run before the solve
+        self._start(run.workbook, run.changes, run.warnings, run.data, run.built, run.compiled,
+                    options)
 
     @classmethod
     def from_run(cls, run, options: SolveOptions | None = None) -> "Session":
@@ -200,5 +194,4 @@ class Session:
         """Result tables of the last solve (as in the report)."""
         if self.solution is None or not self.solution.has_solution:
             return {}
-        return with_marginals(extract(self.data, self.built, self.compiled, self.solution),
-                              self.data, self.built, self.compiled, self.solution)
+        return results(self.data, self.built, self.compiled, self.solution)
