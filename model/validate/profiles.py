@@ -1,5 +1,6 @@
-"""Checks of contract v1.2 sections 1, 2, 3 and 5 (Profiles, take-or-pay,
-floors and caps, Sales, period_years), called by ``validate`` on the workbook
+"""Checks of contract v1.2 sections 1, 2 and 3 (Profiles, take-or-pay,
+floors and caps, Sales; section 5's period_years is checked by its range in the
+schema), called by ``validate`` on the workbook
 as it stands and on each scenario's changed copy.
 
 Structural checks (clarification 7.3) run on the rows as written: a Profiles
@@ -23,10 +24,6 @@ from model.validate.rules import active
 def check(wb, err, warn) -> None:
     t = wb.tables
     first, last = wb.settings.get("first_period"), wb.settings.get("last_period")
-    years = wb.settings.get("period_years")
-    if years is not None and years <= 0:
-        err("Settings", wb.setting_rows.get("period_years"), "value", years,
-            "period_years must be above 0 (the length of one period in years)")
     if first is None or last is None or first > last:
         return
     periods = list(range(first, last + 1))
