@@ -195,6 +195,9 @@ SETTINGS: tuple[Setting, ...] = (
             range=Range(0.0, lo_open=True), why="(the length of one period in years)", ext=True),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+# Every setting's default: the settings of a workbook that gives none (the reader starts
+# from these), and what a report shows where no workbook could be read.
+SETTING_DEFAULTS: dict[str, object] = {s.key: s.default for s in SETTINGS}
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Settings", "Horizon, currency, penalties and solver settings, one key per row.",

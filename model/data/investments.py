@@ -46,7 +46,7 @@ def window(rec, periods) -> list[int]:
 
 
 def whole(v) -> int:
-    return int(round(float(v or 0.0)))
+    return int(round(float(v)))
 
 
 @dataclass
@@ -69,8 +69,8 @@ class Options:
                 if kind is None or rec["capacity"] is None:
                     continue        # disabled (or unknown: validation refuses it) target
                 rows.append((rec["investment_id"], rec["target_id"], kind, float(rec["capacity"]),
-                             float(rec["capex"] or 0.0), whole(rec["lead_time"]),
-                             float(rec["fixed_cost"] or 0.0), whole(rec["max_units"]),
+                             float(rec["capex"]), whole(rec["lead_time"]),
+                             float(rec["fixed_cost"]), whole(rec["max_units"]),
                              window(rec, periods), rec[ROW]))
         return cls(pd.DataFrame(rows, columns=OPTION_COLUMNS), periods)
 

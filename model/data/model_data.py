@@ -79,7 +79,7 @@ class ModelData:
         j = ("reference_price", "disposal_cost").index(column)
         cell = self.materials[column].to_dict()
         if not self.prices:
-            return [float(cell[k] or 0.0) for k in materials]
+            return [float(cell[k]) for k in materials]
         return [float(self.prices[k, p][j]) for k, p in zip(materials, periods)]
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
@@ -119,8 +119,7 @@ def discount(settings: dict) -> dict[int, float]:
     discount factor of every period (contract v1.2, section 5): the one definition,
     for the deterministic model and the risk model's first stage alike."""
     first, last = settings["first_period"], settings["last_period"]
-    rate = settings.get("discount_rate") or 0.0
-    years = settings.get("period_years") or 1.0
+    rate, years = settings["discount_rate"], settings["period_years"]
     return {p: 1.0 / (1.0 + rate) ** ((p - first) * years) for p in range(first, last + 1)}
 
 
@@ -156,7 +155,7 @@ def prepare(wb: Workbook) -> ModelData:
     # Forward reachability of (site, material): sources, then processes and lanes.
     reach = set(zip(offers["site"], offers["material"]))
     for rec in t["Inventory"].to_dict("records"):
-        if (rec["initial_stock"] or 0) > 0:
+        if rec["initial_stock"] > 0:
             reach.add((rec["site_id"], rec["material_id"]))
     lanes = t["Lanes"]
     ins = recipe[recipe["input"] > 0].groupby("process")["material"].apply(list).to_dict()
@@ -191,9 +190,9 @@ def prepare(wb: Workbook) -> ModelData:
                                           _periods_of(rec, periods),
                                           lambda p, row=row: row(p)["capacity"]):
             v = row(p)
-            fixed = v["fixed_cost"] or 0.0
+            fixed = v["fixed_cost"]
             if runs and (cap is None or cap > 0):
-                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"] or 0.0,
+                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"],
                                   fixed, fixed > 0, rec[ROW]))
             elif fixed > 0:
                 idle.append(("process", rec["process_id"], p, fixed, rec[ROW]))
@@ -205,7 +204,7 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in lanes.to_dict("records"):
         ks = [rec["material_id"]] if rec["material_id"] else all_materials
         ks = [k for k in ks if (rec["from_site"], k) in reach]
-        ahead = int(round(rec.get("lead_time") or 0.0))
+        ahead = int(round(rec["lead_time"]))
         if ahead:
             lead[rec["lane_id"]] = ahead      # nothing may arrive after the last period
         row = prof.reader("Lanes", rec, ("capacity", "unit_cost", "tariff_rate"))
@@ -221,7 +220,7 @@ def prepare(wb: Workbook) -> ModelData:
                 continue
             for k in ks:     # a tariff is charged on the reference price of the period of shipment
                 ship_rows.append((rec["lane_id"], k, p, rec["from_site"], rec["to_site"],
-                                  v["unit_cost"] or 0.0, (v["tariff_rate"] or 0.0) * ref_of(k, p),
+                                  v["unit_cost"], v["tariff_rate"] * ref_of(k, p),
                                   rec[ROW]))
     ship = pd.DataFrame(ship_rows, columns=["lane", "material", "period", "from_site", "to_site",
                                             "unit_cost", "tariff", "row"])
@@ -233,8 +232,8 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in inv.to_dict("records"):
         for p in periods:
             v = prof.row("Inventory", rec, p, ("holding_cost", "min_stock", "max_stock"))
-            stock_rows.append((rec["site_id"], rec["material_id"], p, v["holding_cost"] or 0.0,
-                               v["min_stock"] or 0.0, v["max_stock"], rec["initial_stock"],
+            stock_rows.append((rec["site_id"], rec["material_id"], p, v["holding_cost"],
+                               v["min_stock"], v["max_stock"], rec["initial_stock"],
                                rec[ROW]))
     stock = pd.DataFrame(stock_rows, columns=["site", "material", "period", "holding", "lo", "hi",
                                               "initial", "row"])

@@ -101,15 +101,15 @@ class Profiles:
         for k, ref, disp in zip(materials.index, materials["reference_price"],
                                 materials["disposal_cost"]):
             for p in periods:
-                out[k, p] = (self.value("Materials", k, "reference_price", p, ref) or 0.0,
-                             self.value("Materials", k, "disposal_cost", p, disp) or 0.0)
+                out[k, p] = (self.value("Materials", k, "reference_price", p, ref),
+                             self.value("Materials", k, "disposal_cost", p, disp))
         return out
 
 
 def price_paid(unit_cost, floor, cap) -> float:
     """Section 2: price_p = min(max(unit_cost_p, price_floor_p), price_cap_p);
     a blank floor or cap is none."""
-    price = unit_cost or 0.0
+    price = unit_cost
     if floor is not None:
         price = max(price, floor)
     if cap is not None:

@@ -101,7 +101,7 @@ def prepare_provenance(wb, data, problems: Problems) -> Provenance | None:
         reach.setdefault((s, k), set()).add(offer_cls[o])
     initial = {}
     for rec in t["Inventory"].to_dict("records"):
-        if (rec["initial_stock"] or 0) > 0:
+        if rec["initial_stock"] > 0:
             touched = frozenset() if rec["initial_clean"] else frozenset(groups)
             quals = frozenset(x for x in split_list(rec.get("initial_qualified_for")) if x in segments)
             c = cls_of(touched, quals)

@@ -26,7 +26,7 @@ from model.problems import Problems, did_you_mean, input_error
 from model.read import safety
 from model.read.scan import scan
 from model.read.cells import convert, is_blank
-from model.schema import SETTING_BY_KEY, SETTINGS, SHEETS, Sheet
+from model.schema import SETTING_BY_KEY, SETTING_DEFAULTS, SETTINGS, SHEETS, Sheet
 
 ROW = "_row"
 HELPER_SHEETS = {"guide", "lists"}   # written by `sourcing template`, never read
@@ -210,7 +210,7 @@ def frame_of(records: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def _settings(frame: pd.DataFrame, problems: Problems):
-    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    settings: dict[str, object] = dict(SETTING_DEFAULTS)
     rows: dict[str, int] = {}
     for rec in frame.to_dict("records"):
         key, row = rec["key"], rec[ROW]

@@ -37,7 +37,7 @@ from model.solve.highs import SolveOptions
 
 
 def options_for(settings: dict, time_limit=None, log_file=None) -> SolveOptions:
-    return SolveOptions(mip_gap=settings.get("mip_gap") or 1e-4,
+    return SolveOptions(mip_gap=settings["mip_gap"],
                         time_limit_s=time_limit or settings.get("time_limit_s"), log_file=log_file)
 
 

@@ -66,10 +66,10 @@ def check(wb, err, warn) -> None:
             warn("Investments", row, "first_period", rec["first_period"],
                  f"the decision window {a}-{b} has no period in the horizon {first}-{last}: "
                  "the investment cannot be decided")
-        elif max(a, first) + int(rec["lead_time"] or 0) > last:
+        elif max(a, first) + int(rec["lead_time"]) > last:
             warn("Investments", row, "lead_time", rec["lead_time"],
                  f"a unit decided at the earliest ({max(a, first)}) comes online in "
-                 f"{max(a, first) + int(rec['lead_time'] or 0)}, after the horizon ends in "
+                 f"{max(a, first) + int(rec['lead_time'])}, after the horizon ends in "
                  f"{last}: it would pay capex and add nothing")
         if trec.get("enabled") is False:
             warn("Investments", row, "target_id", target, f"its target ({sheet} row "

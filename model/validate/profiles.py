@@ -41,9 +41,9 @@ def check(wb, err, warn) -> None:
         bad = []
         for p in periods:
             v = prof.row("Inventory", rec, p, ("min_stock", "max_stock"))
-            if v["max_stock"] is not None and (v["min_stock"] or 0) > v["max_stock"]:
+            if v["max_stock"] is not None and v["min_stock"] > v["max_stock"]:
                 bad.append(p)
-        if bad and (rec["max_stock"] is None or (rec["min_stock"] or 0) <= rec["max_stock"]):
+        if bad and (rec["max_stock"] is None or rec["min_stock"] <= rec["max_stock"]):
             err("Inventory", rec[ROW], "min_stock", rec["min_stock"],
                 f"is above max_stock in {_list(bad)} (after Profiles)")
 
@@ -60,7 +60,7 @@ def _list(periods) -> str:
 
 def _blank_capacity_with(prof, sheet, rec, p, columns) -> bool:
     v = prof.row(sheet, rec, p, ("capacity", *columns))
-    return v["capacity"] is None and any((v[c] or 0) > 0 for c in columns)
+    return v["capacity"] is None and any(v[c] > 0 for c in columns)
 
 
 def _supply(supply, prof, periods, err) -> None:
@@ -74,7 +74,7 @@ def _supply(supply, prof, periods, err) -> None:
                 f"is above price_cap {v['price_cap']:g} in {_list(inverted)} (after scenario "
                 "changes and Profiles): the price paid is undefined")
         unbounded = [p for p, v in by_period.items() if v["capacity"] is None
-                     and ((v["fixed_cost"] or 0) > 0 or (v["min_quantity"] or 0) > 0)]
+                     and (v["fixed_cost"] > 0 or v["min_quantity"] > 0)]
         if unbounded:
             err("Supply", rec[ROW], "capacity", rec["capacity"],
                 f"is blank (unlimited) in {_list(unbounded)} while fixed_cost or min_quantity "

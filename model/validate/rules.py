@@ -125,12 +125,12 @@ def check(wb: Workbook, context: str = "") -> Problems:
     processes = active(t["Processes"])
     recipes = t["Recipes"]
     for rec in recipes.to_dict("records"):
-        i, o = rec["input"] or 0, rec["output"] or 0
+        i, o = rec["input"], rec["output"]
         if i > 0 and o > 0:
             err("Recipes", rec[ROW], "output", o, "a recipe row has an input or an output, not both")
         elif i == 0 and o == 0:
             warn("Recipes", rec[ROW], "input", None, "row has neither input nor output; ignored")
-    outputs = set(recipes.loc[recipes["output"].map(lambda v: (v or 0) > 0), "process_id"])
+    outputs = set(recipes.loc[recipes["output"] > 0, "process_id"])
     listed = set(recipes["process_id"])
     for rec in processes.to_dict("records"):
         if rec["process_id"] not in listed:
@@ -172,10 +172,10 @@ def check(wb: Workbook, context: str = "") -> Problems:
                  f"outside the horizon {first}-{last}: the row is ignored")
 
     for rec in t["Inventory"].to_dict("records"):
-        lo, hi = rec["min_stock"] or 0, rec["max_stock"]
+        lo, hi = rec["min_stock"], rec["max_stock"]
         if hi is not None and lo > hi:
             err("Inventory", rec[ROW], "min_stock", lo, f"is above max_stock {hi}")
-        if hi is not None and (rec["initial_stock"] or 0) > hi:
+        if hi is not None and rec["initial_stock"] > hi:
             warn("Inventory", rec[ROW], "initial_stock", rec["initial_stock"],
                  f"is above max_stock {hi}; the excess must leave in the first period")
 
