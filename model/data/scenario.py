@@ -93,7 +93,7 @@ def _apply_change(wb: Workbook, rec: dict, source: str, problems: Problems) -> l
         problems.error(*where, "sheet", rec["sheet"], "no such input sheet"
                        + did_you_mean(rec["sheet"], [s.name for s in SHEETS]))
         return []
-    op = rec["op"] or "set"
+    op = rec["op"]
     ident, column_name = str(rec["id"]).strip(), str(rec["column"]).strip()
     if sheet.name == "Settings":
         return _change_setting(wb, rec, ident, column_name, op, source, problems)
