@@ -83,6 +83,10 @@ class Range:
         return "a whole number" + (f" {bounds}" if bounds else "")
 
 
+# Every period (a PERIOD cell or setting): contract v1.2, 7.2, periods need not be calendar years
+PERIOD_RANGE = Range(0.0, 999_999.0, whole=True)
+
+
 @dataclass(frozen=True)
 class Column:
     name: str

@@ -36,7 +36,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from model.report import styles as st
 from model.guide import show_default as _default, show_range
 from model.schema import (ANY, BOOL, CHANGE_OPS, CHOICE, COUNTRY, ID, MEASURES, NUMBER, PERIOD,
-                          POLICY_KINDS, PROFILED, SETTINGS, SHEETS, TEXT, Column, Range, Sheet)
+                          PERIOD_RANGE, POLICY_KINDS, PROFILED, SETTINGS, SHEETS, TEXT, Column, Range,
+                          Sheet)
 
 ROWS = 5000                 # rows prepared with drop-downs and checks on each sheet
 HELPER_SHEETS = ("Guide", "Lists")
@@ -180,12 +181,8 @@ def _list(formula: str, strict: bool, what: str) -> DataValidation:
 
 def _number_check(c: Column, first_cell: str) -> DataValidation | None:
     if c.type == PERIOD:
-        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="999999",
-                            allow_blank=True)
-        dv.error = f"{c.name}: a year such as 2026, or a period number"
-        dv.errorTitle = "Check the value"
-        dv.showErrorMessage = True
-        return dv
+        return range_check(c.name, PERIOD_RANGE, first_cell, "a year such as 2026, or a period "
+                           f"number from {PERIOD_RANGE.lo:g} to {PERIOD_RANGE.hi:g}")
     if c.range is None:
         return None
     what = "a share between 0 and 1 (0.5 = 50%)" if c.fraction else None
