@@ -2,8 +2,12 @@
 
 The reader, the validator, the scenario engine, the blank template and the
 sheet guide in the README are all generated from the tables below. A column is
-described by its name, type, default, unit, help text and (optionally) the
-sheet/column it must refer to. Contract v1 lives in
+described by its name, type, default, unit, help text, valid range and
+(optionally) the sheet/column it must refer to; a setting likewise. Defaults
+and ranges live here only: the reader fills every default (a column or
+setting with a default is never blank downstream) and checks every setting's
+range, the checks test every column's range, and the template and the guide
+print both. Contract v1 lives in
 ``docs/contract.md``; anything here beyond it is an
 extension and is marked ``ext=True`` (documented in ``docs/extensions.md``).
 """
