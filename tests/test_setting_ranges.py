@@ -157,3 +157,42 @@ def test_an_untypeable_cell_reads_as_its_default_not_none(make_workbook):
     assert wb.tables["Supply"]["unit_cost"].tolist()[0] == 0.0
     assert {k: wb.settings[k] for k in ("mip_gap", "cvar_alpha", "currency")} == \
         {"mip_gap": 1e-4, "cvar_alpha": 0.95, "currency": "USD"}     # not in the sheet: defaults
+
+
+# Files the lead engineer is rewriting this session (issue 13, family registry); their
+# re-applied defaults are listed in the closing note. Remove them here once rewritten.
+NOT_YET = {"model/analysis/elastic.py", "model/analysis/price_rules.py",
+           "model/analysis/infeasibility.py", "model/results/extract.py",
+           "model/formulation/balance.py"}
+
+
+def _defaulted_names() -> set[str]:
+    """Names of settings and columns that always hold a value once read: a default wherever
+    the name is used (not Demand's unmet_penalty, whose blank means the setting's); not the
+    TRUE/FALSE columns, where `or` is logic."""
+    from model.schema import BOOL, SHEETS
+    has: dict[str, set] = {}
+    for item in (*SETTINGS, *(c for sheet in SHEETS for c in sheet.columns if c.type != BOOL)):
+        has.setdefault(getattr(item, "key", None) or item.name, set()).add(
+            item.default is not None)
+    return {name for name, flags in has.items() if flags == {True}}
+
+
+def test_no_code_re_applies_a_default_the_reader_fills():
+    # `settings.get("mip_gap") or 1e-4`, `rec["unit_cost"] or 0.0`, `v["fixed_cost"] or 0`:
+    # each turns a legitimate 0 into the default where the default is not 0, and each
+    # is a second home of the default. The reader fills them (model/read/workbook.py).
+    names = "|".join(sorted(_defaulted_names()))
+    pattern = re.compile(rf"""(\[|get\()["']({names})["'](\]|\)) or """)
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for path in sorted((root / "model").rglob("*.py")):
+        rel = path.relative_to(root).as_posix()
+        if rel in NOT_YET:
+            continue
+        for i, line in enumerate(path.read_text().splitlines(), start=1):
+            if pattern.search(line) and "summary.get(" not in line:     # not a report's own dict
+                found.append(f"{rel}:{i}: {line.strip()}")
+    assert {"mip_gap", "unit_cost", "currency"} <= _defaulted_names()
+    assert not {"capacity", "unmet_penalty", "first_period"} & _defaulted_names()
+    assert found == [], "\n".join(found)
