@@ -196,3 +196,21 @@ def test_no_code_re_applies_a_default_the_reader_fills():
     assert {"mip_gap", "unit_cost", "currency"} <= _defaulted_names()
     assert not {"capacity", "unmet_penalty", "first_period"} & _defaulted_names()
     assert found == [], "\n".join(found)
+
+
+def test_a_row_ending_in_period_0_is_active_in_period_0_only(make_workbook):
+    # contract v1.2, 7.2: period 0 is a period. `last_period or horizon end` read a
+    # last_period of 0 as blank (the row ran to the end of the horizon 0..2); the one
+    # definition (validate/rules.active_periods) tests `is None`.
+    from model.data.model_data import prepare
+    from model.validate.rules import active_periods
+    sheets = dict(BASE_SHEETS,
+                  Settings="key,value\nfirst_period,0\nlast_period,2\nunmet_penalty,1000",
+                  Supply="offer_id,site_id,material_id,capacity,unit_cost,first_period,last_period\n"
+                         "EARLY,MINE,OX,100,10,,0\nLATE,MINE,OX,100,12,0,",
+                  Demand="demand_id,site_id,material_id,period,quantity\nD1,BUYER,OX,1,30")
+    data = prepare(read_workbook(make_workbook(sheets)))
+    periods = data.offers.groupby("offer")["period"].apply(list).to_dict()
+    assert periods == {"EARLY": [0], "LATE": [0, 1, 2]}
+    assert active_periods({"first_period": 0, "last_period": None}, [0, 1, 2]) == [0, 1, 2]
+    assert active_periods({"first_period": None, "last_period": 0}, [0, 1, 2]) == [0]

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model.read.workbook import ROW
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 KINDS = {"Supply": ("offer", "offer_id"), "Processes": ("process", "process_id"),
          "Lanes": ("lane", "lane_id")}
@@ -40,9 +40,7 @@ OPTION_COLUMNS = ["investment", "target", "kind", "capacity", "capex", "lead", "
 
 def window(rec, periods) -> list[int]:
     """The decision periods of an Investments row: its first..last period, clipped."""
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
+    return active_periods(rec, periods)
 
 
 def whole(v) -> int:

@@ -24,7 +24,7 @@ from model.data.columns import keys, lists
 from model.data.contracts import SALE_COLUMNS, TOP_COLUMNS, prepare_sales, supply_rows
 from model.data.profiles import Profiles
 from model.schema import CHAIN_KINDS, RESOLUTION_T
-from model.validate.rules import active, below_resolution
+from model.validate.rules import active, active_periods, below_resolution
 
 # An offer or process row that exists in a period (enabled, active) but has no decision
 # variable there: no capacity in the period, or (a process) one of its inputs can never reach
@@ -108,12 +108,6 @@ def demand_sites(demand: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=["site", "material"])
 
 
-def _periods_of(rec, periods):
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
-
-
 def discount(settings: dict) -> dict[int, float]:
     """delta[p] = 1 / (1 + discount_rate)^((p - first_period) x period_years), the
     discount factor of every period (contract v1.2, section 5): the one definition,
@@ -143,7 +137,7 @@ def prepare(wb: Workbook) -> ModelData:
 
     # [(period, capacity)] of a row: its own periods, and those an investment reaches
     options, own = inv_data.Options.of(wb.tables, periods), {}
-    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, _periods_of, problems,
+    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, active_periods, problems,
                                             partial(inv_data.capacities, options, own, "offer"))
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
@@ -187,7 +181,7 @@ def prepare(wb: Workbook) -> ModelData:
                           "can never run: one of its inputs can never reach its site")
         row = prof.reader("Processes", rec, ("capacity", "unit_cost", "fixed_cost"))
         for p, cap in inv_data.capacities(options, own, "process", rec["process_id"],
-                                          _periods_of(rec, periods),
+                                          active_periods(rec, periods),
                                           lambda p, row=row: row(p)["capacity"]):
             v = row(p)
             fixed = v["fixed_cost"]
@@ -273,7 +267,7 @@ def prepare(wb: Workbook) -> ModelData:
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
                      arrivals, problems, demand_sites=dsites,
-                     sales=prepare_sales(t["Sales"], prof, periods, _periods_of, reach, problems),
+                     sales=prepare_sales(t["Sales"], prof, periods, active_periods, reach, problems),
                      take_or_pay=take_or_pay, prices=prices, lead=lead)
     data.provenance = prepare_provenance(wb, data, problems)
     data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
@@ -293,7 +287,7 @@ def _export_controls(rules, ship, sites, periods, ref_of, problems):
     for rec in rules.to_dict("records"):
         if rec.get("scope") == "content":
             continue          # follows the material: model/data/provenance.py
-        rule_periods = _periods_of(rec, periods)
+        rule_periods = active_periods(rec, periods)
         mask = (c_from == rec["exporter"]) & abroad & np.isin(period, rule_periods)
         if rec["importer"]:
             mask &= c_to == rec["importer"]
@@ -360,7 +354,7 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
         materials = [rec["material_id"]] if rec["material_id"] else demanded
         n = 0
         for k in materials:
-            for p in _periods_of(rec, periods):
+            for p in active_periods(rec, periods):
                 here = present[by].get((k, p))
                 if not here:
                     continue

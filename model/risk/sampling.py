@@ -53,7 +53,7 @@ from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
 from model.risk.extensive import Fixed, FirstStage, solve_extensive
 from model.solve.highs import SolveOptions
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 KINDS = ("offer", "process", "lane")
 
@@ -102,8 +102,7 @@ def read_events(wb: Workbook, problems: Problems) -> list[Event]:
         factor = float(rec["capacity_factor"])
         if dur == 0:
             problems.warn("Events", row, "duration", 0, "an event lasting 0 periods has no effect")
-        a, b = rec["first_period"] or periods[0], rec["last_period"] or periods[-1]
-        window = [p for p in periods if a <= p <= b]
+        window = active_periods(rec, periods)
         if entity == "lane" and 0 < factor < 1:
             cap = lanes.loc[lanes["lane_id"] == target, "capacity"]
             if len(cap) and cap.iloc[0] is None:

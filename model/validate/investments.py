@@ -60,8 +60,8 @@ def check(wb, err, warn) -> None:
             continue
         if rec["capacity"] == 0:
             warn("Investments", row, "capacity", 0, "adds nothing")
-        a = rec["first_period"] or first
-        b = rec["last_period"] or last
+        a = first if rec["first_period"] is None else rec["first_period"]
+        b = last if rec["last_period"] is None else rec["last_period"]
         if b < first or a > last or a > b:
             warn("Investments", row, "first_period", rec["first_period"],
                  f"the decision window {a}-{b} has no period in the horizon {first}-{last}: "

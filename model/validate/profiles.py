@@ -18,7 +18,7 @@ from model.data.profiles import SUPPLY_COLUMNS, Profiles, canonical, row_id
 from model.problems import did_you_mean
 from model.read.workbook import ROW
 from model.schema import PROFILED
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 
 def check(wb, err, warn) -> None:
@@ -31,7 +31,7 @@ def check(wb, err, warn) -> None:
     prof = Profiles.of(t)
     _supply(active(t["Supply"]), prof, periods, err)
     for rec in active(t["Processes"]).to_dict("records"):
-        bad = [p for p in _periods_of(rec, periods)
+        bad = [p for p in active_periods(rec, periods)
                if _blank_capacity_with(prof, "Processes", rec, p, ("fixed_cost",))]
         if bad:
             err("Processes", rec[ROW], "capacity", rec["capacity"],
@@ -48,12 +48,6 @@ def check(wb, err, warn) -> None:
                 f"is above max_stock in {_list(bad)} (after Profiles)")
 
 
-def _periods_of(rec, periods):
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
-
-
 def _list(periods) -> str:
     return ", ".join(map(str, periods))
 
@@ -65,7 +59,7 @@ def _blank_capacity_with(prof, sheet, rec, p, columns) -> bool:
 
 def _supply(supply, prof, periods, err) -> None:
     for rec in supply.to_dict("records"):
-        by_period = {p: prof.row("Supply", rec, p, SUPPLY_COLUMNS) for p in _periods_of(rec, periods)}
+        by_period = {p: prof.row("Supply", rec, p, SUPPLY_COLUMNS) for p in active_periods(rec, periods)}
         inverted = [p for p, v in by_period.items() if v["price_floor"] is not None
                     and v["price_cap"] is not None and v["price_floor"] > v["price_cap"]]
         if inverted:

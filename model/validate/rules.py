@@ -40,6 +40,15 @@ def out_of_range(col: schema.Column, v) -> str:
     return "must be a whole number" + (" of periods" if col.unit == "periods" else "")
 
 
+def active_periods(rec, periods: list[int]) -> list[int]:
+    """The periods of the horizon ``periods`` in which a row is active: its first_period ..
+    last_period, inclusive, a blank one meaning the start / end of the horizon (contract).
+    (A period may be 0: ``is None``, never ``or``.)"""
+    a = periods[0] if rec.get("first_period") is None else rec["first_period"]
+    b = periods[-1] if rec.get("last_period") is None else rec["last_period"]
+    return [p for p in periods if a <= p <= b]
+
+
 def below_resolution() -> str:
     """How a tonnage below ``schema.RESOLUTION_T`` is described in a warning."""
     r = schema.RESOLUTION_T

@@ -73,8 +73,8 @@ class Inputs:
         return self.periods[0]
 
     def active_periods(self, rec: dict) -> list[int]:
-        a = rec.get("first_period") or self.periods[0]
-        b = rec.get("last_period") or self.periods[-1]
+        a = self.periods[0] if rec.get("first_period") is None else rec["first_period"]
+        b = self.periods[-1] if rec.get("last_period") is None else rec["last_period"]
         return [p for p in self.periods if a <= p <= b]
 
     def cell(self, sheet: str, ident: str, column: str, period: int, base):
