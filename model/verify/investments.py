@@ -32,7 +32,7 @@ def rows_of(tables) -> dict[str, dict]:
         if r["investment_id"] is None or r["investment_id"] in out:
             continue
         out[r["investment_id"]] = {
-            "target": r["target_id"], "capacity": float(r["capacity"] or 0.0),
+            "target": r["target_id"], "capacity": float(r["capacity"]),
             "capex": float(r["capex"]), "lead": int(round(float(r["lead_time"]))),
             "fixed": float(r["fixed_cost"]), "max_units": float(r["max_units"]),
             "first": r["first_period"], "last": r["last_period"],
