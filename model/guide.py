@@ -25,6 +25,11 @@ def show_default(v) -> str:
     return f"{v:g}" if isinstance(v, float) else str(v)
 
 
+def show_range(rng) -> str:
+    """A schema range as the guide and the template print it ('' for none)."""
+    return "" if rng is None else rng.text()
+
+
 def guide() -> str:
     out = []
     for sheet in SHEETS:
@@ -32,18 +37,20 @@ def guide() -> str:
         ext = " (extension)" if sheet.ext else ""
         out.append(f"#### {sheet.name} ({need}){ext}\n\n{sheet.help}\n")
         if sheet.name == "Settings":
-            out.append("| key | type | unit | default | meaning |\n|---|---|---|---|---|")
+            out.append("| key | type | unit | default | valid | meaning |\n|---|---|---|---|---|---|")
             for s in SETTINGS:
                 dflt = "required" if s.required else show_default(s.default)
-                out.append(f"| `{s.key}` | {s.type} | {s.unit} | {dflt} | {s.help} |")
+                out.append(f"| `{s.key}` | {s.type} | {s.unit} | {dflt} | {show_range(s.range)} "
+                           f"| {s.help} |")
             out.append("")
             continue
-        out.append("| column | type | unit | default | meaning |\n|---|---|---|---|---|")
+        out.append("| column | type | unit | default | valid | meaning |\n|---|---|---|---|---|---|")
         for c in sheet.columns:
             dflt = "required" if c.required else show_default(c.default)
             ref = f" (a {c.ref[0]}.{c.ref[1]})" if c.ref else ""
             ext = " *(extension)*" if c.ext else ""
-            out.append(f"| `{c.name}` | {c.type} | {c.unit} | {dflt} | {c.help}{ref}{ext} |")
+            out.append(f"| `{c.name}` | {c.type} | {c.unit} | {dflt} | {show_range(c.range)} "
+                       f"| {c.help}{ref}{ext} |")
         if sheet.id_column:
             out.append(f"\nScenarioChanges address rows by `{sheet.id_column}`.")
         out.append("")

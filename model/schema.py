@@ -2,8 +2,12 @@
 
 The reader, the validator, the scenario engine, the blank template and the
 sheet guide in the README are all generated from the tables below. A column is
-described by its name, type, default, unit, help text and (optionally) the
-sheet/column it must refer to. Contract v1 lives in
+described by its name, type, default, unit, help text, valid range and
+(optionally) the sheet/column it must refer to; a setting likewise. Defaults
+and ranges live here only: the reader fills every default (a column or
+setting with a default is never blank downstream) and checks every setting's
+range, the checks test every column's range, and the template and the guide
+print both. Contract v1 lives in
 ``docs/contract.md``; anything here beyond it is an
 extension and is marked ``ext=True`` (documented in ``docs/extensions.md``).
 """
@@ -45,6 +49,49 @@ TONNAGE_UNITS = ("t", "t/period", "t or runs/period")
 
 
 @dataclass(frozen=True)
+class Range:
+    """The valid values of a number: ``lo`` .. ``hi`` (None: no bound on that side),
+    an open end excluded, ``whole``: whole numbers only. The reader and the checks
+    test values against it; the template, the guide and the messages print it."""
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    hi_open: bool = False
+    whole: bool = False
+
+    def holds(self, v) -> bool:
+        v = float(v)
+        if self.lo is not None and (v <= self.lo if self.lo_open else v < self.lo):
+            return False
+        if self.hi is not None and (v >= self.hi if self.hi_open else v > self.hi):
+            return False
+        return not self.whole or v.is_integer()
+
+    def bounds_text(self) -> str:
+        """'>= 0', 'above 0', 'between 0 and 1', 'at least 0 and below 1' ('' if unbounded)."""
+        lo, hi = (None if b is None else f"{b:g}" for b in (self.lo, self.hi))
+        if lo is not None and hi is not None and not (self.lo_open or self.hi_open):
+            return f"between {lo} and {hi}"
+        if hi is None:
+            return "" if lo is None else (f"above {lo}" if self.lo_open else f">= {lo}")
+        upper = f"below {hi}" if self.hi_open else f"at most {hi}"
+        if lo is None:
+            return upper
+        return f"{'above' if self.lo_open else 'at least'} {lo} and {upper}"
+
+    def text(self) -> str:
+        """The range in words: '>= 0', 'at least 0 and below 1', 'a whole number >= 0'."""
+        bounds = self.bounds_text()
+        if not self.whole:
+            return bounds
+        return "a whole number" + (f" {bounds}" if bounds else "")
+
+
+# Every period (a PERIOD cell or setting): contract v1.2, 7.2, periods need not be calendar years
+PERIOD_RANGE = Range(0.0, 999_999.0, whole=True)
+
+
+@dataclass(frozen=True)
 class Column:
     name: str
     type: str
@@ -59,6 +106,15 @@ class Column:
     ext: bool = False               # extension beyond contract v1
     header: bool = False            # the column must be present even where blank cells are
                                     # allowed (Supply/Processes capacity: blank is unlimited)
+    whole: bool = False             # a whole number (lead times, units, durations)
+
+    @property
+    def range(self) -> Range | None:
+        """The valid values of a number column (None: any number, or not a number)."""
+        if self.type != NUMBER or not (self.nonnegative or self.fraction or self.whole):
+            return None
+        return Range(0.0 if self.nonnegative or self.fraction else None,
+                     1.0 if self.fraction else None, whole=self.whole)
 
 
 @dataclass(frozen=True)
@@ -108,8 +164,18 @@ class Setting:
     default: object = None
     required: bool = False
     unit: str = ""
-    nonnegative: bool = False
+    range: Range | None = None      # valid values (checked by the reader and for scenarios)
+    why: str = ""                   # said after a value out of range, e.g. "(0.95: ...)"
     ext: bool = False
+
+    def problem(self, value) -> str | None:
+        """Why ``value`` (typed) is not a valid value of this setting, else None."""
+        if value is None or self.range is None or self.range.holds(value):
+            return None
+        return f"{self.key} must be {self.range.text()}" + (f" {self.why}" if self.why else "")
+
+
+AT_LEAST_0 = Range(0.0)
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -117,24 +183,29 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("last_period", PERIOD, "last year of the horizon", required=True),
     Setting("currency", TEXT, "label for money", default="USD"),
     Setting("unmet_penalty", NUMBER, "cost per t of demand left unmet, where a Demand row gives none",
-            default=1_000_000.0, unit="currency/t", nonnegative=True),
+            default=1_000_000.0, unit="currency/t", range=AT_LEAST_0),
     Setting("discount_rate", NUMBER, "yearly rate r; a cost in period p is multiplied by "
-            "1/(1+r)^(p - first_period)", default=0.0, nonnegative=True),
+            "1/(1+r)^(p - first_period)", default=0.0, range=AT_LEAST_0),
     Setting("mip_gap", NUMBER, "relative optimality gap at which a MIP solve may stop",
-            default=1e-4, nonnegative=True),
+            default=1e-4, range=AT_LEAST_0),
     Setting("time_limit_s", NUMBER, "solver time limit in seconds (blank: none)", unit="s",
-            nonnegative=True),
+            range=AT_LEAST_0),
     Setting("base_probability", NUMBER, "probability of the workbook as it stands in a risk "
-            "solve (scenario base)", default=0.0, nonnegative=True, ext=True),
+            "solve (scenario base)", default=0.0, range=Range(0.0, 1.0),
+            why="(it is a probability)", ext=True),
     Setting("risk_weight", NUMBER, "lambda: weight of CVaR of total cost in a risk solve",
-            default=0.0, nonnegative=True, ext=True),
+            default=0.0, range=AT_LEAST_0, ext=True),
     Setting("cvar_alpha", NUMBER, "CVaR confidence level in a risk solve", default=0.95,
-            nonnegative=True, ext=True),
+            range=Range(0.0, 1.0, hi_open=True), why="(e.g. 0.95: the worst 5% of outcomes)",
+            ext=True),
     Setting("period_years", NUMBER, "length of one period in years (0.25: quarters); the discount "
             "exponent is (p - first_period) * period_years", default=1.0, unit="years",
-            nonnegative=True, ext=True),
+            range=Range(0.0, lo_open=True), why="(the length of one period in years)", ext=True),
 )
 SETTING_BY_KEY = {s.key: s for s in SETTINGS}
+# Every setting's default: the settings of a workbook that gives none (the reader starts
+# from these), and what a report shows where no workbook could be read.
+SETTING_DEFAULTS: dict[str, object] = {s.key: s.default for s in SETTINGS}
 
 SHEETS: tuple[Sheet, ...] = (
     Sheet("Settings", "Horizon, currency, penalties and solver settings, one key per row.",
@@ -226,7 +297,7 @@ SHEETS: tuple[Sheet, ...] = (
                   unit="t/period", nonnegative=True),
            _enabled(),
            Column("lead_time", NUMBER, "whole periods from shipment to arrival (contract v1.2)",
-                  default=0.0, unit="periods", nonnegative=True, ext=True)),
+                  default=0.0, unit="periods", nonnegative=True, whole=True, ext=True)),
           key=("lane_id",), id_column="lane_id"),
     Sheet("Demand", "What the buyer needs, where and when.",
           (Column("demand_id", ID, "optional id (needed to address the row in a scenario)"),
@@ -301,15 +372,15 @@ SHEETS: tuple[Sheet, ...] = (
            Column("capex", NUMBER, "charged once per unit in the decision period", default=0.0,
                   unit="currency/unit", nonnegative=True),
            Column("lead_time", NUMBER, "whole periods from decision to first added capacity",
-                  default=0.0, unit="periods", nonnegative=True),
+                  default=0.0, unit="periods", nonnegative=True, whole=True),
            Column("first_period", PERIOD, "first period a decision may be taken (blank: horizon "
                   "start)"),
            Column("last_period", PERIOD, "last period a decision may be taken (blank: horizon "
                   "end)"),
            Column("fixed_cost", NUMBER, "per unit online, every period from decision + lead_time "
                   "on", default=0.0, unit="currency/unit/period", nonnegative=True),
-           Column("max_units", NUMBER, "most units over the window (whole number)", default=1.0,
-                  nonnegative=True),
+           Column("max_units", NUMBER, "most units over the window", default=1.0,
+                  nonnegative=True, whole=True),
            _enabled()),
           key=("investment_id",), id_column="investment_id", ext=True),
     Sheet("Events", "Random disruptions for sampled risk scenarios (sourcing sample).",
@@ -322,8 +393,8 @@ SHEETS: tuple[Sheet, ...] = (
                   fraction=True),
            Column("capacity_factor", NUMBER, "capacity multiplier while it lasts (0: shut)",
                   default=0.0, nonnegative=True),
-           Column("duration", NUMBER, "periods it lasts once started (whole number)", default=1.0,
-                  nonnegative=True),
+           Column("duration", NUMBER, "periods it lasts once started", default=1.0,
+                  unit="periods", nonnegative=True, whole=True),
            *_periods(),
            _enabled()),
           key=("event_id",), id_column="event_id", ext=True),

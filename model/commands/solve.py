@@ -122,7 +122,7 @@ def _solve(args, src: Path, out: Path, relax) -> int:
     bent = result.status == "elastic"
     if not args.quiet:
         from model.results.headline import lines
-        head = lines(info, result.data.settings.get("currency") or "USD")
+        head = lines(info, result.data.settings["currency"])
         if bent:
             head[0] += (f" - a bent plan: {info['elastic_bends']} constraint(s) bent, it breaks "
                         "them (sheet Elastic)")

@@ -47,8 +47,8 @@ def stress_command(args) -> int:
     if args.quiet:
         return EXIT_OK
     show = table.head(TOP)[["rank", "entity", "cost_increase", "extra_unmet_t", "periods_survived"]]
-    print(f"{top_text(table)} ({table.attrs.get('currency', 'USD')}; all on sheet Stress):")
-    print(text_table(show, "Stress", table.attrs.get("currency", "USD")))
+    print(f"{top_text(table)} ({table.attrs['currency']}; all on sheet Stress):")
+    print(text_table(show, "Stress", table.attrs["currency"]))
     if table.attrs.get("excluded"):
         print(f"left out (home countries of the demand sites; --include-home to add): "
               f"{', '.join(table.attrs['excluded'])}")

@@ -10,7 +10,8 @@ Every sheet and column of ``model/schema.py`` in order, with
   Sites appears in every site drop-down; countries list ISO 3166-1 alpha-2
   codes; measures, policy kinds, ops, booleans, Settings keys, sheet and
   column names of ScenarioChanges list their values;
-- number checks: non-negative numbers, shares between 0 and 1, years;
+- number checks from each column's and setting's range in the schema (non-negative
+  numbers, shares between 0 and 1, whole numbers, cvar_alpha below 1 ...), years;
 - the Settings keys filled in (values blank = defaults);
 - a ``Guide`` sheet (how to fill it, every sheet and column) and a ``Lists``
   sheet holding the lists (countries with their names).
@@ -33,9 +34,10 @@ from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from model.report import styles as st
-from model.guide import show_default as _default
+from model.guide import show_default as _default, show_range
 from model.schema import (ANY, BOOL, CHANGE_OPS, CHOICE, COUNTRY, ID, MEASURES, NUMBER, PERIOD,
-                          POLICY_KINDS, PROFILED, SETTINGS, SHEETS, TEXT, Column, Sheet)
+                          PERIOD_RANGE, POLICY_KINDS, PROFILED, SETTINGS, SHEETS, TEXT, Column, Range,
+                          Sheet)
 
 ROWS = 5000                 # rows prepared with drop-downs and checks on each sheet
 HELPER_SHEETS = ("Guide", "Lists")
@@ -112,10 +114,8 @@ def column_note(sheet: Sheet, c: Column) -> str:
         lines.append(f"blank means {_default(c.default)}")
     if c.ref:
         lines.append(f"must be a {c.ref[0]}.{c.ref[1]}")
-    if c.fraction:
-        lines.append("between 0 and 1")
-    elif c.nonnegative:
-        lines.append(">= 0")
+    if c.range is not None:
+        lines.append(show_range(c.range))
     if c.name in sheet.key and len(sheet.key) == 1:
         lines.append("unique in this sheet")
     return "\n".join(lines)
@@ -179,21 +179,42 @@ def _list(formula: str, strict: bool, what: str) -> DataValidation:
     return dv
 
 
-def _number_check(c: Column) -> DataValidation | None:
+def _number_check(c: Column, first_cell: str) -> DataValidation | None:
     if c.type == PERIOD:
-        dv = DataValidation(type="whole", operator="between", formula1="0", formula2="999999",
-                            allow_blank=True)
-        dv.error = f"{c.name}: a year such as 2026, or a period number"
-    elif c.type == NUMBER and c.fraction:
-        dv = DataValidation(type="decimal", operator="between", formula1="0", formula2="1",
-                            allow_blank=True)
-        dv.error = f"{c.name}: a share between 0 and 1 (0.5 = 50%)"
-    elif c.type == NUMBER and c.nonnegative:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1="0",
-                            allow_blank=True)
-        dv.error = f"{c.name}: a number >= 0"
-    else:
+        return range_check(c.name, PERIOD_RANGE, first_cell, "a year such as 2026, or a period "
+                           f"number from {PERIOD_RANGE.lo:g} to {PERIOD_RANGE.hi:g}")
+    if c.range is None:
         return None
+    what = "a share between 0 and 1 (0.5 = 50%)" if c.fraction else None
+    return range_check(c.name, c.range, first_cell, what)
+
+
+def range_check(name: str, rng: Range, first_cell: str, what: str | None = None) -> DataValidation:
+    """Excel's check of a number against a schema range; ``first_cell`` (e.g. "B2") is the
+    top-left cell checked, which a formula for an open end refers to."""
+    kind = "whole" if rng.whole else "decimal"
+    if rng.lo_open or rng.hi_open:          # Excel's operators have closed ends only
+        terms = [f"ISNUMBER({first_cell})"]
+        if rng.whole:
+            terms.append(f"{first_cell}=INT({first_cell})")
+        if rng.lo is not None:
+            terms.append(f"{first_cell}{'>' if rng.lo_open else '>='}{rng.lo:g}")
+        if rng.hi is not None:
+            terms.append(f"{first_cell}{'<' if rng.hi_open else '<='}{rng.hi:g}")
+        dv = DataValidation(type="custom", formula1=f"AND({','.join(terms)})", allow_blank=True)
+    elif rng.lo is not None and rng.hi is not None:
+        dv = DataValidation(type=kind, operator="between", formula1=f"{rng.lo:g}",
+                            formula2=f"{rng.hi:g}", allow_blank=True)
+    elif rng.hi is not None:
+        dv = DataValidation(type=kind, operator="lessThanOrEqual", formula1=f"{rng.hi:g}",
+                            allow_blank=True)
+    else:
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual",
+                            formula1=f"{rng.lo if rng.lo is not None else -1e15:g}",
+                            allow_blank=True)
+    bounds = rng.bounds_text()
+    dv.error = f"{name}: " + (what or ("a whole number" if rng.whole else "a number")
+                              + (f" {bounds}" if bounds else ""))
     dv.errorTitle = "Check the value"
     dv.showErrorMessage = True
     return dv
@@ -259,7 +280,7 @@ def _input_sheet(ws, sheet: Sheet, id_ranges: dict, lists: dict) -> None:
         elif sheet.name == "ScenarioChanges" and c.name == "column":
             _validation(ws, j, _list(lists["column_names"], False, "a column name"))
         else:
-            dv = _number_check(c)
+            dv = _number_check(c, f"{get_column_letter(j)}2")
             if dv is not None:
                 _validation(ws, j, dv)
         if c.type == ID:
@@ -271,6 +292,11 @@ def _input_sheet(ws, sheet: Sheet, id_ranges: dict, lists: dict) -> None:
             if s.unit:
                 text.append(f"unit: {_unit(s.unit)}")
             text.append("required" if s.required else f"blank means {_default(s.default) or 'none'}")
+            if s.range is not None:
+                text.append(f"valid: {show_range(s.range)}")
+                dv = range_check(s.key, s.range, f"B{i}")
+                dv.add(f"B{i}")
+                ws.add_data_validation(dv)
             note = Comment("\n".join(text), "secure-sourcing")
             note.width, note.height = 320, 100
             cell.comment = note
@@ -296,8 +322,9 @@ def _guide(ws, id_ranges: dict) -> None:
     ws.column_dimensions["B"].width = 18
     ws.column_dimensions["C"].width = 26
     ws.column_dimensions["D"].width = 16
-    ws.column_dimensions["E"].width = 14
-    ws.column_dimensions["F"].width = 90
+    ws.column_dimensions["E"].width = 22
+    ws.column_dimensions["F"].width = 10
+    ws.column_dimensions["G"].width = 90
     ws["A1"] = "secure-sourcing input workbook"
     ws["A1"].font = st.TITLE_FONT
     lines = [
@@ -318,19 +345,20 @@ def _guide(ws, id_ranges: dict) -> None:
         ws.cell(row=r, column=1, value=sheet.name).font = st.SECTION_FONT
         ws.cell(row=r, column=2, value=("required" if sheet.required else "optional")
                 + (": " + sheet.help)).font = st.SUBTITLE_FONT
-        link = ws.cell(row=r, column=6, value=f"go to {sheet.name}")
+        link = ws.cell(row=r, column=7, value=f"go to {sheet.name}")
         link.hyperlink = f"#'{sheet.name}'!A1"
         link.style = "Hyperlink"
         r += 1
-        for j, h in enumerate(["column", "type", "unit", "default", "required", "meaning"], start=1):
+        for j, h in enumerate(["column", "type", "unit", "default", "valid", "required", "meaning"],
+                              start=1):
             c = ws.cell(row=r, column=j, value=h)
             c.font, c.fill = st.SMALL_HEADER_FONT, st.SMALL_HEADER_FILL
         r += 1
         items = ([(s.key, s.type, s.unit, "required" if s.required else _default(s.default),
-                   "yes" if s.required else "", s.help) for s in SETTINGS]
+                   show_range(s.range), "yes" if s.required else "", s.help) for s in SETTINGS]
                  if sheet.name == "Settings" else
                  [(c.name, c.type, _unit(c.unit), "" if c.required else _default(c.default),
-                   "yes" if c.required else "",
+                   show_range(c.range), "yes" if c.required else "",
                    c.help + (f" (a {c.ref[0]}.{c.ref[1]})" if c.ref else "")
                    + (f"; one of {', '.join(c.choices)}" if c.choices and sheet.name != "Settings"
                       else "")) for c in sheet.columns])

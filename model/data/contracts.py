@@ -41,9 +41,9 @@ def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, probl
         row = supply_reader(prof, rec)
         for p, cap in reach(rec["offer_id"], mine, lambda p, row=row: row(p)["capacity"]):
             v = row(p)
-            fixed, minq = v["fixed_cost"] or 0.0, v["min_quantity"] or 0.0
+            fixed, minq = v["fixed_cost"], v["min_quantity"]
             has_buy = cap is None or cap > 0
-            top = (v["take_or_pay"] or 0.0) if p in mine else 0.0
+            top = v["take_or_pay"] if p in mine else 0.0
             if top > 0:
                 top_rows.append((rec["offer_id"], p, top, v["price"], has_buy, rec[ROW]))
             if not has_buy:
@@ -55,8 +55,8 @@ def supply_rows(supply: pd.DataFrame, prof: Profiles, periods, periods_of, probl
                               f"exceeds the capacity {cap:g} in {p}: the offer cannot be used then")
             offer_rows.append((rec["offer_id"], p, rec["site_id"], rec["material_id"], cap,
                                v["price"], fixed, minq, fixed > 0 or minq > 0,
-                               v["reservation_cost"] or 0.0, rec[ROW], v["unit_cost"] or 0.0,
-                               rec["unit_cost"] or 0.0))
+                               v["reservation_cost"] or 0.0, rec[ROW], v["unit_cost"],
+                               rec["unit_cost"]))
     offers = pd.DataFrame(offer_rows, columns=OFFER_COLUMNS).astype({"binary": bool})
     take_or_pay = pd.DataFrame(top_rows, columns=TOP_COLUMNS).astype({"has_buy": bool})
     return offers, take_or_pay, idle
@@ -77,5 +77,5 @@ def prepare_sales(sales: pd.DataFrame, prof: Profiles, periods, periods_of, reac
             if v["capacity"] is not None and v["capacity"] <= 0:
                 continue
             rows.append((rec["sale_id"], p, rec["site_id"], rec["material_id"], v["capacity"],
-                         v["price"] or 0.0, rec[ROW]))
+                         v["price"], rec[ROW]))
     return pd.DataFrame(rows, columns=SALE_COLUMNS)

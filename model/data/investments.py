@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from model.read.workbook import ROW
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 KINDS = {"Supply": ("offer", "offer_id"), "Processes": ("process", "process_id"),
          "Lanes": ("lane", "lane_id")}
@@ -40,13 +40,11 @@ OPTION_COLUMNS = ["investment", "target", "kind", "capacity", "capex", "lead", "
 
 def window(rec, periods) -> list[int]:
     """The decision periods of an Investments row: its first..last period, clipped."""
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
+    return active_periods(rec, periods)
 
 
 def whole(v) -> int:
-    return int(round(float(v or 0.0)))
+    return int(round(float(v)))
 
 
 @dataclass
@@ -69,8 +67,8 @@ class Options:
                 if kind is None or rec["capacity"] is None:
                     continue        # disabled (or unknown: validation refuses it) target
                 rows.append((rec["investment_id"], rec["target_id"], kind, float(rec["capacity"]),
-                             float(rec["capex"] or 0.0), whole(rec["lead_time"]),
-                             float(rec["fixed_cost"] or 0.0), whole(rec["max_units"]),
+                             float(rec["capex"]), whole(rec["lead_time"]),
+                             float(rec["fixed_cost"]), whole(rec["max_units"]),
                              window(rec, periods), rec[ROW]))
         return cls(pd.DataFrame(rows, columns=OPTION_COLUMNS), periods)
 

@@ -24,7 +24,7 @@ from model.data.columns import keys, lists
 from model.data.contracts import SALE_COLUMNS, TOP_COLUMNS, prepare_sales, supply_rows
 from model.data.profiles import Profiles
 from model.schema import CHAIN_KINDS, RESOLUTION_T
-from model.validate.rules import active, below_resolution
+from model.validate.rules import active, active_periods, below_resolution
 
 # An offer or process row that exists in a period (enabled, active) but has no decision
 # variable there: no capacity in the period, or (a process) one of its inputs can never reach
@@ -79,7 +79,7 @@ class ModelData:
         j = ("reference_price", "disposal_cost").index(column)
         cell = self.materials[column].to_dict()
         if not self.prices:
-            return [float(cell[k] or 0.0) for k in materials]
+            return [float(cell[k]) for k in materials]
         return [float(self.prices[k, p][j]) for k, p in zip(materials, periods)]
 
     def keys(self, frame: str, cols: tuple[str, ...]) -> list:
@@ -108,19 +108,12 @@ def demand_sites(demand: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(pairs, columns=["site", "material"])
 
 
-def _periods_of(rec, periods):
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
-
-
 def discount(settings: dict) -> dict[int, float]:
     """delta[p] = 1 / (1 + discount_rate)^((p - first_period) x period_years), the
     discount factor of every period (contract v1.2, section 5): the one definition,
     for the deterministic model and the risk model's first stage alike."""
     first, last = settings["first_period"], settings["last_period"]
-    rate = settings.get("discount_rate") or 0.0
-    years = settings.get("period_years") or 1.0
+    rate, years = settings["discount_rate"], settings["period_years"]
     return {p: 1.0 / (1.0 + rate) ** ((p - first) * years) for p in range(first, last + 1)}
 
 
@@ -144,7 +137,7 @@ def prepare(wb: Workbook) -> ModelData:
 
     # [(period, capacity)] of a row: its own periods, and those an investment reaches
     options, own = inv_data.Options.of(wb.tables, periods), {}
-    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, _periods_of, problems,
+    offers, take_or_pay, idle = supply_rows(t["Supply"], prof, periods, active_periods, problems,
                                             partial(inv_data.capacities, options, own, "offer"))
 
     recipe = t["Recipes"][["process_id", "material_id", "input", "output"]].rename(
@@ -156,7 +149,7 @@ def prepare(wb: Workbook) -> ModelData:
     # Forward reachability of (site, material): sources, then processes and lanes.
     reach = set(zip(offers["site"], offers["material"]))
     for rec in t["Inventory"].to_dict("records"):
-        if (rec["initial_stock"] or 0) > 0:
+        if rec["initial_stock"] > 0:
             reach.add((rec["site_id"], rec["material_id"]))
     lanes = t["Lanes"]
     ins = recipe[recipe["input"] > 0].groupby("process")["material"].apply(list).to_dict()
@@ -188,12 +181,12 @@ def prepare(wb: Workbook) -> ModelData:
                           "can never run: one of its inputs can never reach its site")
         row = prof.reader("Processes", rec, ("capacity", "unit_cost", "fixed_cost"))
         for p, cap in inv_data.capacities(options, own, "process", rec["process_id"],
-                                          _periods_of(rec, periods),
+                                          active_periods(rec, periods),
                                           lambda p, row=row: row(p)["capacity"]):
             v = row(p)
-            fixed = v["fixed_cost"] or 0.0
+            fixed = v["fixed_cost"]
             if runs and (cap is None or cap > 0):
-                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"] or 0.0,
+                proc_rows.append((rec["process_id"], p, rec["site_id"], cap, v["unit_cost"],
                                   fixed, fixed > 0, rec[ROW]))
             elif fixed > 0:
                 idle.append(("process", rec["process_id"], p, fixed, rec[ROW]))
@@ -205,7 +198,7 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in lanes.to_dict("records"):
         ks = [rec["material_id"]] if rec["material_id"] else all_materials
         ks = [k for k in ks if (rec["from_site"], k) in reach]
-        ahead = int(round(rec.get("lead_time") or 0.0))
+        ahead = int(round(rec["lead_time"]))
         if ahead:
             lead[rec["lane_id"]] = ahead      # nothing may arrive after the last period
         row = prof.reader("Lanes", rec, ("capacity", "unit_cost", "tariff_rate"))
@@ -221,7 +214,7 @@ def prepare(wb: Workbook) -> ModelData:
                 continue
             for k in ks:     # a tariff is charged on the reference price of the period of shipment
                 ship_rows.append((rec["lane_id"], k, p, rec["from_site"], rec["to_site"],
-                                  v["unit_cost"] or 0.0, (v["tariff_rate"] or 0.0) * ref_of(k, p),
+                                  v["unit_cost"], v["tariff_rate"] * ref_of(k, p),
                                   rec[ROW]))
     ship = pd.DataFrame(ship_rows, columns=["lane", "material", "period", "from_site", "to_site",
                                             "unit_cost", "tariff", "row"])
@@ -233,8 +226,8 @@ def prepare(wb: Workbook) -> ModelData:
     for rec in inv.to_dict("records"):
         for p in periods:
             v = prof.row("Inventory", rec, p, ("holding_cost", "min_stock", "max_stock"))
-            stock_rows.append((rec["site_id"], rec["material_id"], p, v["holding_cost"] or 0.0,
-                               v["min_stock"] or 0.0, v["max_stock"], rec["initial_stock"],
+            stock_rows.append((rec["site_id"], rec["material_id"], p, v["holding_cost"],
+                               v["min_stock"], v["max_stock"], rec["initial_stock"],
                                rec[ROW]))
     stock = pd.DataFrame(stock_rows, columns=["site", "material", "period", "holding", "lo", "hi",
                                               "initial", "row"])
@@ -274,7 +267,7 @@ def prepare(wb: Workbook) -> ModelData:
     data = ModelData(periods, delta, dict(s), sites, materials, offers, processes, recipe, ship,
                      lane_caps, stock, balance, demand, export_limits, export_cover, policy_rows,
                      arrivals, problems, demand_sites=dsites,
-                     sales=prepare_sales(t["Sales"], prof, periods, _periods_of, reach, problems),
+                     sales=prepare_sales(t["Sales"], prof, periods, active_periods, reach, problems),
                      take_or_pay=take_or_pay, prices=prices, lead=lead)
     data.provenance = prepare_provenance(wb, data, problems)
     data.idle = pd.DataFrame(idle, columns=IDLE_COLUMNS)
@@ -294,7 +287,7 @@ def _export_controls(rules, ship, sites, periods, ref_of, problems):
     for rec in rules.to_dict("records"):
         if rec.get("scope") == "content":
             continue          # follows the material: model/data/provenance.py
-        rule_periods = _periods_of(rec, periods)
+        rule_periods = active_periods(rec, periods)
         mask = (c_from == rec["exporter"]) & abroad & np.isin(period, rule_periods)
         if rec["importer"]:
             mask &= c_to == rec["importer"]
@@ -361,7 +354,7 @@ def _policies(rules, dsites, offers, processes, recipe, ship, sites, periods, pr
         materials = [rec["material_id"]] if rec["material_id"] else demanded
         n = 0
         for k in materials:
-            for p in _periods_of(rec, periods):
+            for p in active_periods(rec, periods):
                 here = present[by].get((k, p))
                 if not here:
                     continue

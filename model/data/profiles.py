@@ -15,11 +15,8 @@ Inventory ids are ``site_id|material_id`` (clarification 7.3).
 
 from __future__ import annotations
 
-from model.schema import PROFILED, SHEET_BY_LOWER
+from model.schema import PROFILED, SHEET_BY_LOWER, SHEET_BY_NAME
 
-# Columns whose blank cell means "none" (unlimited capacity, no floor or cap);
-# a blank Profiles value of any other column means 0 (clarification 7.3).
-BLANK_IS_NONE = {"capacity", "max_stock", "price_floor", "price_cap"}
 _MISSING = object()
 
 
@@ -41,8 +38,10 @@ def row_id(sheet: str, rec: dict) -> str:
     return str(rec[SHEET_BY_LOWER[sheet.lower()].id_column])
 
 
-def blank_value(column: str):
-    return None if column in BLANK_IS_NONE else 0.0
+def blank_value(sheet: str, column: str):
+    """A blank Profiles value: the column's blank meaning in that period (clarification
+    7.3), i.e. its schema default (None: unlimited capacity, no floor, cap or reservation)."""
+    return SHEET_BY_NAME[sheet].column(column).default
 
 
 class Profiles:
@@ -62,7 +61,7 @@ class Profiles:
                 continue          # validation reports it (model/validate/profiles.py)
             value = rec["value"]
             paths.setdefault((sheet, str(rec["id"]), column), {})[rec["period"]] = (
-                blank_value(column) if value is None else value)
+                blank_value(sheet, column) if value is None else value)
         cp: dict = {}
         for rec in tables["CapacityProfile"].to_dict("records"):
             cp.setdefault(rec["id"], {})[rec["period"]] = rec["capacity"]
@@ -102,15 +101,15 @@ class Profiles:
         for k, ref, disp in zip(materials.index, materials["reference_price"],
                                 materials["disposal_cost"]):
             for p in periods:
-                out[k, p] = (self.value("Materials", k, "reference_price", p, ref) or 0.0,
-                             self.value("Materials", k, "disposal_cost", p, disp) or 0.0)
+                out[k, p] = (self.value("Materials", k, "reference_price", p, ref),
+                             self.value("Materials", k, "disposal_cost", p, disp))
         return out
 
 
 def price_paid(unit_cost, floor, cap) -> float:
     """Section 2: price_p = min(max(unit_cost_p, price_floor_p), price_cap_p);
     a blank floor or cap is none."""
-    price = unit_cost or 0.0
+    price = unit_cost
     if floor is not None:
         price = max(price, floor)
     if cap is not None:

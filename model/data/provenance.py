@@ -34,7 +34,7 @@ import pandas as pd
 
 from model.problems import Problems
 from model.read.workbook import ROW
-from model.validate.rules import active, split_list
+from model.validate.rules import active, active_periods, split_list
 
 Class = tuple[frozenset, frozenset]   # (touched groups, qualified segments)
 
@@ -101,7 +101,7 @@ def prepare_provenance(wb, data, problems: Problems) -> Provenance | None:
         reach.setdefault((s, k), set()).add(offer_cls[o])
     initial = {}
     for rec in t["Inventory"].to_dict("records"):
-        if (rec["initial_stock"] or 0) > 0:
+        if rec["initial_stock"] > 0:
             touched = frozenset() if rec["initial_clean"] else frozenset(groups)
             quals = frozenset(x for x in split_list(rec.get("initial_qualified_for")) if x in segments)
             c = cls_of(touched, quals)
@@ -180,18 +180,13 @@ def prepare_provenance(wb, data, problems: Problems) -> Provenance | None:
                       content_tariff)
 
 
-def _periods_of(rec, periods):
-    a, b = rec.get("first_period") or periods[0], rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
-
-
 def _chain_rules(rules, data, classes, metc, problems):
     dem = data.demand.set_index("d")
     touched = dict(zip(classes["cls"], classes["touched"]))
     qualified = dict(zip(classes["cls"], classes["qualified"]))
     limits, cover = [], []
     for rec in rules.to_dict("records"):
-        periods = set(_periods_of(rec, data.periods))
+        periods = set(active_periods(rec, data.periods))
         if rec["kind"] == "clean_chain":
             bad = lambda c: rec["group"] in touched[c]  # noqa: E731, B023 - used in this iteration
         else:
@@ -218,7 +213,7 @@ def _content_rules(rules, data, shipc, classes, country, problems):
     limits, cover, tariffs = [], [], []
     for rec in rules.to_dict("records"):
         group = f"country:{rec['exporter']}"
-        mask = (c_from != c_to) & shipc["period"].isin(_periods_of(rec, data.periods))
+        mask = (c_from != c_to) & shipc["period"].isin(active_periods(rec, data.periods))
         mask &= shipc["cls"].map(lambda c: group in touched[c])  # noqa: B023 - called here
         if rec["importer"]:
             mask &= c_to == rec["importer"]

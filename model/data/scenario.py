@@ -93,7 +93,7 @@ def _apply_change(wb: Workbook, rec: dict, source: str, problems: Problems) -> l
         problems.error(*where, "sheet", rec["sheet"], "no such input sheet"
                        + did_you_mean(rec["sheet"], [s.name for s in SHEETS]))
         return []
-    op = rec["op"] or "set"
+    op = rec["op"]
     ident, column_name = str(rec["id"]).strip(), str(rec["column"]).strip()
     if sheet.name == "Settings":
         return _change_setting(wb, rec, ident, column_name, op, source, problems)
@@ -173,6 +173,11 @@ def _change_setting(wb, rec, ident, column_name, op, source, problems):
         new, ok = _convert(value, spec.type, (), where, f"{spec.key}: ", problems)
         if not ok:
             return []
+    why = spec.problem(new)
+    if why:
+        problems.error(*where, "value", value,
+                       (f"scales {spec.key} to {new:g}: " if op == "scale" else "") + why)
+        return []
     wb.settings[spec.key] = new
     return [Change(source, "Settings", wb.setting_rows.get(spec.key), spec.key, "value", op, old, new)]
 

@@ -19,7 +19,7 @@ import datetime as dt
 import math
 import re
 
-from model.schema import ANY, BOOL, CHOICE, COUNTRY, ID, NUMBER, PERIOD, TEXT
+from model.schema import ANY, BOOL, CHOICE, COUNTRY, ID, NUMBER, PERIOD, PERIOD_RANGE, TEXT
 
 TRUE_WORDS = {"true", "yes", "1", "y"}
 FALSE_WORDS = {"false", "no", "0", "n"}
@@ -151,6 +151,7 @@ def _to_period(value: object):
     if not float(number).is_integer():
         return None, "expected a whole year such as 2026 (or a period number)", None
     year = int(number)
-    if not 0 <= year <= 999_999:     # contract v1.2, 7.2: periods need not be calendar years
-        return None, "expected a year such as 2026 or a period number from 0 to 999999", None
+    if not PERIOD_RANGE.holds(year):     # contract v1.2, 7.2: periods need not be calendar years
+        return None, ("expected a year such as 2026 or a period number from "
+                      f"{PERIOD_RANGE.lo:g} to {PERIOD_RANGE.hi:g}"), None
     return year, None, warn

@@ -4,6 +4,13 @@
 (absent optional sheets are empty), with the schema's columns in order plus
 ``_row``, the Excel row number of each record. Every problem is collected;
 errors raise :class:`InputError` once, after the whole file has been read.
+
+Defaults are applied here and only here: a blank cell, or one that cannot be
+typed, holds its column's schema default, and ``Workbook.settings`` holds every
+setting (its default where the sheet gives none or a value out of its range).
+So a column or setting with a default is never None later on; code downstream
+does not re-apply defaults. None means "none" only where the schema's default
+is None (a blank capacity: unlimited).
 """
 
 from __future__ import annotations
@@ -19,7 +26,7 @@ from model.problems import Problems, did_you_mean, input_error
 from model.read import safety
 from model.read.scan import scan
 from model.read.cells import convert, is_blank
-from model.schema import SETTING_BY_KEY, SETTINGS, SHEETS, Sheet
+from model.schema import SETTING_BY_KEY, SETTING_DEFAULTS, SETTINGS, SHEETS, Sheet
 
 ROW = "_row"
 HELPER_SHEETS = {"guide", "lists"}   # written by `sourcing template`, never read
@@ -46,7 +53,8 @@ def sha256_of(path: Path) -> str:
 
 def read_workbook(path: str | Path, raise_errors: bool = True) -> Workbook:
     """``raise_errors=False``: keep the errors in ``Workbook.problems`` (a cell
-    that could not be typed reads as None), so that later checks
+    that could not be typed reads as its column's default, as a blank cell does;
+    a setting keeps its default), so that later checks
     can add theirs and every problem is reported at once. A file that cannot
     be opened at all raises all the same."""
     path = Path(path)
@@ -186,6 +194,7 @@ def _read_table(sheet: Sheet, rows: list[list], problems: Problems,
             typed, error, warn = convert(value, column.type, column.choices)
             if error:
                 problems.error(sheet.name, i, column.name, value, error)
+                typed = column.default     # later checks see the blank meaning, never None
             elif warn:
                 problems.warn(sheet.name, i, column.name, value, warn)
             record[column.name] = typed
@@ -201,7 +210,7 @@ def frame_of(records: list[dict], columns: list[str]) -> pd.DataFrame:
 
 
 def _settings(frame: pd.DataFrame, problems: Problems):
-    settings: dict[str, object] = {s.key: s.default for s in SETTINGS}
+    settings: dict[str, object] = dict(SETTING_DEFAULTS)
     rows: dict[str, int] = {}
     for rec in frame.to_dict("records"):
         key, row = rec["key"], rec[ROW]
@@ -226,8 +235,9 @@ def _settings(frame: pd.DataFrame, problems: Problems):
             continue
         if warn:
             problems.warn("Settings", row, "value", value, f"{spec.key}: {warn}")
-        if spec.nonnegative and typed < 0:
-            problems.error("Settings", row, "value", value, f"{spec.key} must be >= 0")
+        why = spec.problem(typed)
+        if why:
+            problems.error("Settings", row, "value", value, why)
             continue
         settings[spec.key] = typed
     for spec in SETTINGS:

@@ -17,6 +17,7 @@ from model.regress import baseline as bl
 from model.regress.baseline import Baseline, BaselineError
 from model.regress.compare import Diff, compare, fmt, render_diffs
 from model.regress.figures import figures, number
+from model.schema import SETTING_DEFAULTS
 
 BASE = "base"
 
@@ -151,13 +152,13 @@ def snapshot(workbook: Path, scenario: str, root: Path) -> Baseline:
     from model.run import run
     r = run(workbook, None if scenario == BASE else scenario)
     sol = r.solution
-    settings = r.workbook.settings if r.workbook is not None else {}
+    settings = r.workbook.settings if r.workbook is not None else SETTING_DEFAULTS
     currency = (r.data.settings.get("currency") if r.data is not None else None) or ""
     return Baseline(
         workbook=workbook_label(workbook, root), scenario=scenario, status=sol.status,
         objective=None if sol.objective is None else number(sol.objective),
         is_mip=bool(sol.is_mip),
-        mip_gap=float(1e-4 if settings.get("mip_gap") is None else settings["mip_gap"]),
+        mip_gap=float(settings["mip_gap"]),
         solution_gap=number(sol.gap) if sol.is_mip and sol.gap is not None else None,
         solver=sol.solver, solver_version=sol.solver_version, currency=str(currency),
         figures=figures(r.tables))

@@ -12,6 +12,7 @@ from __future__ import annotations
 from openpyxl.styles import Alignment
 
 from model.report import styles as st
+from model.schema import SETTING_DEFAULTS
 
 MAX_LINES = 300      # per list; the full lists are on Changes and Warnings
 
@@ -65,7 +66,7 @@ def _scenario_text(run, scenario: str | None) -> str:
 def write(ws, summary: dict, run, problems, sheets: list[str], notes: list[str]) -> None:
     from model.report.layout import DESCRIPTIONS
     data = run.data if run else None
-    cur = (data.settings.get("currency") if data else None) or "USD"
+    cur = (data.settings if data else SETTING_DEFAULTS)["currency"]
     ws.column_dimensions["A"].width = 30
     ws.column_dimensions["B"].width = 120
     ws.sheet_view.showGridLines = False
@@ -113,7 +114,7 @@ def write(ws, summary: dict, run, problems, sheets: list[str], notes: list[str])
     if data is not None:
         line("horizon", f"{data.periods[0]}-{data.periods[-1]}" if data.periods else "")
         line("currency", cur)
-        rate = data.settings.get("discount_rate") or 0
+        rate = data.settings["discount_rate"]
         line("discount rate", f"{rate:.2%} a year" if rate else "none")
 
     section("Solve")

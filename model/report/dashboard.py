@@ -34,6 +34,7 @@ from model.report import styles as st
 from model.report.investments import what_to_build
 from model.text import periods_text
 from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH
+from model.schema import SETTING_DEFAULTS
 
 # Column grid: B..H left panel, I gap, J..P right panel, charts from R.
 WIDTHS = {"A": 2, "B": 22, "C": 13, "D": 18, "E": 11, "F": 12, "G": 11, "H": 11, "I": 3,
@@ -195,7 +196,7 @@ def write(ws, summary: dict, run, kpis: dict, blocks: dict, wb, problems=()) -> 
     for letter, w in WIDTHS.items():
         ws.column_dimensions[letter].width = w
     data = run.data if run else None
-    cur = (data.settings.get("currency") if data else None) or "USD"
+    cur = (data.settings if data else SETTING_DEFAULTS)["currency"]
     from model.report.layout import has_results
     tables = run.tables if has_results(run) else {}
     status = summary.get("status") or "error"

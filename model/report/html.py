@@ -26,6 +26,7 @@ import math
 import pandas as pd
 
 from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH, all_kpis, top_suppliers
+from model.schema import SETTING_DEFAULTS
 
 MAX_LINKS = 20_000
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
@@ -183,7 +184,7 @@ def page(summary: dict, run) -> str:
     from model.report.layout import has_results
     data = run.data if run else None
     tables = run.tables if has_results(run) else {}
-    cur = (data.settings.get("currency") if data else None) or "USD"
+    cur = (data.settings if data else SETTING_DEFAULTS)["currency"]
     k = all_kpis(tables, data) if tables and data is not None else {}
     name = html.escape(str(summary.get("input_file") or "").replace("\\", "/").rsplit("/", 1)[-1])
     status = summary.get("status") or "error"

@@ -45,7 +45,7 @@ def top_text(table: pd.DataFrame, n: int = TOP) -> str:
 
 def stress_workbook(table: pd.DataFrame, source, version: str = ""):
     a = table.attrs
-    cur = a.get("currency") or "USD"
+    cur = a["currency"]              # the Settings currency (model/whatif/stress.py)
     by = a.get("by", "entity")
     h = headline(table)
     name = str(source).replace("\\", "/").rsplit("/", 1)[-1]

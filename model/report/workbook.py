@@ -36,6 +36,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from model.files import write_file
+from model.schema import SETTING_DEFAULTS
 from model.report import about, bulk, dashboard
 from model.report import styles as st
 from model.report.layout import (DATA_ORDER, DESCRIPTIONS, FRONT, KPI_SHEETS,  # noqa: F401
@@ -316,7 +317,7 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
     dash = wb.active
     dash.title = "Dashboard"
     data = run.data if run else None
-    currency = (data.settings.get("currency") if data else None) or "USD"
+    currency = (data.settings if data else SETTING_DEFAULTS)["currency"]
     notes: list[str] = []
     summary_sheet(wb, summary)
     about_ws = wb.create_sheet("About")

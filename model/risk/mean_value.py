@@ -62,7 +62,7 @@ def _merge(frames, probs, key, quantity=(), price=(), anyof=(), unlimited=()):
                 else:
                     a["sum"][c] += p * float(v)
             for c in price:
-                a["sum"][c] += p * float(rec[c] or 0.0)
+                a["sum"][c] += p * float(rec[c])
             for c in anyof:
                 a["rec"][c] = bool(a["rec"][c] or rec[c])
     columns = list(frames[0].columns) if frames else list(key)

@@ -72,32 +72,18 @@ def reservation_costs(wb: Workbook) -> dict[str, float]:
     return {o: float(r) for o, r in zip(sup["offer_id"], sup["reservation_cost"]) if r is not None}
 
 
-def check_risk_settings(wb: Workbook, problems: Problems) -> tuple[float, float]:
-    s = wb.settings
-    alpha = s.get("cvar_alpha")
-    alpha = 0.95 if alpha is None else float(alpha)
-    if not 0 <= alpha < 1:
-        problems.error("Settings", wb.setting_rows.get("cvar_alpha"), "value", alpha,
-                       "cvar_alpha must be at least 0 and below 1 "
-                       "(e.g. 0.95: the worst 5% of outcomes)")
-    weight = s.get("risk_weight")
-    weight = 0.0 if weight is None else float(weight)
-    if weight < 0:
-        problems.error("Settings", wb.setting_rows.get("risk_weight"), "value", weight,
-                       "risk_weight must not be negative")
-    return weight, alpha
+def risk_settings(wb: Workbook) -> tuple[float, float]:
+    """(risk_weight, cvar_alpha) of the workbook; the reader checked their ranges
+    (``model/schema.py``)."""
+    return float(wb.settings["risk_weight"]), float(wb.settings["cvar_alpha"])
 
 
 def probability_plan(wb: Workbook, problems: Problems) -> tuple[list, list]:
     """[(scenario id, probability, Scenarios row)] in the risk solve, and [(id, why)] left out.
 
     Adds one error to ``problems`` when the probabilities do not sum to 1."""
-    base_p = wb.settings.get("base_probability")
-    base_p = 0.0 if base_p is None else float(base_p)
+    base_p = float(wb.settings["base_probability"])      # 0..1: checked by the reader
     base_row = wb.setting_rows.get("base_probability")
-    if not 0 <= base_p <= 1:
-        problems.error("Settings", base_row, "value", base_p,
-                       "base_probability is a probability; expected a value between 0 and 1")
     plan, left_out, counted = [], [], []
     if base_p > 0:
         plan.append((scen.BASE, base_p, None))
@@ -158,7 +144,7 @@ def load_problem(path) -> RiskProblem:
 
     Raises InputError (exit code 2) listing every problem found."""
     wb, problems = read(path)       # the stages of model.run: every problem at once, raised below
-    weight, alpha = check_risk_settings(wb, problems)
+    weight, alpha = risk_settings(wb)
     plan, left_out = probability_plan(wb, problems)
     checked, applied = validate_scenarios(wb, [sid for sid, _, _ in plan])
     problems.extend(checked)

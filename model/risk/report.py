@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from model.report.workbook import WARNING_COLUMNS, data_sheet, summary_sheet
 from model.risk import columns
 from model.risk import dashboard as dash
+from model.schema import SETTING_DEFAULTS
 
 
 def _start(summary: dict, problems, currency: str) -> Workbook:
@@ -39,7 +40,7 @@ def _start(summary: dict, problems, currency: str) -> Workbook:
 
 
 def _currency(settings) -> str:
-    return (settings or {}).get("currency") or "USD"
+    return (settings or SETTING_DEFAULTS)["currency"]     # no workbook read: the default
 
 
 def scenario_table(problem, result=None, value=None) -> pd.DataFrame:

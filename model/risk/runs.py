@@ -27,7 +27,7 @@ from model.problems import Problem, Problems
 from model.risk.decomposed import Engine, engine_seconds, pick, solve_risk
 from model.risk.extensive import RiskResult, first_stage
 from model.risk.frontier import Frontier, efficient_frontier
-from model.risk.problem import RiskProblem, check_risk_settings, load_problem, reservation_costs
+from model.risk.problem import RiskProblem, load_problem, reservation_costs, risk_settings
 from model.risk.sampling import (apply_factors, confidence_interval, evaluate_fixed, event_activity,
                                  read_events, sample)
 from model.risk.sppy_data import Outcome
@@ -141,7 +141,7 @@ def run_sample(path, n: int, seed: int, n_out: int | None = None, workers: int =
     t0 = time.perf_counter()
     wb, _, warnings = load(path, scenario)
     problems = Problems()
-    weight, alpha = check_risk_settings(wb, problems)
+    weight, alpha = risk_settings(wb)
     events = read_events(wb, problems)
     if not events and not problems.errors:
         problems.error("Events", None, None, None, "no enabled event: nothing to sample "

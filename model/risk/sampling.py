@@ -53,7 +53,7 @@ from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
 from model.risk.extensive import Fixed, FirstStage, solve_extensive
 from model.solve.highs import SolveOptions
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 KINDS = ("offer", "process", "lane")
 
@@ -72,7 +72,7 @@ class Event:
 
 
 def read_events(wb: Workbook, problems: Problems) -> list[Event]:
-    """The enabled Events rows, checked; errors and warnings go to ``problems``."""
+    """The enabled Events rows of a validated workbook; warnings go to ``problems``."""
     t = wb.tables
     s = wb.settings
     periods = list(range(s["first_period"], s["last_period"] + 1))
@@ -83,20 +83,14 @@ def read_events(wb: Workbook, problems: Problems) -> list[Event]:
     events = []
     for rec in active(t["Events"]).to_dict("records"):
         row, entity, target = rec[ROW], rec["entity"], str(rec["id"]).strip()
-        dur = rec["duration"]
-        dur = 1.0 if dur is None else float(dur)
-        if not float(dur).is_integer():
-            problems.error("Events", row, "duration", dur, "must be a whole number of periods")
-            continue
+        dur = rec["duration"]          # a whole number: the schema's range (validate/rules.py)
         if entity == "country":
             hit_sites = [x for x, c in zip(sites["site_id"], sites["country"]) if c == target]
             if not hit_sites:
                 problems.warn("Events", row, "id", target, "no site is in this country: the event "
                               "hits nothing" + did_you_mean(target, countries))
         elif target not in pools[entity]:
-            problems.error("Events", row, "id", target, f"no such {entity}"
-                           + did_you_mean(target, pools[entity]))
-            continue
+            continue            # reported by the checks (model/validate/events.py)
         else:
             hit_sites = [target] if entity == "site" else []
         hits = [(entity, target)] if entity in KINDS else []
@@ -105,11 +99,10 @@ def read_events(wb: Workbook, problems: Problems) -> list[Event]:
                                            ("process", procs, "process_id", "site_id"),
                                            ("lane", lanes, "lane_id", "from_site")):
                 hits += [(kind, i) for i, x in zip(frame[ident], frame[at]) if x == site]
-        factor = 0.0 if rec["capacity_factor"] is None else float(rec["capacity_factor"])
+        factor = float(rec["capacity_factor"])
         if dur == 0:
             problems.warn("Events", row, "duration", 0, "an event lasting 0 periods has no effect")
-        a, b = rec["first_period"] or periods[0], rec["last_period"] or periods[-1]
-        window = [p for p in periods if a <= p <= b]
+        window = active_periods(rec, periods)
         if entity == "lane" and 0 < factor < 1:
             cap = lanes.loc[lanes["lane_id"] == target, "capacity"]
             if len(cap) and cap.iloc[0] is None:

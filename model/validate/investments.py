@@ -3,9 +3,9 @@
 Errors (all collected): a target_id that is no offer_id, process_id or lane_id;
 one that names rows in two sheets; a lane target whose capacity cell is blank
 (unlimited: nothing to add to, even if profiles give it a number in some
-periods); a lead_time or max_units that is not a whole number (Investments
-and Lanes). Warnings: a decision window outside the horizon, a lead time that
-puts every unit past the horizon (capex without capacity: the model will not
+periods). A lead_time or max_units that is not a whole number is refused by its
+range in the schema (``rules.py``). Warnings: a decision window outside the
+horizon, a lead time that puts every unit past the horizon (capex without capacity: the model will not
 build it), a lane whose lead time is as long as the horizon (nothing can
 arrive), a capacity of 0.
 """
@@ -18,22 +18,14 @@ from model.read.workbook import ROW
 SHEET_IDS = (("Supply", "offer_id"), ("Processes", "process_id"), ("Lanes", "lane_id"))
 
 
-def _whole(err, sheet, row, col, v) -> bool:
-    if v is not None and float(v) != int(float(v)):
-        err(sheet, row, col, v, "must be a whole number of periods" if col == "lead_time"
-            else "must be a whole number")
-        return False
-    return True
-
-
 def check(wb, err, warn) -> None:
     t = wb.tables
     first, last = wb.settings.get("first_period"), wb.settings.get("last_period")
     horizon = first is not None and last is not None and first <= last
     for rec in t["Lanes"].to_dict("records"):
-        lead = rec.get("lead_time")
-        if _whole(err, "Lanes", rec[ROW], "lead_time", lead) and horizon and lead and \
-                rec["enabled"] is not False and lead > last - first:
+        lead = rec["lead_time"]       # a whole number >= 0: the schema's range (rules.py)
+        if horizon and lead > last - first and rec["enabled"] is not False and \
+                float(lead).is_integer():
             warn("Lanes", rec[ROW], "lead_time", lead, f"longer than the horizon {first}-{last}: "
                  "nothing shipped on the lane can arrive in it")
     inv = t.get("Investments")
@@ -47,8 +39,6 @@ def check(wb, err, warn) -> None:
     ids = list(where)
     for rec in inv.to_dict("records"):
         row, target = rec[ROW], rec["target_id"]
-        _whole(err, "Investments", row, "lead_time", rec["lead_time"])
-        _whole(err, "Investments", row, "max_units", rec["max_units"])
         if target is None:
             continue
         hits = where.get(target, [])
@@ -70,16 +60,16 @@ def check(wb, err, warn) -> None:
             continue
         if rec["capacity"] == 0:
             warn("Investments", row, "capacity", 0, "adds nothing")
-        a = rec["first_period"] or first
-        b = rec["last_period"] or last
+        a = first if rec["first_period"] is None else rec["first_period"]
+        b = last if rec["last_period"] is None else rec["last_period"]
         if b < first or a > last or a > b:
             warn("Investments", row, "first_period", rec["first_period"],
                  f"the decision window {a}-{b} has no period in the horizon {first}-{last}: "
                  "the investment cannot be decided")
-        elif max(a, first) + int(rec["lead_time"] or 0) > last:
+        elif max(a, first) + int(rec["lead_time"]) > last:
             warn("Investments", row, "lead_time", rec["lead_time"],
                  f"a unit decided at the earliest ({max(a, first)}) comes online in "
-                 f"{max(a, first) + int(rec['lead_time'] or 0)}, after the horizon ends in "
+                 f"{max(a, first) + int(rec['lead_time'])}, after the horizon ends in "
                  f"{last}: it would pay capex and add nothing")
         if trec.get("enabled") is False:
             warn("Investments", row, "target_id", target, f"its target ({sheet} row "

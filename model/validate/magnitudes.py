@@ -106,10 +106,10 @@ def _derived(t: dict, p: Problems, context: str) -> None:
     first cell: a tariff per t (a rate times a reference price; lanes also add
     their freight) and an offer's price plus its reservation cost."""
     mats = t["Materials"]
-    ref = {k: (v or 0.0) for k, v in zip(mats["material_id"], mats["reference_price"])}
+    ref = dict(zip(mats["material_id"], mats["reference_price"]))
     rows = dict(zip(mats["material_id"], mats[ROW]))
     for rec in t["Supply"].to_dict("records"):
-        price, reserve = rec["unit_cost"] or 0.0, rec.get("reservation_cost") or 0.0
+        price, reserve = rec["unit_cost"], rec["reservation_cost"] or 0.0   # blank: a spot offer
         if price and reserve:
             screen(p, "Supply", rec[ROW], "unit_cost", price, True, context,
                    f"plus the reservation_cost {reserve:g} makes {price + reserve:.3g} per t: ",
@@ -120,12 +120,12 @@ def _derived(t: dict, p: Problems, context: str) -> None:
     for sheet, frame, column in (("Lanes", t["Lanes"], "tariff_rate"),
                                  ("ExportControls", rules, "value")):
         for rec in frame.to_dict("records"):
-            rate = rec[column] or 0.0
+            rate = rec[column] or 0.0          # ExportControls value: blank is an error of its own
             pool = [rec["material_id"]] if rec["material_id"] in ref else list(ref)
             if not rate or not pool:
                 continue
             k = max(pool, key=lambda m: ref[m])
-            freight = (rec["unit_cost"] or 0.0) if sheet == "Lanes" else 0.0
+            freight = rec["unit_cost"] if sheet == "Lanes" else 0.0
             per_t = rate * ref[k] + freight
             plus = f" plus the freight {freight:g}" if freight else ""
             screen(p, sheet, rec[ROW], column, rate, True, context,
@@ -136,10 +136,9 @@ def _derived(t: dict, p: Problems, context: str) -> None:
 
 def _discount(wb: Workbook, p: Problems, context: str) -> None:
     s = wb.settings
-    rate, first, last = s.get("discount_rate") or 0.0, s.get("first_period"), s.get("last_period")
-    years = s.get("period_years") or 1.0        # contract v1.2: the exponent is in years
-    if not rate or first is None or last is None or last <= first or rate >= QUANTITY_LIMIT \
-            or years <= 0:
+    rate, first, last = s["discount_rate"], s["first_period"], s["last_period"]
+    years = s["period_years"]        # contract v1.2: the exponent is in years
+    if not rate or first is None or last is None or last <= first or rate >= QUANTITY_LIMIT:
         return
     factor = math.exp(-(last - first) * years * math.log1p(rate))
     if factor < TINIEST_DOUBLE:

@@ -1,5 +1,6 @@
-"""Checks of contract v1.2 sections 1, 2, 3 and 5 (Profiles, take-or-pay,
-floors and caps, Sales, period_years), called by ``validate`` on the workbook
+"""Checks of contract v1.2 sections 1, 2 and 3 (Profiles, take-or-pay,
+floors and caps, Sales; section 5's period_years is checked by its range in the
+schema), called by ``validate`` on the workbook
 as it stands and on each scenario's changed copy.
 
 Structural checks (clarification 7.3) run on the rows as written: a Profiles
@@ -17,16 +18,12 @@ from model.data.profiles import SUPPLY_COLUMNS, Profiles, canonical, row_id
 from model.problems import did_you_mean
 from model.read.workbook import ROW
 from model.schema import PROFILED
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 
 def check(wb, err, warn) -> None:
     t = wb.tables
     first, last = wb.settings.get("first_period"), wb.settings.get("last_period")
-    years = wb.settings.get("period_years")
-    if years is not None and years <= 0:
-        err("Settings", wb.setting_rows.get("period_years"), "value", years,
-            "period_years must be above 0 (the length of one period in years)")
     if first is None or last is None or first > last:
         return
     periods = list(range(first, last + 1))
@@ -34,7 +31,7 @@ def check(wb, err, warn) -> None:
     prof = Profiles.of(t)
     _supply(active(t["Supply"]), prof, periods, err)
     for rec in active(t["Processes"]).to_dict("records"):
-        bad = [p for p in _periods_of(rec, periods)
+        bad = [p for p in active_periods(rec, periods)
                if _blank_capacity_with(prof, "Processes", rec, p, ("fixed_cost",))]
         if bad:
             err("Processes", rec[ROW], "capacity", rec["capacity"],
@@ -44,17 +41,11 @@ def check(wb, err, warn) -> None:
         bad = []
         for p in periods:
             v = prof.row("Inventory", rec, p, ("min_stock", "max_stock"))
-            if v["max_stock"] is not None and (v["min_stock"] or 0) > v["max_stock"]:
+            if v["max_stock"] is not None and v["min_stock"] > v["max_stock"]:
                 bad.append(p)
-        if bad and (rec["max_stock"] is None or (rec["min_stock"] or 0) <= rec["max_stock"]):
+        if bad and (rec["max_stock"] is None or rec["min_stock"] <= rec["max_stock"]):
             err("Inventory", rec[ROW], "min_stock", rec["min_stock"],
                 f"is above max_stock in {_list(bad)} (after Profiles)")
-
-
-def _periods_of(rec, periods):
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    return [p for p in periods if a <= p <= b]
 
 
 def _list(periods) -> str:
@@ -63,12 +54,12 @@ def _list(periods) -> str:
 
 def _blank_capacity_with(prof, sheet, rec, p, columns) -> bool:
     v = prof.row(sheet, rec, p, ("capacity", *columns))
-    return v["capacity"] is None and any((v[c] or 0) > 0 for c in columns)
+    return v["capacity"] is None and any(v[c] > 0 for c in columns)
 
 
 def _supply(supply, prof, periods, err) -> None:
     for rec in supply.to_dict("records"):
-        by_period = {p: prof.row("Supply", rec, p, SUPPLY_COLUMNS) for p in _periods_of(rec, periods)}
+        by_period = {p: prof.row("Supply", rec, p, SUPPLY_COLUMNS) for p in active_periods(rec, periods)}
         inverted = [p for p, v in by_period.items() if v["price_floor"] is not None
                     and v["price_cap"] is not None and v["price_floor"] > v["price_cap"]]
         if inverted:
@@ -77,7 +68,7 @@ def _supply(supply, prof, periods, err) -> None:
                 f"is above price_cap {v['price_cap']:g} in {_list(inverted)} (after scenario "
                 "changes and Profiles): the price paid is undefined")
         unbounded = [p for p, v in by_period.items() if v["capacity"] is None
-                     and ((v["fixed_cost"] or 0) > 0 or (v["min_quantity"] or 0) > 0)]
+                     and (v["fixed_cost"] > 0 or v["min_quantity"] > 0)]
         if unbounded:
             err("Supply", rec[ROW], "capacity", rec["capacity"],
                 f"is blank (unlimited) in {_list(unbounded)} while fixed_cost or min_quantity "

@@ -71,7 +71,7 @@ def _sides(recipes: pd.DataFrame, processes: set[str]):
     ins, outs = {}, {}
     for rec in recipes.to_dict("records"):
         q, k = rec["process_id"], rec["material_id"]
-        i, o = rec["input"] or 0, rec["output"] or 0
+        i, o = rec["input"], rec["output"]
         if q not in processes or k is None or (i > 0) == (o > 0):
             continue          # both or neither: an error or a warning of its own
         (ins if i > 0 else outs).setdefault(q, []).append((k, i or o, rec[ROW]))

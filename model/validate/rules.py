@@ -1,7 +1,7 @@
 """Meaning checks on a read (and possibly scenario-changed) workbook.
 
-Generic checks come from the schema (non-negative, 0..1, unique keys,
-references); the rest are the contract's own rules. Rows with ``enabled``
+Generic checks come from the schema (each number column's range: non-negative,
+0..1, whole numbers; unique keys, references); the rest are the contract's own rules. Rows with ``enabled``
 FALSE are treated as absent (their references are not checked). What leaves
 the model undefined is an error; what is merely suspicious is a warning.
 """
@@ -13,7 +13,7 @@ import pandas as pd
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
 from model import schema
-from model.schema import CHAIN_KINDS, NUMBER, SHEETS, TONNAGE_UNITS
+from model.schema import CHAIN_KINDS, SHEETS, TONNAGE_UNITS
 from model.validate.recipes import edges_of, gaining_loops, without_input
 
 
@@ -29,6 +29,24 @@ def active(frame: pd.DataFrame) -> pd.DataFrame:
     if "enabled" not in frame.columns or frame.empty:
         return frame
     return frame[frame["enabled"].map(lambda v: v is not False)]
+
+
+def out_of_range(col: schema.Column, v) -> str:
+    """Why the number ``v`` is not in the range of column ``col``."""
+    if col.fraction:
+        return "is a share; expected a value between 0 and 1"
+    if v < 0:
+        return "must not be negative"
+    return "must be a whole number" + (" of periods" if col.unit == "periods" else "")
+
+
+def active_periods(rec, periods: list[int]) -> list[int]:
+    """The periods of the horizon ``periods`` in which a row is active: its first_period ..
+    last_period, inclusive, a blank one meaning the start / end of the horizon (contract).
+    (A period may be 0: ``is None``, never ``or``.)"""
+    a = periods[0] if rec.get("first_period") is None else rec["first_period"]
+    b = periods[-1] if rec.get("last_period") is None else rec["last_period"]
+    return [p for p in periods if a <= p <= b]
 
 
 def below_resolution() -> str:
@@ -72,15 +90,12 @@ def check(wb: Workbook, context: str = "") -> Problems:
         if frame.empty or sheet.name == "Settings":
             continue
         for col in sheet.columns:
-            if col.type != NUMBER or not (col.nonnegative or col.fraction):
+            valid = col.range
+            if valid is None:
                 continue
             for row, v in zip(frame[ROW], frame[col.name]):
-                if v is None:
-                    continue
-                if col.nonnegative and v < 0:
-                    err(sheet.name, row, col.name, v, "must not be negative")
-                if col.fraction and not 0 <= v <= 1:
-                    err(sheet.name, row, col.name, v, "is a share; expected a value between 0 and 1")
+                if v is not None and not valid.holds(v):
+                    err(sheet.name, row, col.name, v, out_of_range(col, v))
         _tiny_tonnages(sheet, active(frame), warn)
         if sheet.key:
             keyed = frame.dropna(subset=list(sheet.key))
@@ -119,12 +134,12 @@ def check(wb: Workbook, context: str = "") -> Problems:
     processes = active(t["Processes"])
     recipes = t["Recipes"]
     for rec in recipes.to_dict("records"):
-        i, o = rec["input"] or 0, rec["output"] or 0
+        i, o = rec["input"], rec["output"]
         if i > 0 and o > 0:
             err("Recipes", rec[ROW], "output", o, "a recipe row has an input or an output, not both")
         elif i == 0 and o == 0:
             warn("Recipes", rec[ROW], "input", None, "row has neither input nor output; ignored")
-    outputs = set(recipes.loc[recipes["output"].map(lambda v: (v or 0) > 0), "process_id"])
+    outputs = set(recipes.loc[recipes["output"] > 0, "process_id"])
     listed = set(recipes["process_id"])
     for rec in processes.to_dict("records"):
         if rec["process_id"] not in listed:
@@ -166,10 +181,10 @@ def check(wb: Workbook, context: str = "") -> Problems:
                  f"outside the horizon {first}-{last}: the row is ignored")
 
     for rec in t["Inventory"].to_dict("records"):
-        lo, hi = rec["min_stock"] or 0, rec["max_stock"]
+        lo, hi = rec["min_stock"], rec["max_stock"]
         if hi is not None and lo > hi:
             err("Inventory", rec[ROW], "min_stock", lo, f"is above max_stock {hi}")
-        if hi is not None and (rec["initial_stock"] or 0) > hi:
+        if hi is not None and rec["initial_stock"] > hi:
             warn("Inventory", rec[ROW], "initial_stock", rec["initial_stock"],
                  f"is above max_stock {hi}; the excess must leave in the first period")
 

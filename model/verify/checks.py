@@ -126,7 +126,7 @@ class Checker:
         """Tariff per t: the lane's tariff_rate and every covering tariff rule."""
         ln = self.inp.lanes[lane]
         ref = self.inp.ref(k, p)          # the reference price of the period of shipment
-        rate = self.inp.cell("Lanes", lane, "tariff_rate", p, ln["tariff_rate"])[0] or 0.0
+        rate = self.inp.cell("Lanes", lane, "tariff_rate", p, ln["tariff_rate"])[0]
         for r in self.inp.export_rules:
             if r["measure"] == "tariff" and self.covers(r, lane, k, p):
                 rate += r["value"] or 0.0

@@ -26,7 +26,7 @@ def check(ck) -> None:
             ck.fail(f"TakeOrPay row {rec[REPORT_ROW]}: offer {o} in {p} is not an offer of "
                     "the input's Supply in the horizon")
             continue
-        qty = inp.cell("Supply", o, "take_or_pay", p, off["take_or_pay"])[0] or 0.0
+        qty = inp.cell("Supply", o, "take_or_pay", p, off["take_or_pay"])[0]
         bought = d.buy.get((o, p), 0.0)
         short = max(0.0, qty - bought)
         price = inp.price(o, p)

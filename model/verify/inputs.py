@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from model.read.workbook import ROW, Workbook
+from model.schema import SHEET_BY_NAME
 from model.validate.rules import active
 
 
@@ -72,25 +73,25 @@ class Inputs:
         return self.periods[0]
 
     def active_periods(self, rec: dict) -> list[int]:
-        a = rec.get("first_period") or self.periods[0]
-        b = rec.get("last_period") or self.periods[-1]
+        a = self.periods[0] if rec.get("first_period") is None else rec["first_period"]
+        b = self.periods[-1] if rec.get("last_period") is None else rec["last_period"]
         return [p for p in self.periods if a <= p <= b]
 
     def cell(self, sheet: str, ident: str, column: str, period: int, base):
-        """(value, where): a Profiles row of the cell in that period (a blank value: none
-        for capacity, max_stock, floors and caps, else 0), or the cell ``base``."""
+        """(value, where): a Profiles row of the cell in that period (a blank value: the
+        column's blank meaning, its schema default), or the cell ``base``."""
         hit = self.paths.get((sheet, ident, column), {}).get(period)
         if hit is None:
             return base, ""
         value = hit[0]
-        if value is None and column not in ("capacity", "max_stock", "price_floor", "price_cap"):
-            value = 0.0
+        if value is None:
+            value = SHEET_BY_NAME[sheet].column(column).default
         return value, f"Profiles row {hit[1]}"
 
     def price(self, o: str, p: int) -> float:
         """The price paid for offer o in p: min(max(unit_cost, price_floor), price_cap)."""
         off = self.offers[o]
-        price = self.cell("Supply", o, "unit_cost", p, off["unit_cost"])[0] or 0.0
+        price = self.cell("Supply", o, "unit_cost", p, off["unit_cost"])[0]
         floor = self.cell("Supply", o, "price_floor", p, off["floor"])[0]
         cap = self.cell("Supply", o, "price_cap", p, off["cap"])[0]
         if floor is not None and price < floor:
@@ -104,7 +105,7 @@ class Inputs:
         m = self.materials.get(k)
         if m is None:
             return 0.0
-        return self.cell("Materials", k, "reference_price", p, m["ref"])[0] or 0.0
+        return self.cell("Materials", k, "reference_price", p, m["ref"])[0]
 
     def capacity(self, ident: str, period: int, base, sheet: str | None = None):
         """(capacity, where): a Profiles row, else the CapacityProfile override, else the
@@ -135,8 +136,8 @@ def inputs_of(wb: Workbook) -> Inputs:
         raise CannotVerify(f"the input's horizon first_period {first} .. last_period {last} "
                            "is not usable")
     periods = list(range(int(first), int(last) + 1))
-    rate = s.get("discount_rate") or 0.0
-    years = float(s.get("period_years") or 1.0)      # contract v1.2: length of a period
+    rate = s["discount_rate"]
+    years = float(s["period_years"])      # contract v1.2: length of a period
     delta = {p: 1.0 / (1.0 + rate) ** ((p - periods[0]) * years) for p in periods}
 
     sites = {}
@@ -147,9 +148,9 @@ def inputs_of(wb: Workbook) -> Inputs:
     materials = {}
     for r in t["Materials"].to_dict("records"):
         if r["material_id"] is not None and r["material_id"] not in materials:
-            materials[r["material_id"]] = {"ref": _num(r["reference_price"]),
-                                           "disposal": _num(r["disposal_cost"]), "row": r[ROW]}
-    inp = Inputs(periods, delta, s.get("currency") or "USD", _num(s.get("unmet_penalty")),
+            materials[r["material_id"]] = {"ref": float(r["reference_price"]),
+                                           "disposal": float(r["disposal_cost"]), "row": r[ROW]}
+    inp = Inputs(periods, delta, s["currency"], float(s["unmet_penalty"]),
                  sites, materials, {}, {}, {}, {}, {}, {}, {}, [], [], set(), [])
     for r in t["CapacityProfile"].to_dict("records"):
         if r["id"] is not None and r["period"] is not None and r["capacity"] is not None:
@@ -161,12 +162,12 @@ def inputs_of(wb: Workbook) -> Inputs:
         inp.offers[r["offer_id"]] = {
             "site": r["site_id"], "material": r["material_id"],
             "capacity": None if r["capacity"] is None else float(r["capacity"]),
-            "unit_cost": _num(r["unit_cost"]), "fixed": _num(r["fixed_cost"]),
-            "take_or_pay": _num(r.get("take_or_pay")),
+            "unit_cost": float(r["unit_cost"]), "fixed": float(r["fixed_cost"]),
+            "take_or_pay": float(r["take_or_pay"]),
             "floor": None if r.get("price_floor") is None else float(r["price_floor"]),
             "cap": None if r.get("price_cap") is None else float(r["price_cap"]),
-            "reservation": _num(r.get("reservation_cost")),
-            "minq": _num(r["min_quantity"]), "periods": inp.active_periods(r),
+            "reservation": _num(r["reservation_cost"]),     # blank: a spot offer, 0
+            "minq": float(r["min_quantity"]), "periods": inp.active_periods(r),
             "enabled": r["enabled"] is not False, "row": r[ROW],
             "qualified_for": _split(r.get("qualified_for"))}
     for r in t["Processes"].to_dict("records"):
@@ -175,12 +176,12 @@ def inputs_of(wb: Workbook) -> Inputs:
         inp.processes[r["process_id"]] = {
             "site": r["site_id"],
             "capacity": None if r["capacity"] is None else float(r["capacity"]),
-            "unit_cost": _num(r["unit_cost"]),
-            "fixed": _num(r["fixed_cost"]), "periods": inp.active_periods(r),
+            "unit_cost": float(r["unit_cost"]),
+            "fixed": float(r["fixed_cost"]), "periods": inp.active_periods(r),
             "enabled": r["enabled"] is not False, "row": r[ROW],
             "qualified_for": _split(r.get("qualified_for"))}
     for r in t["Recipes"].to_dict("records"):
-        i, o = _num(r["input"]), _num(r["output"])
+        i, o = float(r["input"]), float(r["output"])
         if r["process_id"] is not None and (i > 0 or o > 0):
             inp.recipes.setdefault(r["process_id"], []).append((r["material_id"], i, o, r[ROW]))
     for r in t["Lanes"].to_dict("records"):
@@ -188,26 +189,26 @@ def inputs_of(wb: Workbook) -> Inputs:
             continue
         inp.lanes[r["lane_id"]] = {
             "from": r["from_site"], "to": r["to_site"], "material": r["material_id"],
-            "unit_cost": _num(r["unit_cost"]), "tariff_rate": _num(r["tariff_rate"]),
+            "unit_cost": float(r["unit_cost"]), "tariff_rate": float(r["tariff_rate"]),
             "capacity": None if r["capacity"] is None else float(r["capacity"]),
-            "lead": int(round(float(r.get("lead_time") or 0))),
+            "lead": int(round(float(r["lead_time"]))),
             "enabled": r["enabled"] is not False, "row": r[ROW]}
     for r in t["Demand"].to_dict("records"):
         inp.demand[int(r[ROW])] = {
             "demand_id": r["demand_id"], "site": r["site_id"], "material": r["material_id"],
             "period": None if r["period"] is None else int(r["period"]),
-            "quantity": _num(r["quantity"]),
+            "quantity": float(r["quantity"]),
             "penalty": (inp.default_penalty if r["unmet_penalty"] is None
                         else float(r["unmet_penalty"])),
-            "segment": r.get("segment") or "all"}
+            "segment": r["segment"]}
         inp.demand_sites.add((r["site_id"], r["material_id"]))
     inp.demanded = sorted({k for _, k in inp.demand_sites if k is not None})
     for r in t["Inventory"].to_dict("records"):
         key = (r["site_id"], r["material_id"])
         if key not in inp.inventory:
             inp.inventory[key] = {
-                "initial": _num(r["initial_stock"]), "holding": _num(r["holding_cost"]),
-                "lo": _num(r["min_stock"]),
+                "initial": float(r["initial_stock"]), "holding": float(r["holding_cost"]),
+                "lo": float(r["min_stock"]),
                 "hi": None if r["max_stock"] is None else float(r["max_stock"]), "row": r[ROW],
                 "initial_clean": r.get("initial_clean") is True,
                 "initial_qualified_for": _split(r.get("initial_qualified_for"))}
@@ -220,7 +221,7 @@ def inputs_of(wb: Workbook) -> Inputs:
     for r in t["Sales"].to_dict("records"):
         if r["sale_id"] is not None and r["sale_id"] not in inp.sales:
             inp.sales[r["sale_id"]] = {
-                "site": r["site_id"], "material": r["material_id"], "price": _num(r["price"]),
+                "site": r["site_id"], "material": r["material_id"], "price": float(r["price"]),
                 "capacity": None if r["capacity"] is None else float(r["capacity"]),
                 "periods": inp.active_periods(r), "enabled": r["enabled"] is not False,
                 "row": r[ROW]}

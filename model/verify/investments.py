@@ -32,10 +32,9 @@ def rows_of(tables) -> dict[str, dict]:
         if r["investment_id"] is None or r["investment_id"] in out:
             continue
         out[r["investment_id"]] = {
-            "target": r["target_id"], "capacity": float(r["capacity"] or 0.0),
-            "capex": float(r["capex"] or 0.0), "lead": int(round(float(r["lead_time"] or 0))),
-            "fixed": float(r["fixed_cost"] or 0.0),
-            "max_units": 1.0 if r["max_units"] is None else float(r["max_units"]),
+            "target": r["target_id"], "capacity": float(r["capacity"]),
+            "capex": float(r["capex"]), "lead": int(round(float(r["lead_time"]))),
+            "fixed": float(r["fixed_cost"]), "max_units": float(r["max_units"]),
             "first": r["first_period"], "last": r["last_period"],
             "enabled": r["enabled"] is not False, "row": r[ROW]}
     return out

@@ -46,7 +46,7 @@ def lanes(ck) -> None:
             ck.fail(f"Lanes row {ln['row']} (lane {ln_id}) {p}: {q(x)} t of {k} shipped, but "
                     f"the lane carries only {ln['material']}")
         total[(ln_id, p)] += x
-        freight = inp.cell("Lanes", ln_id, "unit_cost", p, ln["unit_cost"])[0] or 0.0
+        freight = inp.cell("Lanes", ln_id, "unit_cost", p, ln["unit_cost"])[0]
         tariff = ck.lane_tariff(ln_id, k, p)
         ck.add_cost("freight", p, freight, x)
         ck.add_cost("tariff", p, tariff, x)
@@ -78,10 +78,10 @@ def stock(ck) -> None:
             x = d.stock.get((s, k, p), 0.0)
             ck.checks += 1
             ident = f"{s}|{k}"
-            inv = dict(row, lo=inp.cell("Inventory", ident, "min_stock", p, row["lo"])[0] or 0.0,
+            inv = dict(row, lo=inp.cell("Inventory", ident, "min_stock", p, row["lo"])[0],
                        hi=inp.cell("Inventory", ident, "max_stock", p, row["hi"])[0],
                        holding=inp.cell("Inventory", ident, "holding_cost", p,
-                                        row["holding"])[0] or 0.0)
+                                        row["holding"])[0])
             if x < inv["lo"] - tol.t(inv["lo"], x):
                 ck.fail(f"Inventory row {inv['row']} ({s} / {k}) {p}: stock {q(x)} t < "
                         f"min_stock {q(inv['lo'])} t [{ck.tol_note(inv['lo'], x)}]")
@@ -112,7 +112,7 @@ def discards(ck) -> None:
             ck.fail(f"{ck.rrow('Discards', key)}: material {k} is not in Materials")
         elif ck.in_horizon("Discards", key, p):
             ck.add_cost("disposal", p, inp.cell("Materials", k, "disposal_cost", p,
-                                                inp.materials[k]["disposal"])[0] or 0.0, x)
+                                                inp.materials[k]["disposal"])[0], x)
 
 
 def demand(ck) -> None:

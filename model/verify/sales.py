@@ -28,7 +28,7 @@ def check(ck) -> None:
             ck.fail(f"{where}: sold {q(x)} t outside the sale's periods")
         cap, src = inp.cell("Sales", sale, "capacity", p, rec["capacity"])
         ck.within_capacity(where, f"sold {q(x)} t", x, cap, src)
-        price = inp.cell("Sales", sale, "price", p, rec["price"])[0] or 0.0
+        price = inp.cell("Sales", sale, "price", p, rec["price"])[0]
         ck.add_cost("sales", p, -price, x)
         report = d.where.get(("Sales", (sale, p)))
         if report is not None:

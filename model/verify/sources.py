@@ -63,7 +63,7 @@ def offers(ck) -> None:
             ck.within_capacity(f"Supply row {off['row']} (offer {o}) {p}", f"bought {q(x)} t",
                                x, cap, src)
             used = x > tol.t(x if cap is None else cap)
-            minq = inp.cell("Supply", o, "min_quantity", p, off["minq"])[0] or 0.0
+            minq = inp.cell("Supply", o, "min_quantity", p, off["minq"])[0]
             if minq > 0:
                 ck.checks += 1
                 if used and x < minq - tol.t(minq):
@@ -74,7 +74,7 @@ def offers(ck) -> None:
             ck.add_cost("purchase", p, price, x)
             ck.add_cost("reservation", p, inp.cell("Supply", o, "reservation_cost", p,
                                                    off["reservation"])[0] or 0.0, x)
-            fixed = inp.cell("Supply", o, "fixed_cost", p, off["fixed"])[0] or 0.0
+            fixed = inp.cell("Supply", o, "fixed_cost", p, off["fixed"])[0]
             if used and fixed:
                 ck.cost[("offer_fixed", p)] += fixed
             if off["enabled"] and p in off["periods"]:
@@ -92,7 +92,7 @@ def offers(ck) -> None:
 def take_or_pay(ck, o: str, p: int, bought: float, price: float) -> None:
     """Contract v1.2: the buyer pays the period's price on max(0, take_or_pay - bought)."""
     off = ck.inp.offers[o]
-    top = ck.inp.cell("Supply", o, "take_or_pay", p, off["take_or_pay"])[0] or 0.0
+    top = ck.inp.cell("Supply", o, "take_or_pay", p, off["take_or_pay"])[0]
     short = max(0.0, top - bought)
     if short > 0:
         ck.add_cost("take_or_pay_shortfall", p, price, short)
@@ -128,8 +128,8 @@ def processes(ck) -> None:
                                     "Processes" if p in proc["periods"] else None)
             ck.within_capacity(f"Processes row {proc['row']} (process {pr}) {p}", f"{q(x)} runs",
                                x, cap, src, unit="runs")
-            unit_cost = inp.cell("Processes", pr, "unit_cost", p, proc["unit_cost"])[0] or 0.0
-            fixed = inp.cell("Processes", pr, "fixed_cost", p, proc["fixed"])[0] or 0.0
+            unit_cost = inp.cell("Processes", pr, "unit_cost", p, proc["unit_cost"])[0]
+            fixed = inp.cell("Processes", pr, "fixed_cost", p, proc["fixed"])[0]
             ck.add_cost("processing", p, unit_cost, x)
             if x > tol.t(x if cap is None else cap) and fixed:
                 ck.cost[("process_fixed", p)] += fixed

@@ -79,7 +79,7 @@ def stress(workbook, by: str = "country", periods=None, scenario: str | None = N
                           ascending=[False, False, True], na_position="first").reset_index(drop=True)
     out.insert(0, "rank", range(1, len(out) + 1))
     out.attrs.update(base_objective=base.objective, window=window, by=by, excluded=skipped,
-                     currency=s.data.settings.get("currency") or "USD", scenario=scenario or "base")
+                     currency=s.data.settings["currency"], scenario=scenario or "base")
     return out
 
 
