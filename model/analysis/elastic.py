@@ -74,7 +74,7 @@ BOUND_FAMILIES = {"stock_floor": ("stock", "lower"), "stock_ceiling": ("stock", 
 
 def default_penalty(data) -> float:
     pens = [float(p) for p in data.demand["penalty"] if p is not None] if len(data.demand) else []
-    pens.append(float(data.settings.get("unmet_penalty") or 0.0))
+    pens.append(float(data.settings["unmet_penalty"]))
     return PENALTY_FACTOR * max(max(pens), 1.0)
 
 
@@ -240,7 +240,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     paid = float(pen * bent.sum())
     extra = {**sol.extra, "elastic_penalty": paid, "elastic_penalty_per_t": pen,
              "elastic_objective_with_penalty": first.objective, "elastic_relaxed": list(relax)}
-    cur = s.get("currency") or "USD"
+    cur = s["currency"]
     if len(table):
         # a bent plan is not the workbook's optimum: say so
         sol = replace(sol, status=STATUS, extra=extra, message=(
@@ -289,7 +289,7 @@ def bends(run, records, sol, penalty) -> pd.DataFrame:
     """One row per slack that is positive in the solution."""
     desc = Describer(run.data, run.workbook)
     c = run.compiled
-    cur = run.data.settings.get("currency") or "USD"
+    cur = run.data.settings["currency"]
     x = sol.x
     act = sol.row_activity
     value_of = {(v, k): float(xv) for v, k, xv in zip(c.col_var, c.col_key, x[:len(c.col_var)])}

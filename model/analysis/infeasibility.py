@@ -236,7 +236,7 @@ def summary_sentence(items: list[Item], data) -> str:
             st = data.stock
             hit = st[(st["site"] == it.site) & (st["material"] == it.material)]
             if len(hit):
-                opening[(it.site, it.material)] = float(hit["initial"].iloc[0] or 0.0)
+                opening[(it.site, it.material)] = float(hit["initial"].iloc[0])
     plus = ""
     if opening:
         plus = " (plus " + join_words([f"{tonnes(v)} t of {k} in stock at {s} at the start"

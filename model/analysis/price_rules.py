@@ -44,7 +44,7 @@ from model.run import formulate, hand_over, model_data, prepare_run, solve_optio
 from model.solve.handover import INF
 from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
-from model.validate.rules import active
+from model.validate.rules import active, active_periods
 
 COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "who", "value", "periods",
            "status", "base_objective", "objective_without", "cost_of_rule", "cost_low",
@@ -112,10 +112,7 @@ def _tariff_cost_change(run, rec) -> dict[int, float]:
     one of the rule's."""
     data, c = run.data, run.compiled
     country = data.sites["country"].to_dict()
-    periods = data.periods
-    a = rec.get("first_period") or periods[0]
-    b = rec.get("last_period") or periods[-1]
-    rule_periods = {p for p in periods if a <= p <= b}
+    rule_periods = set(active_periods(rec, data.periods))
     col = {k: j for j, (v, k) in enumerate(zip(c.col_var, c.col_key)) if v == "ship"}
     out: dict[int, float] = {}
     for lane, k, p, fs, ts in zip(data.ship["lane"], data.ship["material"], data.ship["period"],
@@ -261,10 +258,10 @@ def price_rules_for(run, method: str = "warm", options=None, mip_gap=None) -> pd
     base_seconds = time.perf_counter() - t0
     is_mip = bool(run.compiled.integer.any())
     settings = run.data.settings
-    cur = settings.get("currency") or "USD"
+    cur = settings["currency"]
     horizon = run.data.periods
     over = f"over {periods_text(horizon)}"
-    rate = settings.get("discount_rate") or 0.0
+    rate = settings["discount_rate"]
     if rate:
         over += f" (discounted at {rate * 100:g}% a year)"
     rows = []
@@ -299,9 +296,7 @@ def price_rules_for(run, method: str = "warm", options=None, mip_gap=None) -> pd
 
 
 def _rule_periods(rec, horizon) -> str:
-    a = rec.get("first_period") or horizon[0]
-    b = rec.get("last_period") or horizon[-1]
-    return periods_text([p for p in horizon if a <= p <= b]) or "none in the horizon"
+    return periods_text(active_periods(rec, horizon)) or "none in the horizon"
 
 
 def _cost(base, base_bound, obj, bound, is_mip):

@@ -50,7 +50,7 @@ def add(m, data) -> int:
     for s, k, p, init in zip(*lists(st, "site", "material", "period", "initial")):
         rows[s, k, p].append((-1.0, m.stock[s, k, p]))
         if p == first:
-            rhs[s, k, p] -= init or 0.0
+            rhs[s, k, p] -= init
         else:
             rows[s, k, p].append((1.0, m.stock[s, k, p - 1]))
     d = data.demand

@@ -192,11 +192,11 @@ class Lookup:
     @cached_property
     def initial(self) -> dict:
         p0 = self.data.periods[0]
-        return {(s, k): (r["initial"] or 0.0) for (s, k, p), r in self.stock.items() if p == p0}
+        return {(s, k): r["initial"] for (s, k, p), r in self.stock.items() if p == p0}
 
     @property
     def currency(self) -> str:
-        return self.data.settings.get("currency") or "USD"
+        return self.data.settings["currency"]
 
     def rule_record(self, sheet: str, excel_row) -> dict:
         """The workbook row itself (Excel row ``excel_row`` of ``sheet``), or {}."""
