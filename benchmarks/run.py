@@ -213,8 +213,12 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
     for stage, name in (("report", "_write"), ("verify", "_verify"), ("analyses", "_analyses")):
         if hasattr(csolve, name):
             setattr(csolve, name, timed(stage, getattr(csolve, name)))
-    import model.analysis.marginals as mmarg
-    mmarg.exact_rule_marginals = timed("marginals", mmarg.exact_rule_marginals)   # after the plan
+    try:                    # after the plan; before issue 13 it lived in model.results.extract
+        import model.analysis.marginals as mmarg
+    except ImportError:
+        import model.results.extract as mmarg
+    if hasattr(mmarg, "exact_rule_marginals"):
+        mmarg.exact_rule_marginals = timed("marginals", mmarg.exact_rule_marginals)
     original = csolve.run
 
     def keep_run(*a, **k):
