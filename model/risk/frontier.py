@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from model import progress
-from model.risk.extensive import build_extensive, evaluate, first_stage
+from model.risk.extensive import build_extensive, first_stage
+from model.risk.outcome import evaluate
 from model.solve.handover import INF, compile_model
 from model.solve.highs import SolveOptions, solve
 
