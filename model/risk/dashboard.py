@@ -34,8 +34,9 @@ from model.report.dashboard import no_solution
 from model.risk.frontier import changing_decisions
 from model.text import periods_text
 
-# B, J: labels; I: the gap between the two panels; K: wide enough for 'known in advance'
-WIDTHS = {1: 2, 2: 24, 9: 3, 10: 20, 11: 17}
+# B, J: labels; C, L: ids (LYNAS_HRE_FEED_2025_26, PERPETUA_STIBNITE); I: the gap between the
+# two panels; K: wide enough for "known in advance"
+WIDTHS = {1: 2, 2: 24, 3: 23, 9: 3, 10: 20, 11: 17, 12: 18}
 GAP = 9                                 # column I: left empty by every table
 MAX_ROWS = 12
 MAX_SCENARIOS = 15
