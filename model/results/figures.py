@@ -125,7 +125,7 @@ def figures(summary: dict, run, *, kpis: bool = True) -> Figures:
     cpt = k.get("CostPerTonne")
     return Figures(
         **head, solved=True,
-        tiles=tiles(summary, tables, horizon, cur),
+        tiles=tiles(summary, horizon, cur),
         unmet=summary.get("unmet") or "", unclosable=summary.get("unclosable") or "",
         where_from=horizon,
         suppliers=top_suppliers(tables, data, 3) if k else pd.DataFrame(),
@@ -157,11 +157,10 @@ def above(v, limit) -> bool:
         return False
 
 
-def tiles(summary: dict, tables: dict, horizon: pd.DataFrame, cur: str) -> list[Tile]:
-    """The headline tiles, red when something is wrong."""
-    dem = tables.get("Demand")
-    demand_t = float(dem["quantity_t"].sum()) if dem is not None else 0.0
-    unmet_t = float(dem["unmet_t"].sum()) if dem is not None else 0.0
+def tiles(summary: dict, horizon: pd.DataFrame, cur: str) -> list[Tile]:
+    """The headline tiles, red when something is wrong: the Summary's figures (total,
+    spent, penalty, demand and unmet t, warnings) and the highest foreign HHI."""
+    demand_t, unmet_t = summary["demand_t"], summary["unmet_demand_t"]
     worst = (float(horizon["hhi_foreign"].astype(float).max())
              if len(horizon) and horizon["hhi_foreign"].notna().any() else None)
     penalty = summary.get("penalty")
