@@ -344,7 +344,7 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True,
         for name in extra_tables(run):           # extra tables (provenance, analyses)
             data_sheet(wb, name, run.tables[name], currency, notes)
         chart_ws = wb.create_sheet("ChartData")
-        blocks = charts.chart_data(run.tables, currency, list(data.periods)) \
+        blocks = charts.chart_data(run.tables, currency, list(data.periods), figures.cost_by_period) \
             if (figures.kpis and data is not None) else {}
         charts.write_chart_data(chart_ws, blocks)
         page_setup(chart_ws, title_rows=None)

@@ -121,7 +121,8 @@ def figures(summary: dict, run, *, kpis: bool = True) -> Figures:
     kpi = k.get("KPIs")
     horizon = kpi[kpi["period"] == ALL].reset_index(drop=True) if kpi is not None and len(kpi) \
         else pd.DataFrame()
-    cost, total, discounted, by_period = _cost(tables.get("CostByCategory"))
+    cost, total, discounted, by_period = _cost(tables.get("CostByCategory"),
+                                               list(data.periods) if data is not None else [])
     cpt = k.get("CostPerTonne")
     return Figures(
         **head, solved=True,
@@ -174,9 +175,10 @@ def tiles(summary: dict, horizon: pd.DataFrame, cur: str) -> list[Tile]:
             Tile("warnings", n_warn, COUNT, n_warn > 0)]
 
 
-def _cost(cost: pd.DataFrame | None):
+def _cost(cost: pd.DataFrame | None, periods: list):
     """(category, cost, share, discounted) over the horizon, the total, the discounted total,
-    and cost by period and category (undiscounted) for the chart."""
+    and cost by period and category (undiscounted, every period; the categories with a cost)
+    for the charts of the Dashboard and the web page."""
     if cost is None or not len(cost):
         return pd.DataFrame(columns=["category", "cost", "share", "discounted"]), None, None, \
             pd.DataFrame()
@@ -187,8 +189,8 @@ def _cost(cost: pd.DataFrame | None):
                         "share": (by["cost"] / total).to_numpy() if total else None,
                         "discounted": by["discounted_cost"].astype(float).to_numpy()})
     wide = cost.pivot_table(index="period", columns="category", values="cost", aggfunc="sum",
-                            sort=False).fillna(0.0)
-    wide = wide[[c for c in by.index if c in wide.columns]]
+                            sort=False).reindex(pd.Index(periods, name="period")).fillna(0.0)
+    wide = wide[[c for c in cost["category"].drop_duplicates() if wide[c].abs().sum() > 0]]
     return out, total, float(by["discounted_cost"].sum()), wide
 
 
