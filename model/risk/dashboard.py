@@ -34,9 +34,10 @@ from model.report.dashboard import no_solution
 from model.risk.frontier import changing_decisions
 from model.text import periods_text
 
-# B, J: labels; C, L: ids (LYNAS_HRE_FEED_2025_26, PERPETUA_STIBNITE); I: the gap between the
-# two panels; K: wide enough for "known in advance"
-WIDTHS = {1: 2, 2: 24, 3: 23, 9: 3, 10: 20, 11: 17, 12: 18}
+# B, J: labels; C, L: ids (LYNAS_HRE_FEED_2025_26, PERPETUA_STIBNITE); E, F, K: wide enough
+# for headers ("extra expected", "CVaR removed", "known in advance"); I: the gap between the
+# two panels
+WIDTHS = {1: 2, 2: 24, 3: 23, 5: 16, 6: 16, 9: 3, 10: 20, 11: 17, 12: 18}
 GAP = 9                                 # column I: left empty by every table
 MAX_ROWS = 12
 MAX_SCENARIOS = 15
