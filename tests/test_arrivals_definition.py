@@ -89,7 +89,8 @@ def test_kpi_arrivals_equal_arrivals_by_country_everywhere(make_workbook):
     and the top country's share is the largest share there: one definition, two views."""
     r = run(make_workbook(STOCKPILE))
     from model.results import kpis
-    k = kpis.kpi_table(r.tables, r.data)
+    from model.results.kpi_table import kpi_table
+    k = kpi_table(r.tables, r.data)
     abc = r.tables["ArrivalsByCountry"]
     per = abc.groupby(["material_id", "period"])["arrivals_t"].sum()
     top = abc.groupby(["material_id", "period"])["share"].max()

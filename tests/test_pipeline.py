@@ -23,7 +23,8 @@ from conftest import with_cn
 from model.analysis.elastic import elastic, elastic_for
 from model.analysis.price_rules import price_rules
 from model.cli import main
-from model.risk.extensive import build_extensive, evaluate, first_stage
+from model.risk.extensive import build_extensive, first_stage
+from model.risk.outcome import evaluate
 from model.risk.problem import load_problem
 from model.run import Run, formulate, hand_over, load, model_data, prepare_run, run
 from model.solve.handover import compile_model

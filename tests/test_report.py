@@ -25,8 +25,10 @@ import pytest
 
 from conftest import solve_cli, write_workbook
 from model.report import workbook as report
-from model.report.html import page, sankey_links, write_html
+from model.report.html import page, write_html
 from model.results import kpis as K
+from model.results.flows import sankey_links
+from model.results.kpi_table import kpi_table
 from model.run import run
 
 SPLIT = {
@@ -146,7 +148,7 @@ def test_split_case_objective(split):
 
 @pytest.mark.component
 def test_kpis_of_a_fifty_fifty_split(split_run):
-    k = K.kpi_table(split_run.tables, split_run.data)
+    k = kpi_table(split_run.tables, split_run.data)
     row = k[(k["material_id"] == "OX") & (k["period"] == 2025)].iloc[0]
     assert row["arrivals_t"] == pytest.approx(40)
     assert row["hhi_country"] == pytest.approx(5_000)
@@ -465,7 +467,7 @@ def test_html_is_self_contained_with_sankey_data(split_run, tmp_path):
 
 @pytest.mark.unit
 def test_sankey_links_are_aggregated_and_capped(monkeypatch):
-    import model.report.html as H
+    import model.results.flows as H
     monkeypatch.setattr(H, "MAX_LINKS", 3)
     ship = pd.DataFrame({"from_site": ["A"] * 4, "to_site": ["B", "C", "D", "E"],
                          "material_id": "M", "period": [2025, 2025, 2026, 2026],

@@ -22,7 +22,8 @@ import pandas as pd
 import pytest
 
 from model.cli import arguments
-from model.risk.extensive import cvar, first_stage, solve_extensive
+from model.risk.extensive import first_stage
+from model.risk.outcome import cvar, solve_extensive
 from model.risk.mean_value import mean_value_data
 from model.risk.problem import load_problem
 from model.risk.sampling import (apply_factors, evaluate_fixed, read_events, sample)

@@ -121,7 +121,8 @@ def test_committed_plant_in_an_outage_is_charged_as_in_a_sampled_outage(make_wor
     The workbook path dropped the row of capacity 0 and charged 50,000. One rule for both.
     RP: on = 1 gives 0.5 x 2,000 + 0.5 x 51,000 = 26,500 < 50,000 (on = 0).
     """
-    from model.risk.extensive import Fixed, first_stage, solve_extensive
+    from model.risk.extensive import Fixed, first_stage
+    from model.risk.outcome import solve_extensive
     from model.risk.problem import load_problem
     from model.risk.sampling import evaluate_fixed
     from model.solve.highs import SolveOptions
@@ -152,7 +153,8 @@ def test_committed_offer_below_its_minimum_takes_what_it_can_and_is_charged(make
     Before: the commitment lapsed in SHORT (no fixed cost, nothing bought from BIG):
     SHORT = 50,000 and RP = 25,400.
     """
-    from model.risk.extensive import first_stage, solve_extensive
+    from model.risk.extensive import first_stage
+    from model.risk.outcome import solve_extensive
     from model.risk.problem import load_problem
     from model.risk.sampling import evaluate_fixed
     from model.solve.highs import SolveOptions

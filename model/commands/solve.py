@@ -6,6 +6,7 @@ or SIGTERM: status ``interrupted``)."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import sys
 from pathlib import Path
@@ -18,6 +19,7 @@ from model.analysis.marginals import sources
 from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
+from model.results.figures import figures as report_figures
 from model.report.workbook import build_workbook, save_atomic
 from model.run import run, with_tables
 
@@ -237,13 +239,16 @@ def _analyses(args, result) -> dict:
 
 def _write(info, result, problems, out, json_path, html_path=None) -> bool:
     """The report, then the JSON summary and the web page, each tried even when
-    another fails; every failure is printed. True when all were written."""
-    writes = [lambda: save_atomic(build_workbook(info, result, problems), out)]
+    another fails; every failure is printed. True when all were written. The
+    Dashboard's and the page's figures are computed once, when first asked for (a
+    failure there fails each write on its own, as any other)."""
+    fig = functools.cache(lambda: report_figures(info, result))
+    writes = [lambda: save_atomic(build_workbook(info, result, problems, figures=fig()), out)]
     if json_path:
         writes.append(lambda: write_json(info, json_path))
     if html_path and result is not None:
         from model.report.html import write_html
-        writes.append(lambda: write_html(result, html_path, summary=info))
+        writes.append(lambda: write_html(result, html_path, summary=info, figures=fig()))
     return write_all(writes)
 
 

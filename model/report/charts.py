@@ -9,7 +9,7 @@ sheet too.
 A country (or material, or cost category) has the same colour in every
 chart: colours are given in the order of total arrivals (demand, cost).
 
-    blocks = chart_data(run.tables, currency, periods)   # {name: Block}
+    blocks = chart_data(run.tables, currency, periods, cost_by_period)   # {name: Block}
     write_chart_data(ws, blocks)                         # fills ChartData
     all_charts(ws, blocks, currency)                     # the Charts sheet's charts
 """
@@ -64,21 +64,19 @@ def _ranked(totals: pd.Series) -> list:
     return list(totals.sort_values(ascending=False, kind="stable").index)
 
 
-def chart_data(tables: dict, currency: str, periods: list[int]) -> dict[str, Block]:
-    """Every block the charts need, keyed by name."""
+def chart_data(tables: dict, currency: str, periods: list[int],
+               cost_by_period: pd.DataFrame) -> dict[str, Block]:
+    """Every block the charts need, keyed by name (``cost_by_period``: period x category,
+    ``model.results.figures``)."""
     blocks: dict[str, Block] = {}
     index = pd.Index(periods, name="period")
 
-    cost = tables.get("CostByCategory")
-    if cost is not None and len(cost):
-        wide = cost.pivot_table(index="period", columns="category", values="cost", aggfunc="sum",
-                                sort=False).reindex(index).fillna(0.0)
-        cats = [c for c in cost["category"].drop_duplicates() if wide[c].abs().sum() > 0]
-        if cats:
-            colours = _palette([c for c in cats if c not in st.CATEGORY_COLOURS])
-            colours.update(st.CATEGORY_COLOURS)
-            blocks["cost"] = Block("cost", f"Cost by category ({currency}, undiscounted)",
-                                   wide[cats], st.MONEY, colours)
+    cats = list(cost_by_period.columns)
+    if cats:
+        colours = _palette([c for c in cats if c not in st.CATEGORY_COLOURS])
+        colours.update(st.CATEGORY_COLOURS)
+        blocks["cost"] = Block("cost", f"Cost by category ({currency}, undiscounted)",
+                               cost_by_period, st.MONEY, colours)
 
     dem = tables.get("Demand")
     by_demand = (_ranked(dem.groupby("material_id")["quantity_t"].sum())

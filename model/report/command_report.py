@@ -19,7 +19,7 @@ from openpyxl import Workbook
 
 from model.report import charts
 from model.report import styles as st
-from model.report.dashboard import LEFT, WIDTHS, Canvas, _setup, _tiles
+from model.report.canvas import LEFT, WIDTHS, Canvas, one_page
 from model.report.layout import page_setup
 from model.report.workbook import summary_sheet
 
@@ -44,7 +44,7 @@ def start(title: str, bits: list[str], widths: dict | None = None) -> tuple[Work
 
 def tiles(cv: Canvas, row: int, items: list[tuple[str, object, str, bool]]) -> None:
     """Up to six (label, value, number format, red) tiles, as on the solve Dashboard."""
-    _tiles(cv, row, items)
+    cv.tiles(row, items)
 
 
 def about(wb: Workbook, values: dict, meanings: dict, formats: dict) -> None:
@@ -75,4 +75,4 @@ def finish(wb: Workbook, cv: Canvas, blocks: list[tuple[charts.Block, str, bool]
         chart.legend = None
         cv.ws.add_chart(chart, f"{CHART_COLUMN}{at}")
         at += CHART_ROWS
-    _setup(cv.ws, max(last_row, at), 21 if blocks else 10)
+    one_page(cv.ws, max(last_row, at), 21 if blocks else 10)

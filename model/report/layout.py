@@ -5,6 +5,8 @@ and the page setup every sheet shares. The writers (``workbook.py``, ``about.py`
 
 from __future__ import annotations
 
+from model.results.figures import has_results
+
 # Result tables of the contract and its extensions (name, what the sheet shows), in report order.
 SHEETS = [
     ("ArrivalsByCountry", "arrivals at demand sites by origin country, with shares"),
@@ -74,11 +76,6 @@ def page_setup(ws, landscape: bool = True, title_rows: str | None = "1:1",
         ws.print_title_rows = title_rows
     ws.oddFooter.center.text = "&A - page &P of &N"
     ws.oddFooter.center.size = 8
-
-
-def has_results(run) -> bool:
-    """The run has a solution's result tables (not only analyses of a failure)."""
-    return bool(run and run.tables and "Demand" in run.tables)
 
 
 def extra_tables(run) -> list[str]:

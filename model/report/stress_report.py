@@ -15,7 +15,7 @@ import pandas as pd
 
 from model.report import styles as st
 from model.report.command_report import about, finish, series, start, tiles
-from model.report.dashboard import LEFT
+from model.report.canvas import LEFT
 from model.text import periods_text
 from model.report.workbook import data_sheet
 

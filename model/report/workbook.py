@@ -36,11 +36,13 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.table import Table, TableStyleInfo
 
 from model.files import write_file
-from model.schema import SETTING_DEFAULTS
 from model.report import about, bulk, dashboard
 from model.report import styles as st
 from model.report.layout import (DATA_ORDER, DESCRIPTIONS, FRONT, KPI_SHEETS,  # noqa: F401
                                  SHEETS, extra_tables, has_results, page_setup, report_order)
+from model.results.figures import Figures
+from model.results.kpis import HHI_HIGH
+from model.results.figures import figures as report_figures
 
 BIG = 100_000          # rows above which a sheet gets no conditional formats
 CENTERED = Alignment(horizontal="center")
@@ -180,7 +182,7 @@ def _highlights(name: str, frame: pd.DataFrame) -> list[tuple[str, object]]:
         out.append((col("unmet_penalty"), CellIsRule(operator="greaterThan", formula=["0"], **red)))
     for c in ("hhi_foreign", "hhi_company"):
         if has(c):
-            out.append((col(c), CellIsRule(operator="greaterThan", formula=[str(st_hhi())], **red)))
+            out.append((col(c), CellIsRule(operator="greaterThan", formula=[str(HHI_HIGH)], **red)))
     if has("controlled_share"):
         out.append((col("controlled_share"), CellIsRule(operator="greaterThan", formula=["0.5"], **red)))
     if has("sites_at_floor"):
@@ -212,11 +214,6 @@ def _highlights(name: str, frame: pd.DataFrame) -> list[tuple[str, object]]:
     if name == "Warnings" and has("severity"):
         out.append((col("severity"), CellIsRule(operator="equal", formula=['"error"'], **red)))
     return out
-
-
-def st_hhi() -> float:
-    from model.results.kpis import HHI_HIGH
-    return HHI_HIGH
 
 
 def data_sheet(wb, name: str, frame: pd.DataFrame, currency: str = "USD",
@@ -308,16 +305,20 @@ def summary_sheet(wb, summary: dict, name: str = "Summary", meanings: dict | Non
 # the workbook
 
 
-def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -> Workbook:
+def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True,
+                   figures: Figures | None = None) -> Workbook:
     """The report as an openpyxl Workbook; save it with ``save_atomic``.
 
-    ``kpis=False`` leaves out the KPI sheets, charts and dashboard figures
-    (for a quick look at a huge run)."""
+    ``figures``: what the Dashboard and the KPI sheets show (``model.results.figures``),
+    computed from ``summary`` and ``run`` when not given. ``kpis=False`` leaves out the KPI
+    sheets, charts and dashboard figures (for a quick look at a huge run)."""
+    if figures is None:
+        figures = report_figures(summary, run, kpis=kpis)
     wb = Workbook()
     dash = wb.active
     dash.title = "Dashboard"
     data = run.data if run else None
-    currency = (data.settings if data else SETTING_DEFAULTS)["currency"]
+    currency = figures.currency
     notes: list[str] = []
     summary_sheet(wb, summary)
     about_ws = wb.create_sheet("About")
@@ -326,7 +327,6 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
     items = list(problems) or (list(run.warnings) if run else [])
     data_sheet(wb, "Warnings", pd.DataFrame([p.as_dict() for p in items], columns=WARNING_COLUMNS),
                currency, notes)
-    key_figures: dict[str, pd.DataFrame] = {}
     blocks = {}
     sheets_written = [n for n, _ in FRONT[:5]]
     if not has_results(run):
@@ -335,11 +335,8 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
         sheets_written = list(wb.sheetnames)
     else:
         from model.report import charts
-        from model.results.kpis import all_kpis
-        if kpis and data is not None:
-            key_figures = all_kpis(run.tables, data)
         charts_ws = wb.create_sheet("Charts")
-        frames = dict(key_figures)
+        frames = dict(figures.kpis)
         frames.update({name: run.tables[name] for name, _ in SHEETS if name in run.tables})
         for name in DATA_ORDER:
             if name in frames:
@@ -347,8 +344,8 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
         for name in extra_tables(run):           # extra tables (provenance, analyses)
             data_sheet(wb, name, run.tables[name], currency, notes)
         chart_ws = wb.create_sheet("ChartData")
-        blocks = charts.chart_data(run.tables, currency, list(data.periods)) \
-            if (kpis and data is not None) else {}
+        blocks = charts.chart_data(run.tables, currency, list(data.periods), figures.cost_by_period) \
+            if (figures.kpis and data is not None) else {}
         charts.write_chart_data(chart_ws, blocks)
         page_setup(chart_ws, title_rows=None)
         charts_ws["A1"] = "Charts (figures on sheet ChartData)"
@@ -357,7 +354,7 @@ def build_workbook(summary: dict, run=None, problems=(), *, kpis: bool = True) -
         page_setup(charts_ws, title_rows=None)
         sheets_written = list(wb.sheetnames)
     about.write(about_ws, summary, run, problems, sheets_written, notes)
-    dashboard.write(dash, summary, run, key_figures, blocks, wb, problems=problems)
+    dashboard.write(dash, summary, run, figures, blocks, wb, problems=problems)
     return wb
 
 

@@ -22,5 +22,5 @@ The stages follow the deterministic run (``model/run.py``):
 The mathematics is in ``docs/risk.md``.
 """
 
-from model.risk.extensive import RiskResult, solve_extensive  # noqa: F401
+from model.risk.outcome import RiskResult, solve_extensive  # noqa: F401
 from model.risk.problem import RiskProblem, Scenario, load_problem  # noqa: F401

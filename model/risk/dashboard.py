@@ -12,8 +12,8 @@
                         their 95 % confidence intervals, the decision, the
                         events and how often they struck
 
-Like the solve report's Dashboard (``model.report.dashboard``, whose canvas,
-tiles and page setup are reused) it only picks and sorts: every figure is on
+Like the solve report's Dashboard (drawn on the same canvas, tiles and page
+setup, ``model.report.canvas``) it only picks and sorts: every figure is on
 a data sheet or the Summary too. Key figures are a table (``FIGURES``)
 rendered generically from the Summary dict, so a new figure (e.g. the bounds
 of another risk engine) is one row there.
@@ -28,11 +28,17 @@ from openpyxl.chart import Reference, ScatterChart, Series
 from openpyxl.utils import get_column_letter
 
 from model.report import charts
-from model.report import dashboard as dash
 from model.report import styles as st
+from model.report.canvas import LEFT, RIGHT, Canvas, one_page
+from model.report.dashboard import no_solution
+from model.risk.frontier import changing_decisions
+from model.text import periods_text
 
-LEFT, RIGHT = dash.LEFT, dash.RIGHT
-WIDTHS = {1: 2, 2: 24, 9: 3, 10: 20}   # B, J: labels; I: the gap between the two panels
+# B, J: labels; C, L: ids (LYNAS_HRE_FEED_2025_26, PERPETUA_STIBNITE); E, F, K: wide enough
+# for headers ("extra expected", "CVaR removed", "known in advance"); I: the gap between the
+# two panels
+WIDTHS = {1: 2, 2: 24, 3: 23, 5: 16, 6: 16, 9: 3, 10: 20, 11: 17, 12: 18}
+GAP = 9                                 # column I: left empty by every table
 MAX_ROWS = 12
 MAX_SCENARIOS = 15
 MAX_POINTS = 9
@@ -71,7 +77,7 @@ def key_figures(summary: dict) -> list[tuple[str, float, str]]:
 
 
 def _start(ws, title: str, bits: list[str]):
-    cv = dash.Canvas(ws)
+    cv = Canvas(ws)
     ws.sheet_view.showGridLines = False
     ws.sheet_view.zoomScale = 90
     for j in range(1, 17):
@@ -93,8 +99,8 @@ def _versions(summary: dict) -> list[str]:
 
 
 def _failed(cv, ws, summary, problems) -> None:
-    dash._no_solution(cv, summary, None, problems)
-    dash._setup(ws, 20, 16)
+    no_solution(cv, summary, None, problems)
+    one_page(ws, 20, 16)
 
 
 def first_stage_rows(reservations: pd.DataFrame, commitments: pd.DataFrame):
@@ -102,16 +108,16 @@ def first_stage_rows(reservations: pd.DataFrame, commitments: pd.DataFrame):
     rows = []
     res = reservations[reservations["reserved_t"] > 1e-9]
     for offer, g in res.groupby("offer", sort=False):
-        rows.append(["reserve", offer, dash.periods_text(g["period"]), float(g["reserved_t"].sum()),
+        rows.append(["reserve", offer, periods_text(g["period"]), float(g["reserved_t"].sum()),
                      float(g["reservation_cost_discounted"].sum())])
     built = commitments[(commitments["kind"] == "invest") & (commitments["decision"] >= 1)]
     com = commitments[(commitments["kind"] != "invest") & (commitments["decision"] == 1)]
     for (kind, ident), g in com.groupby(["kind", "id"], sort=False):
-        rows.append([f"commit {kind}", ident, dash.periods_text(g["period"]), None, None])
+        rows.append([f"commit {kind}", ident, periods_text(g["period"]), None, None])
     for ident, g in built.groupby("id", sort=False):       # contract v1.2: what to build
         units = int(g["decision"].sum())
         rows.append([f"build {units} unit{'s' if units > 1 else ''}", ident,
-                     dash.periods_text(g["period"]), None, None])
+                     periods_text(g["period"]), None, None])
     return rows
 
 
@@ -137,6 +143,13 @@ def _figures(cv, r, figures) -> int:
         cv.put(r, LEFT + 2, "   " + meaning)
         r += 1
     return r
+
+
+def _around_gap(values: list, blank=None) -> list:
+    """A table row with an empty cell at the gap between the two panels (column I, too
+    narrow for a figure), when the row reaches it."""
+    at = GAP - LEFT
+    return values if len(values) <= at else [*values[:at], blank, *values[at:]]
 
 
 def _zero_based(chart):
@@ -166,7 +179,7 @@ def risk_dashboard(ws, wb, summary: dict, problems, scenarios: pd.DataFrame | No
            "purchases, shipments and stock adapt to each scenario (docs/risk.md).",
            font=st.LABEL_FONT)
     unmet = summary.get("unmet_demand_t_expected") or 0.0
-    dash._tiles(cv, 4, [
+    cv.tiles(4, [
         (f"expected cost ({cur})", summary.get("expected_cost"), st.MONEY, False),
         (f"CVaR {alpha:g}: worst {1 - alpha:.0%} ({cur})" if alpha is not None else "CVaR",
          summary.get("cvar"), st.MONEY, False),
@@ -217,29 +230,10 @@ def risk_dashboard(ws, wb, summary: dict, problems, scenarios: pd.DataFrame | No
         ws.add_chart(_zero_based(charts.clustered_columns(data_ws, blocks["unmet"], "t", width=17,
                                                           height=7.5)), f"J{r + 1}")
         r += 16
-    dash._setup(ws, r, 16)
+    one_page(ws, r, 16)
 
 
 # --- sourcing frontier ------------------------------------------------------------------
-
-def relative(points: pd.DataFrame) -> pd.DataFrame:
-    """The points with the risk removed and the price paid, against the cheapest plan (point 0)."""
-    out = points.copy()
-    if len(out):
-        out["cvar_reduction"] = out["cvar"].iloc[0] - out["cvar"]
-        out["extra_expected_cost"] = out["expected_cost"] - out["expected_cost"].iloc[0]
-    return out
-
-
-def changing_decisions(portfolios: pd.DataFrame) -> pd.DataFrame:
-    """Decisions (kind, id, period) whose value differs between frontier points; one column per point."""
-    if portfolios is None or portfolios.empty:
-        return pd.DataFrame()
-    wide = portfolios.pivot_table(index=["kind", "id", "period"], columns="point", values="value",
-                                  aggfunc="sum", sort=True).fillna(0.0)
-    spread = wide.max(axis=1) - wide.min(axis=1)
-    return wide[spread > 1e-6]
-
 
 def frontier_chart(ws, n: int, columns: list[str], alpha, cur: str, width=16, height=8.5):
     """Price of safety (extra expected cost) against risk removed (CVaR reduction), both from
@@ -270,6 +264,8 @@ def frontier_chart(ws, n: int, columns: list[str], alpha, cur: str, width=16, he
 
 def frontier_dashboard(ws, wb, summary: dict, problems, points=None, portfolios=None,
                        cur: str = "USD") -> None:
+    """``points``: sheet Frontier's rows, with the risk removed and the price paid
+    (``model.risk.frontier.relative``)."""
     alpha = summary.get("cvar_alpha")
     cv = _start(ws, f"Efficient frontier: {_name(summary)}", [
         f"{summary.get('points')} points" if summary.get("points") else "",
@@ -282,9 +278,9 @@ def frontier_dashboard(ws, wb, summary: dict, problems, points=None, portfolios=
     cv.put(3, LEFT, f"Each point is the cheapest plan on average whose CVaR (the mean cost of "
            f"the worst {1 - alpha:.0%} of outcomes) is at most its bound; point 0 ignores risk, "
            "the last minimises it (docs/risk.md).", font=st.LABEL_FONT)
-    pts = relative(points)
+    pts = points
     last = pts.iloc[-1]
-    dash._tiles(cv, 4, [
+    cv.tiles(4, [
         (f"cheapest: expected ({cur})", pts["expected_cost"].iloc[0], st.MONEY, False),
         (f"cheapest: CVaR ({cur})", pts["cvar"].iloc[0], st.MONEY, False),
         (f"safest: expected ({cur})", last["expected_cost"], st.MONEY, False),
@@ -313,19 +309,20 @@ def frontier_dashboard(ws, wb, summary: dict, problems, points=None, portfolios=
                                          for p in shown_points]]
             for kind, ident, period in list(change.index)[:MAX_ROWS]]
     more = len(change) - len(rows)
-    r = cv.table(r, LEFT, ["kind", "offer / process", "period",
-                           *[f"point {p}" for p in shown_points]], rows,
-                 [None, None, st.PERIOD, *[st.TONNES] * len(shown_points)],
+    headers, formats, align = (["kind", "offer / process", "period", *[f"point {p}" for p in shown_points]],
+                               [None, None, st.PERIOD, *[st.TONNES] * len(shown_points)],
+                               ["left", "left", "center", *["right"] * len(shown_points)])
+    r = cv.table(r, LEFT, _around_gap(headers, ""), [_around_gap(row) for row in rows],
+                 _around_gap(formats), align=_around_gap(align, "left"),
                  note=(f"{more} more: " if more > 0 else "") + "sheet FrontierPortfolio; reserve: "
-                 "t reserved; offer, process: 1 committed, 0 not",
-                 align=["left", "left", "center", *["right"] * len(shown_points)])
+                 "t reserved; offer, process: 1 committed, 0 not")
     if not len(change):
         cv.put(r, LEFT, "none: the same reservations and commitments all along; only the "
                "second stage changes", font=st.LABEL_FONT)
         r += 1
     front = wb["Frontier"]
     ws.add_chart(frontier_chart(front, len(pts), list(pts.columns), alpha, cur), f"B{r + 1}")
-    dash._setup(ws, r + 18, 16)
+    one_page(ws, r + 18, 16)
 
 
 # --- sourcing sample --------------------------------------------------------------------
@@ -357,7 +354,7 @@ def sample_dashboard(ws, wb, summary: dict, problems, reservations=None, commitm
            "them). Out of sample: that plan's first stage on fresh scenarios (unbiased). "
            "Intervals: 95 %, Student t.", font=st.LABEL_FONT)
     gap = summary.get("optimism_gap")
-    dash._tiles(cv, 4, [
+    cv.tiles(4, [
         (f"in sample: expected ({cur})", summary.get("in_sample_expected_cost"), st.MONEY, False),
         (f"out of sample: expected ({cur})", summary.get("out_of_sample_expected_cost"), st.MONEY,
          False),
@@ -390,4 +387,4 @@ def sample_dashboard(ws, wb, summary: dict, problems, reservations=None, commitm
                      [None, None, None, st.SHARE, st.SHARE, st.SHARE, st.SHARE],
                      note="share of scenarios in which the event struck at least once; "
                           "every event: sheet Events")
-    dash._setup(ws, max(left, right) + 1, 16)
+    one_page(ws, max(left, right) + 1, 16)

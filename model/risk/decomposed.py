@@ -37,7 +37,8 @@ import numpy as np
 import pandas as pd
 
 from model.problems import Problems
-from model.risk.extensive import Extensive, FirstStage, RiskResult, solve_extensive
+from model.risk.extensive import Extensive, FirstStage
+from model.risk.outcome import RiskResult, solve_extensive
 from model.risk.scenario_models import commitment_costs, evaluate_decision
 from model.risk.sppy_data import MARKER, Job, Outcome, decode
 from model.solve.highs import SolveOptions

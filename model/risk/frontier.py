@@ -24,7 +24,8 @@ import numpy as np
 import pandas as pd
 
 from model import progress
-from model.risk.extensive import build_extensive, evaluate, first_stage
+from model.risk.extensive import build_extensive, first_stage
+from model.risk.outcome import evaluate
 from model.solve.handover import INF, compile_model
 from model.solve.highs import SolveOptions, solve
 
@@ -112,3 +113,22 @@ def efficient_frontier(problem, points: int, options: SolveOptions) -> Frontier:
             if any(len(p) for p in portfolios)
             else pd.DataFrame(columns=["point", "kind", "id", "period", "value"]))
     return Frontier(pts, port, alpha)
+
+
+def relative(points: pd.DataFrame) -> pd.DataFrame:
+    """The points with the risk removed and the price paid, against the cheapest plan (point 0)."""
+    out = points.copy()
+    if len(out):
+        out["cvar_reduction"] = out["cvar"].iloc[0] - out["cvar"]
+        out["extra_expected_cost"] = out["expected_cost"] - out["expected_cost"].iloc[0]
+    return out
+
+
+def changing_decisions(portfolios: pd.DataFrame) -> pd.DataFrame:
+    """Decisions (kind, id, period) whose value differs between frontier points; one column per point."""
+    if portfolios is None or portfolios.empty:
+        return pd.DataFrame()
+    wide = portfolios.pivot_table(index=["kind", "id", "period"], columns="point", values="value",
+                                  aggfunc="sum", sort=True).fillna(0.0)
+    spread = wide.max(axis=1) - wide.min(axis=1)
+    return wide[spread > 1e-6]

@@ -27,6 +27,7 @@ from openpyxl import Workbook
 from model.report.workbook import WARNING_COLUMNS, data_sheet, summary_sheet
 from model.risk import columns
 from model.risk import dashboard as dash
+from model.risk.frontier import relative
 from model.schema import SETTING_DEFAULTS
 
 
@@ -96,7 +97,7 @@ def frontier_workbook(summary: dict, problems=(), frontier=None, settings=None) 
     if frontier is None:
         dash.frontier_dashboard(wb["Dashboard"], wb, summary, problems, cur=cur)
         return wb
-    points = dash.relative(frontier.points)
+    points = relative(frontier.points)
     ws = data_sheet(wb, "Frontier", points, cur)
     data_sheet(wb, "FrontierPortfolio", frontier.portfolios, cur)
     n = len(points)

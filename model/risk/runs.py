@@ -25,7 +25,8 @@ from model.formulation.costs import cost_table
 from model.data.model_data import discount
 from model.problems import Problem, Problems
 from model.risk.decomposed import Engine, engine_seconds, pick, solve_risk
-from model.risk.extensive import RiskResult, first_stage
+from model.risk.extensive import first_stage
+from model.risk.outcome import RiskResult
 from model.risk.frontier import Frontier, efficient_frontier
 from model.risk.problem import RiskProblem, load_problem, reservation_costs, risk_settings
 from model.risk.sampling import (apply_factors, confidence_interval, evaluate_fixed, event_activity,
@@ -127,7 +128,7 @@ class SampleRun:
 
 
 def _cvar_equal(values, alpha):
-    from model.risk.extensive import cvar
+    from model.risk.outcome import cvar
     return cvar(values, np.full(len(values), 1.0 / len(values)), alpha)
 
 

@@ -51,7 +51,8 @@ import pandas as pd
 from model.formulation import costs
 from model.problems import Problems, did_you_mean
 from model.read.workbook import ROW, Workbook
-from model.risk.extensive import Fixed, FirstStage, solve_extensive
+from model.risk.extensive import Fixed, FirstStage
+from model.risk.outcome import solve_extensive
 from model.solve.highs import SolveOptions
 from model.validate.rules import active, active_periods
 

@@ -134,7 +134,7 @@ def evaluate_decision(first, ids, probs, datas, fixed, options: SolveOptions, co
                       risk_weight: float = 0.0, alpha: float = 0.95, cost_tables=None):
     """Every scenario with the first stage fixed at ``fixed``, commitments charged as in the
     per-scenario models: the RiskResult of that decision (for the report)."""
-    from model.risk.extensive import evaluate
+    from model.risk.outcome import evaluate
     ext = build_extensive(first, ids, probs, datas, risk_weight=risk_weight, alpha=alpha,
                           fixed=fixed, cost_tables=cost_tables)
     charge_commitments(ext, costs)

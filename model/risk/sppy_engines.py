@@ -29,7 +29,7 @@ import time
 import numpy as np
 import pyomo.environ as pyo
 
-from model.risk.extensive import cvar
+from model.risk.outcome import cvar
 from model.risk.scenario_models import nonants, scenario_model
 from model.risk.sppy_data import Job, Outcome, relative_gap
 from model.risk.sppy_solver import register

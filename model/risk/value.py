@@ -28,7 +28,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from model.risk.extensive import RiskResult, cvar, first_stage, solve_extensive
+from model.risk.extensive import first_stage
+from model.risk.outcome import RiskResult, cvar, solve_extensive
 from model.risk.mean_value import mean_value_data
 from model.solve.highs import SolveOptions
 
