@@ -4,7 +4,9 @@ A circle means two modules each need the other, so neither can be read,
 tested or moved alone; the usual dodge, an import inside a function, hides it
 without removing it. The graph below counts every import, at module level or
 inside a function; ``from package import submodule`` is an edge to the
-submodule (not to the package's ``__init__``)."""
+submodule, and, since Python runs them first, to every package ``__init__``
+on its way that imports anything (``model.run`` importing
+``model.analysis.marginals`` runs ``model/analysis/__init__.py``)."""
 
 from __future__ import annotations
 
@@ -52,7 +54,23 @@ def import_graph(mods: dict[str, ast.Module]) -> dict[str, set[str]]:
             else:
                 continue
             graph[name] |= {t for t in map(known, targets) if t and t != name}
+    for name in graph:          # a package __init__ that imports something runs first
+        graph[name] |= {p for t in list(graph[name]) for p in _packages_of(t, mods)
+                        if p != name and not name.startswith(p + ".")}
     return graph
+
+
+def _packages_of(module: str, mods: dict[str, ast.Module]) -> list[str]:
+    """The packages above ``module`` whose ``__init__`` imports something."""
+    parts = module.split(".")
+    out = []
+    for i in range(1, len(parts)):
+        pkg = ".".join(parts[:i])
+        tree = mods.get(pkg)
+        if tree is not None and any(isinstance(n, (ast.Import, ast.ImportFrom))
+                                    for n in ast.walk(tree)):
+            out.append(pkg)
+    return out
 
 
 def circles(graph: dict[str, set[str]]) -> list[set[str]]:
