@@ -22,7 +22,7 @@ from model.read.workbook import Workbook, read_workbook
 from model.results.extract import extract
 from model.solve import demand_groups
 from model.solve.handover import Compiled, compile_model
-from model.solve.highs import Solution, SolveOptions, solve
+from model.solve.highs import FixedLp, Solution, SolveOptions, solve_kept
 from model.validate import validate
 
 log = logging.getLogger(__name__)
@@ -39,6 +39,7 @@ class Run:
     built: Built | None = None
     compiled: Compiled | None = None
     solution: Solution | None = None
+    lp: FixedLp | None = None      # the solve's LP, integers fixed, kept for rule-marginal re-solves
     tables: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     software_version: str = __version__
@@ -100,14 +101,14 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     opts = options or SolveOptions(mip_gap=wb.settings["mip_gap"],
                                    time_limit_s=wb.settings.get("time_limit_s"))
     with progress.stage("solve"):
-        solution = solve(compiled, opts)
+        solution, lp = solve_kept(compiled, opts)
     t["solve"] = solution.seconds
     result = Run(Path(path), wb.sha256, scenario or scen.BASE, changes, warnings, data, built,
-                 compiled, solution, timings=t, workbook=wb)
+                 compiled, solution, lp, timings=t, workbook=wb)
     if solution.has_solution:
         t0 = time.perf_counter()
         with progress.stage("results"):
-            result.tables = extract(data, built, compiled, solution, marginals)
+            result.tables = extract(data, built, compiled, solution, marginals, lp=lp)
         t["extract"] = time.perf_counter() - t0
         if float(result.tables["Demand"]["unmet_t"].sum()) > 0:
             t0 = time.perf_counter()

@@ -51,7 +51,7 @@ from model.text import money, percent, tonnes
 from model.analysis.price_rules import prepare_run
 from model.results.extract import extract
 from model.solve.handover import INF, Compiled
-from model.solve.highs import SolveOptions, solve
+from model.solve.highs import SolveOptions, solve, solve_kept
 
 FAMILIES = ("stock_floor", "stock_ceiling", "policy", "export_limit", "lane_capacity",
             "offer_capacity", "process_capacity", "min_quantity")
@@ -217,7 +217,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     first = solve(aug, replace(opts, canonical=False, want_duals=False,
                                mip_gap=min(float(opts.mip_gap), PHASE1_MIP_GAP)))
     timings["solve_elastic"] = first.seconds
-    result = replace(run, compiled=aug, solution=first, tables={}, timings=timings)
+    result = replace(run, compiled=aug, solution=first, lp=None, tables={}, timings=timings)
     families = ", ".join(relax) or "nothing"
     if not first.has_solution:
         first.message = (f"elastic mode ({families} relaxed, penalty {pen:g}/t): still "
@@ -227,13 +227,13 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
         return result, pd.DataFrame(columns=COLUMNS)
     bent = np.where(first.x[n:] > 1e-9, first.x[n:], 0.0)
     fixed = _fix_slacks(aug, n, bent)
-    sol = solve(fixed, opts)
+    sol, lp = solve_kept(fixed, opts)
     timings["solve"] = sol.seconds
     if not sol.has_solution:      # cannot happen in exact arithmetic; keep phase 1
-        sol, fixed = first, aug
-    result = replace(run, compiled=fixed, solution=sol, tables={}, timings=timings)
+        sol, fixed, lp = first, aug, None
+    result = replace(run, compiled=fixed, solution=sol, lp=lp, tables={}, timings=timings)
     t0 = time.perf_counter()
-    result.tables = extract(data, run.built, fixed, sol, bent=bent_rows(records, sol))
+    result.tables = extract(data, run.built, fixed, sol, bent=bent_rows(records, sol), lp=lp)
     timings["extract"] = time.perf_counter() - t0
     table = bends(run, records, sol, pen)
     paid = float(pen * bent.sum())

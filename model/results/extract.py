@@ -66,11 +66,12 @@ def clean(v: np.ndarray) -> np.ndarray:
 
 
 def extract(data, built, compiled, solution, marginals: str = "exact",
-            bent: dict | None = None) -> dict[str, pd.DataFrame]:
+            bent: dict | None = None, lp=None) -> dict[str, pd.DataFrame]:
     """marginals: "exact" (every binding rule's one-tonne change, re-solving
     where ranging cannot tell) or "dual" (no re-solves: the dual rate where
     ranging cannot tell); see ``rule_marginals``. bent: the rows an elastic
-    solve bent (``rule_marginals``)."""
+    solve bent (``rule_marginals``). lp: the solve's ``FixedLp``
+    (``model.solve.highs.solve_kept``), which the re-solves need."""
     data, _ = modelled(data, built.skipped)      # as the model saw it (--skip-family)
     val = Values(compiled, solution.x, built.model)
     take = val.take
@@ -149,7 +150,7 @@ def extract(data, built, compiled, solution, marginals: str = "exact",
     cost = cost.sort_values(["category", "period"]).reset_index(drop=True)
     cost["category"] = cost["category"].astype(str)
     tables["CostByCategory"] = cost.rename(columns={"value": "cost", "discounted": "discounted_cost"})
-    tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent)
+    tables["RuleMarginals"] = rule_marginals(data, compiled, solution, marginals, bent, lp)
     tables.update(provenance_tables(data, val))
     tables.update(contract_tables(data, val))
     investments.adjust(data, val, tables)
@@ -183,11 +184,12 @@ def exact_rule_marginals(run) -> None:
     """RuleMarginals with marginals="exact", in place of a table made with "dual"
     (``sourcing solve`` writes the plan first and the exact marginals after)."""
     data, _ = modelled(run.data, run.built.skipped)
-    run.tables["RuleMarginals"] = rule_marginals(data, run.compiled, run.solution, "exact")
+    run.tables["RuleMarginals"] = rule_marginals(data, run.compiled, run.solution, "exact",
+                                                 lp=run.lp)
 
 
 def rule_marginals(data, compiled, solution, marginals: str = "exact",
-                   bent: dict | None = None) -> pd.DataFrame:
+                   bent: dict | None = None, lp=None) -> pd.DataFrame:
     """Every export-control and policy row: its activity, whether it binds, its
     dual, and the cost change of one more tonne, ``change_per_t``, with where
     it came from, ``change_from``: "ranging" (one tonne stays within the range
@@ -208,6 +210,9 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
     not binding: its activity is what really goes through it (the row's
     activity less the slack term), binding is FALSE, change_from "bent" and
     change_per_t blank (no marginal: the limit was not kept).
+
+    lp: the ``FixedLp`` of the solve (``model.solve.highs.solve_kept``) for
+    the re-solves; without it the rows ranging cannot tell are left out.
     """
     from model.solve.highs import loosening_rate, relaxation_values
     if marginals not in MARGINALS:
@@ -235,7 +240,7 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
     source = {i: "ranging" for i in change}
     rest = [i for i in ask if i not in change]
     if marginals == "exact":
-        change.update(relaxation_values(solution, compiled, rest, use_ranging=False))
+        change.update(relaxation_values(solution, compiled, rest, lp, use_ranging=False))
         source.update({i: "re-solve" for i in rest})
     elif duals is not None:
         change.update({i: loosening_rate(duals[i], sense[i]) for i in rest})
