@@ -22,6 +22,7 @@ not trusted.
 from __future__ import annotations
 
 import logging
+import threading
 import time
 
 import highspy
@@ -35,6 +36,13 @@ from model.solve.limits import beyond_limits
 from model.solve.plan_check import departure
 
 log = logging.getLogger(__name__)
+# From this many columns the LP with the integers fixed is solved afresh, with
+# HiGHS's presolve, instead of from the basis the MIP left (issue 19, measured
+# with benchmarks/run.py: 1,012,354 columns 41 -> 23 s; 109,750 columns the
+# same either way). The two paths give the same plan and one-tonne changes; on
+# a degenerate LP they may pick different (equally valid) duals, so models
+# below this size keep the path they always had.
+PRESOLVE_FIXED_FROM = 250_000
 
 
 def solve(compiled: Compiled, options: SolveOptions) -> Solution:
@@ -60,8 +68,9 @@ def solve_kept(compiled: Compiled, options: SolveOptions,
             raise ValueError(beyond)
         if h.passModel(compiled.lp) == highspy.HighsStatus.kError:
             raise ValueError("HiGHS refused the model")
+        weights = Background(canonical_weights, compiled) if options.canonical else None
         h.run()
-        sol, fixed = finish(h, compiled, options, deadline, ranging=keep)
+        sol, fixed = finish(h, compiled, options, deadline, ranging=keep, weights=weights)
         if keep and fixed is not None:
             lp = FixedLp(fixed, compiled)
     except Exception as exc:  # the wrapper's promise: a status, never a traceback
@@ -73,7 +82,8 @@ def solve_kept(compiled: Compiled, options: SolveOptions,
 
 
 def finish(h, compiled: Compiled, options: SolveOptions, deadline: float | None,
-           ranging: bool = False, own_copy: bool = False, restore: bool = True):
+           ranging: bool = False, own_copy: bool = False, restore: bool = True,
+           weights: Background | None = None):
     """The steps of every solve after HiGHS's first run on ``h``: its answer read
     and a claim of no solution confirmed along other paths (``confirm``); for a
     MIP the LP with the integers fixed (duals); the canonical pass; the
@@ -87,13 +97,14 @@ def finish(h, compiled: Compiled, options: SolveOptions, deadline: float | None,
     re-solved after the canonical pass (its optimal basis again, for ranging
     and re-solves); a session that only re-solves after its next change does
     not need it. ranging: HiGHS's row ranging of that LP, kept in the
-    Solution (``Solution.ranging``)."""
+    Solution (``Solution.ranging``). weights: the canonical weights, being
+    computed while HiGHS ran (``Background``)."""
     h, sol = confirm.read_checked(h, compiled, options, deadline)   # "no solution" re-solved
     fixed = None
     if sol.has_solution and (options.want_duals or options.canonical):
         fixed = _fix_integers(h, compiled, sol, options, own_copy)
         if options.canonical:
-            _canonical(fixed, compiled, sol, restore)
+            _canonical(fixed, compiled, sol, restore, weights)
         if ranging and options.want_duals:
             sol.ranging = _ranging(fixed)
     if sol.has_solution:
@@ -115,6 +126,8 @@ def _fix_integers(h, compiled: Compiled, sol: Solution, options: SolveOptions,
     vals = np.round(sol.x[idx])
     h.changeColsIntegrality(len(idx), idx, np.array([highspy.HighsVarType.kContinuous] * len(idx)))
     h.changeColsBounds(len(idx), idx, vals, vals)
+    if compiled.lp.num_col_ >= PRESOLVE_FIXED_FROM:
+        h.clearSolver()           # no basis: HiGHS presolves the fixed LP (most of it goes)
     h.run()
     if h.getModelStatus() == MS.kOptimal:
         s = h.getSolution()
@@ -179,6 +192,30 @@ class FixedLp:
         return out
 
 
+class Background:
+    """``fn(*args)`` computed in a thread while HiGHS runs (highspy lets go of
+    Python's lock during ``run``), for the pure Python work a later step needs
+    (the canonical weights: a sort of every column's name, ~3 s at 1 M
+    columns). ``result()`` waits for it and raises what it raised."""
+
+    def __init__(self, fn, *args):
+        self._value, self._error = None, None
+        self._thread = threading.Thread(target=self._work, args=(fn, args), daemon=True)
+        self._thread.start()
+
+    def _work(self, fn, args) -> None:
+        try:
+            self._value = fn(*args)
+        except BaseException as exc:   # handed to the caller by result()
+            self._error = exc
+
+    def result(self):
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._value
+
+
 def canonical_weights(compiled: Compiled) -> np.ndarray:
     """1 + rank/n of each column's (variable, index) name: a fixed order that
     does not depend on the order of rows in the workbook."""
@@ -189,7 +226,8 @@ def canonical_weights(compiled: Compiled) -> np.ndarray:
     return 1.0 + rank / max(1, len(names))
 
 
-def _canonical(h, compiled: Compiled, sol: Solution, restore: bool = True) -> None:
+def _canonical(h, compiled: Compiled, sol: Solution, restore: bool = True,
+               weights: Background | None = None) -> None:
     """Among the optimal solutions, take the one minimising a fixed weighting
     of the decisions: alternative optima then give one reported answer.
 
@@ -230,7 +268,8 @@ def _canonical(h, compiled: Compiled, sol: Solution, restore: bool = True) -> No
     constant = np.union1d(fix, np.flatnonzero(col_lo == col_hi))   # with the integers fixed
     nz, rhs = _guard_row(cost, x, constant, optimum)
     h.addRow(-INF, rhs, len(nz), nz, cost[nz])
-    h.changeColsCost(n, cols, canonical_weights(compiled))
+    w = weights.result() if weights is not None else canonical_weights(compiled)
+    h.changeColsCost(n, cols, w)
     h.run()
     sol.extra["canonical"] = False
     if h.getModelStatus() == MS.kOptimal:

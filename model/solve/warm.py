@@ -19,7 +19,8 @@ import highspy
 import numpy as np
 
 from model.solve.handover import Compiled
-from model.solve.highs import Solution, SolveOptions, finish, highs_version, new_highs
+from model.solve.highs import (Background, Solution, SolveOptions, canonical_weights, finish,
+                               highs_version, new_highs)
 
 
 class WarmModel:
@@ -28,6 +29,8 @@ class WarmModel:
         self._h = new_highs(options)
         self._h.passModel(compiled.lp)
         self.is_mip = bool(compiled.integer.any())
+        # the canonical weights depend on the columns' names only: once a session
+        self._weights = Background(canonical_weights, compiled) if options.canonical else None
 
     # -- changes (in place; HiGHS keeps its basis) ----------------------------------
     def set_cols_bounds(self, cols, lower, upper) -> None:
@@ -68,7 +71,7 @@ class WarmModel:
                 self._h.setSolution(incumbent)
             self._h.run()
             sol, _ = finish(self._h, self.compiled, self.options, t0 + limit if limit else None,
-                            own_copy=True, restore=False)
+                            own_copy=True, restore=False, weights=self._weights)
         except Exception as exc:  # a status, never a traceback
             sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
         sol.seconds = time.perf_counter() - t0

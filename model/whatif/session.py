@@ -64,7 +64,7 @@ class Session:
         c = compiled
         self.options = options or SolveOptions(mip_gap=self.wb.settings["mip_gap"],
                                                time_limit_s=self.wb.settings.get("time_limit_s"),
-                                               want_duals=False, canonical=False)
+                                               want_duals=False, canonical=not c.integer.any())
         self.model = WarmModel(c, self.options)      # the session's own HiGHS, kept warm
         self.col_upper = np.array(c.lp.col_upper_, dtype=float)
         self.row_lower = np.array(c.lp.row_lower_, dtype=float)
