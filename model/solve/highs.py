@@ -240,7 +240,8 @@ def _canonical(h, compiled: Compiled, sol: Solution, restore: bool = True,
     still costs the optimum and holds the model (``plan_check.departure``);
     otherwise the first plan stays, and the reason is logged and kept in
     ``sol.extra["canonical_discarded"]``. Afterwards the model is put back
-    and (``restore``) re-solved to its optimal basis.
+    and (``restore``) re-solved to its optimal basis, or else given back the
+    basis it had (a what-if's next re-solve starts from it).
     """
     n = compiled.lp.num_col_
     if n == 0 or h.getModelStatus() != MS.kOptimal:
@@ -251,6 +252,7 @@ def _canonical(h, compiled: Compiled, sol: Solution, restore: bool = True,
     optimum = float(cost @ x)
     current = h.getLp()       # the model as it stands (integers fixed; a what-if's bounds and rows)
     m = current.num_row_
+    basis = None if restore else h.getBasis()
     col_lo, col_hi = np.array(current.col_lower_), np.array(current.col_upper_)
     row_lo, row_hi = np.array(current.row_lower_), np.array(current.row_upper_)
     cols = np.arange(n, dtype=np.int32)
@@ -292,6 +294,8 @@ def _canonical(h, compiled: Compiled, sol: Solution, restore: bool = True,
         h.changeRowsBounds(m, np.arange(m, dtype=np.int32), row_lo, row_hi)
     if restore:
         h.run()
+    elif basis is not None and basis.valid:
+        h.setBasis(basis)      # the next run starts from the optimum found, not the pass's
 
 
 def _guard_row(cost: np.ndarray, x: np.ndarray, fixed: np.ndarray, optimum: float):

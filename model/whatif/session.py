@@ -10,6 +10,17 @@ enabling one needs a fresh session (``NeedsRebuild``).
     base = s.solve().objective
     s.disable("CN_SB_BAN"); s.solve()          # the ban lifted
     s.reset()
+
+``solve`` takes the steps of every solve (``model.solve.warm.WarmModel``): a
+claim of no solution is confirmed along other paths, the objective is the
+cost of the plan. By default a session skips the canonical pass (and the
+duals): its re-solves are for objectives and what changes, and the pass
+would cost each of them its speed (medium network made an LP, issue 19: a
+re-solve 0.14 s without, 1.0 s with it, which would bring the what-if from
+~50x to under 5x faster than a cold solve; on the MIP ~40 % more). The
+objective is the same either way; where several plans cost it, a session's
+plan may be another one than ``sourcing solve`` reports. Pass
+``SolveOptions(canonical=True)`` for that plan (tests/test_solve_handles.py).
 """
 
 from __future__ import annotations
@@ -64,7 +75,7 @@ class Session:
         c = compiled
         self.options = options or SolveOptions(mip_gap=self.wb.settings["mip_gap"],
                                                time_limit_s=self.wb.settings.get("time_limit_s"),
-                                               want_duals=False, canonical=not c.integer.any())
+                                               want_duals=False, canonical=False)
         self.model = WarmModel(c, self.options)      # the session's own HiGHS, kept warm
         self.col_upper = np.array(c.lp.col_upper_, dtype=float)
         self.row_lower = np.array(c.lp.row_lower_, dtype=float)
