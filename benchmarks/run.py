@@ -105,7 +105,7 @@ def snapshot(rev: str) -> tuple[Path, str]:
 def _env() -> dict:
     return {**os.environ, "PYTHONPATH": str(SRC), "BENCH_SRC": str(SRC), "BENCH_COMMIT": SRC_COMMIT}
 STAGES = ["read", "prepare", "build", "handover", "solve", "extract", "analyses", "verify",
-          "marginals", "report", "other"]
+          "shortfall", "marginals", "report", "other"]
 STAGE_DOC = {
     "read": "read + scenarios + validate (`model.run.load`)",
     "prepare": "model data (`prepare`)",
@@ -115,6 +115,7 @@ STAGE_DOC = {
     "extract": "results tables (`extract`, incl. rule-marginal re-solves)",
     "analyses": "optional analyses of `sourcing solve` (`_analyses`)",
     "verify": "independent check of the solution (`_verify`)",
+    "shortfall": "least shortfall of unmet demand (`add_shortfall`; after the plan where it is written first)",
     "marginals": "exact rule marginals after the plan is written (`exact_rule_marginals`)",
     "report": "`_write`: `build_workbook` + `save_atomic`",
     "other": "rest of `sourcing solve` (argument parsing, summary, ...)",
@@ -207,8 +208,9 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
     for stage, name in (("read", "load"), ("prepare", "prepare"), ("build", "build"),
                         ("handover", "compile_model"),
                         ("solve", "solve_kept" if hasattr(mrun, "solve_kept") else "solve"),
-                        ("extract", "extract")):
-        setattr(mrun, name, timed(stage, getattr(mrun, name)))
+                        ("extract", "extract"), ("shortfall", "add_shortfall")):
+        if hasattr(mrun, name):
+            setattr(mrun, name, timed(stage, getattr(mrun, name)))
     for stage, name in (("report", "_write"), ("verify", "_verify"), ("analyses", "_analyses")):
         if hasattr(csolve, name):
             setattr(csolve, name, timed(stage, getattr(csolve, name)))

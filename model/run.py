@@ -66,11 +66,13 @@ def load(path, scenario: str | None = None, enable=(), disable=()):
 
 def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=(),
         options: SolveOptions | None = None, marginals: str = "exact",
-        merge_demand: bool = True) -> Run:
+        merge_demand: bool = True, shortfall: bool = True) -> Run:
     """marginals: "exact" or "dual", how RuleMarginals.change_per_t is found
     (``model.results.extract.rule_marginals``). merge_demand: alike Demand rows
     are one model row, split back in the results (``model.solve.demand_groups``);
-    False builds the row-by-row model (benchmarks, tests)."""
+    False builds the row-by-row model (benchmarks, tests). shortfall: False
+    leaves the Shortfall table to the caller (``add_shortfall``: ``sourcing
+    solve`` adds it after the plan is written)."""
     t = {}
     t0 = time.perf_counter()
     skip = skip_problems(skip_families)          # with the workbook's: every problem at once
@@ -110,10 +112,17 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
         with progress.stage("results"):
             result.tables = extract(data, built, compiled, solution, marginals, lp=lp)
         t["extract"] = time.perf_counter() - t0
-        if float(result.tables["Demand"]["unmet_t"].sum()) > 0:
-            t0 = time.perf_counter()
-            with progress.stage("shortfall"):       # can the unmet demand be closed at all?
-                from model.analysis.shortfall import least_shortfall
-                result.tables["Shortfall"] = least_shortfall(result)
-            t["shortfall"] = time.perf_counter() - t0
+        if shortfall:
+            add_shortfall(result)
     return result
+
+
+def add_shortfall(result: Run) -> None:
+    """Where demand is left unmet: can it be closed at all? (the Shortfall table,
+    ``model.analysis.shortfall``; an LP re-solved up to three times)."""
+    if float(result.tables["Demand"]["unmet_t"].sum()) > 0:
+        t0 = time.perf_counter()
+        with progress.stage("shortfall"):
+            from model.analysis.shortfall import least_shortfall
+            result.tables["Shortfall"] = least_shortfall(result)
+        result.timings["shortfall"] = time.perf_counter() - t0

@@ -74,7 +74,7 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         # the plan first: exact rule marginals (re-solves) and analyses after it is written
         plan_first = relax is None and args.marginals == "exact"
         result = run(src, args.scenario, args.enable, args.disable, args.skip_family, options,
-                     marginals="dual" if plan_first else args.marginals)
+                     marginals="dual" if plan_first else args.marginals, shortfall=not plan_first)
         base_status = result.status
         if not plan_first:
             with progress.stage("analyses"):
@@ -144,24 +144,35 @@ def _solve(args, src: Path, out: Path, relax) -> int:
 
 def _plan_then_analyses(args, result, options, info, out) -> None:
     """Write the verified plan (costs, KPIs, verification; rule marginals from
-    ranging and duals) at once, then make the rule marginals exact (re-solves)
-    and run the analyses; the caller writes the full report over it. Nothing
-    pending (no rule needs a re-solve, no analysis asked for): one report only."""
+    ranging and duals) at once, then make the rule marginals exact (re-solves),
+    find the least shortfall of unmet demand and run the analyses; the caller
+    writes the full report over it. Nothing pending (no rule needs a re-solve,
+    no analysis asked for) or little: one report only."""
     pending = (result.solution.extra.get("marginals") or {}).get("dual", 0)
+    short = result.solution.has_solution and float(result.tables["Demand"]["unmet_t"].sum()) > 0
     wanted = args.price_rules or args.robustness
     written, early = False, None
-    if result.solution.has_solution and (wanted or _worth_writing_first(result, pending)):
+    if result.solution.has_solution and (wanted or _worth_writing_first(result, pending, short)):
         early = {**info, "report": "the plan; exact rule marginals and analyses follow"}
         with progress.stage("report: the plan"):
             written = _write(early, result, (), out, None)
     try:
-        _after_the_plan(args, result, options, info, pending)
+        _after_the_plan(args, result, options, info, pending, short)
     except KeyboardInterrupt as exc:    # a stop now leaves the plan's report as it is
         exc.plan_written = early if written else None
         raise
 
 
-def _after_the_plan(args, result, options, info, pending: int) -> None:
+def _after_the_plan(args, result, options, info, pending: int, short: bool) -> None:
+    if short:
+        from model.run import add_shortfall
+        try:
+            add_shortfall(result)
+            now = summary(result)
+            info.update({k: now[k] for k in ("unclosable", "seconds_shortfall") if k in now})
+        except Exception as exc:   # the plan stands without the Shortfall sheet
+            print(f"warning: least shortfall not found ({type(exc).__name__}: {exc})",
+                  file=sys.stderr)
     if pending:
         from model.results import extract
         try:
@@ -175,14 +186,16 @@ def _after_the_plan(args, result, options, info, pending: int) -> None:
         result.tables.update(_analyses(args, result, options))
 
 
-def _worth_writing_first(result, pending: int) -> bool:
-    """Whether the ``pending`` re-solves are expected to take longer than writing the
-    report once more (issue 19; both rates measured with benchmarks/run.py on the
-    medium and large instances and a 50,000-row Demand sheet): a warm re-solve
-    takes about 1.4e-7 s per nonzero, a report about 0.5 s + 1e-4 s per table row."""
+def _worth_writing_first(result, pending: int, short: bool = False) -> bool:
+    """Whether the ``pending`` re-solves (and, ``short``, the least shortfall) are
+    expected to take longer than writing the report once more (issue 19; rates
+    measured with benchmarks/run.py on the medium and large instances and a
+    50,000-row Demand sheet): a warm re-solve takes about 1.4e-7 s per nonzero,
+    the least shortfall (a cold LP, up to three objectives) about 5e-6 s per
+    nonzero, a report about 0.5 s + 1e-4 s per table row."""
     nonzeros = len(result.compiled.lp.a_matrix_.value_)
     rows = sum(len(t) for t in result.tables.values())
-    return pending * 1.4e-7 * nonzeros > 0.5 + 1e-4 * rows
+    return (pending * 1.4e-7 + 5e-6 * short) * nonzeros > 0.5 + 1e-4 * rows
 
 
 def _verify(src, result, info, args):
