@@ -919,8 +919,8 @@ def render() -> str:
     L.append("## Scaling (log-log slope of time against variables)\n")
     if len(order) >= 2:
         xs = {s: ms[s]["repeats"][0]["variables"] for s in order}
-        pts = {st: [(xs[s], sm[s]["cpu"][st][0]) for s in order] for st in present
-               if st != "other"}
+        pts = {st: [(xs[s], sm[s]["cpu"][st][0]) for s in order if sm[s]["cpu"][st]]
+               for st in present if st != "other"}
         pts["total"] = [(xs[s], sm[s]["total_cpu"][0]) for s in order]
         pts["HiGHS solve (first run)"] = [(xs[s], sm[s]["highs_main_cpu"][0]) for s in order]
         pts["bare HiGHS solve"] = [(xs[s], sm[s]["bare_highs_cpu"][0]) for s in order]
