@@ -164,15 +164,6 @@ def _plan_then_analyses(args, result, options, info, out) -> None:
 
 
 def _after_the_plan(args, result, options, info, pending: int, short: bool) -> None:
-    if short:
-        from model.run import add_shortfall
-        try:
-            add_shortfall(result)
-            now = summary(result)
-            info.update({k: now[k] for k in ("unclosable", "seconds_shortfall") if k in now})
-        except Exception as exc:   # the plan stands without the Shortfall sheet
-            print(f"warning: least shortfall not found ({type(exc).__name__}: {exc})",
-                  file=sys.stderr)
     if pending:
         from model.results import extract
         try:
@@ -182,6 +173,17 @@ def _after_the_plan(args, result, options, info, pending: int, short: bool) -> N
         except Exception as exc:   # the plan stands; the marginals stay as the duals say
             print(f"warning: rule marginals not re-solved ({type(exc).__name__}: {exc}): "
                   "RuleMarginals gives the dual rate where ranging cannot tell", file=sys.stderr)
+    if result.lp is not None:      # re-solves done: HiGHS's copy of the LP goes before the next
+        result.lp.close()
+    if short:
+        from model.run import add_shortfall
+        try:
+            add_shortfall(result)
+            now = summary(result)
+            info.update({k: now[k] for k in ("unclosable", "seconds_shortfall") if k in now})
+        except Exception as exc:   # the plan stands without the Shortfall sheet
+            print(f"warning: least shortfall not found ({type(exc).__name__}: {exc})",
+                  file=sys.stderr)
     with progress.stage("analyses"):
         result.tables.update(_analyses(args, result, options))
 
