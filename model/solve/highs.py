@@ -70,7 +70,8 @@ def solve_kept(compiled: Compiled, options: SolveOptions,
             raise ValueError("HiGHS refused the model")
         weights = Background(canonical_weights, compiled) if options.canonical else None
         h.run()
-        sol, fixed = finish(h, compiled, options, deadline, ranging=keep, weights=weights)
+        sol, fixed = finish(h, compiled, options, deadline, ranging=keep, restore=keep,
+                            weights=weights)       # nobody re-solves an LP not kept
         if keep and fixed is not None:
             lp = FixedLp(fixed, compiled)
     except Exception as exc:  # the wrapper's promise: a status, never a traceback
