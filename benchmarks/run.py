@@ -19,7 +19,7 @@ functions it calls wrapped in timers (wall and CPU):
     prepare   model.data.model_data.prepare
     build     model.formulation.build (the families into HiGHS arrays; docs/model.md)
     handover  model.solve.handover.compile_model (triples -> column-wise HighsLp)
-    solve     model.solve.highs.solve (every Highs.run() is also timed, with its caller)
+    solve     model.solve.highs.solve_kept (every Highs.run() is also timed, with its caller)
     extract   model.results.extract.extract and model.analysis.marginals.with_marginals
               (the plan's tables and RuleMarginals, with any re-solves it makes)
     analyses, verify, report
@@ -106,7 +106,7 @@ def snapshot(rev: str) -> tuple[Path, str]:
 def _env() -> dict:
     return {**os.environ, "PYTHONPATH": str(SRC), "BENCH_SRC": str(SRC), "BENCH_COMMIT": SRC_COMMIT}
 STAGES = ["read", "prepare", "build", "handover", "solve", "extract", "analyses", "verify",
-          "marginals", "report", "other"]
+          "shortfall", "marginals", "report", "other"]
 STAGE_DOC = {
     "read": "read + scenarios + validate (`model.run.load`)",
     "prepare": "model data (`prepare`)",
@@ -116,6 +116,7 @@ STAGE_DOC = {
     "extract": "results tables (`extract`, incl. rule-marginal re-solves)",
     "analyses": "optional analyses of `sourcing solve` (`_analyses`)",
     "verify": "independent check of the solution (`_verify`)",
+    "shortfall": "least shortfall of unmet demand (`add_shortfall`; after the plan where it is written first)",
     "marginals": "exact rule marginals after the plan is written (`exact_rule_marginals`)",
     "report": "`_write`: `build_workbook` + `save_atomic`",
     "other": "rest of `sourcing solve` (argument parsing, summary, ...)",
@@ -206,11 +207,14 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
         return wrapper
 
     for stage, name in (("read", "load"), ("prepare", "prepare"), ("build", "build"),
-                        ("handover", "compile_model"), ("solve", "solve"),
-                        ("extract", "extract"), ("extract", "with_marginals")):
+                        ("handover", "compile_model"),
+                        ("solve", "solve_kept" if hasattr(mrun, "solve_kept") else "solve"),
+                        ("extract", "extract"), ("extract", "with_marginals"),
+                        ("shortfall", "add_shortfall")):
         if hasattr(mrun, name):
             setattr(mrun, name, timed(stage, getattr(mrun, name)))
-    for stage, name in (("report", "_write"), ("verify", "_verify"), ("analyses", "_analyses")):
+    for stage, name in (("report", "_write"), ("verify", "_verify"), ("analyses", "_analyses"),
+                        ("shortfall", "add_shortfall")):
         if hasattr(csolve, name):
             setattr(csolve, name, timed(stage, getattr(csolve, name)))
     try:                    # after the plan; before issue 13 it lived in model.results.extract
@@ -245,7 +249,6 @@ def worker(workbook: str, mps: str | None, profile_dir: str | None = None) -> di
     out["peak_mb"] = peak_mb()          # before anything the benchmark adds
     run = captured["run"]
     solution = run.solution
-    out["highs_run_time_s"] = solution.highs.getRunTime() if solution.highs is not None else None
     out["solution_seconds"] = solution.seconds
     wall["other"] = max(0.0, cli_wall - sum(wall.values()))
     cpu["other"] = max(0.0, cli_cpu - sum(cpu.values()))
@@ -390,7 +393,7 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
     from model.data.model_data import prepare
     from model.run import load
     from model.solve.handover import compile_model
-    from model.solve.highs import SolveOptions, canonical_weights, relaxation_values, solve
+    from model.solve.highs import SolveOptions, canonical_weights, relaxation_values, solve_kept
     _time_highs_runs()
     wb, _, _ = load(workbook)
     compiled = compile_model(build(prepare(wb)).model)
@@ -404,8 +407,8 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
         cost = np.asarray(lp.col_cost_, dtype=float)
         cols = np.arange(n, dtype=np.int32)
         opts = SolveOptions(mip_gap=wb.settings["mip_gap"], canonical=False)
-        sol = solve(compiled, opts)          # MIP, then the LP with integers fixed (kept warm)
-        h = sol.highs
+        sol, kept = solve_kept(compiled, opts)   # MIP, then the LP with integers fixed (kept warm)
+        h = kept._h                              # the experiment works on HiGHS itself
         optimum = float(cost @ np.asarray(h.getSolution().col_value))
         if not face_only:
             n0 = len(RUNS)
@@ -415,8 +418,8 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
                               "runs_cpu_s": [r["cpu"] for r in RUNS[n0:]],
                               "weighted": float(w @ sol.x),
                               "cost_above_optimum": float(cost @ sol.x) - optimum}
-            sol = solve(compiled, opts)
-            h = sol.highs
+            sol, kept = solve_kept(compiled, opts)
+            h = kept._h
         s_ = h.getSolution()
         x, d = np.asarray(s_.col_value), np.asarray(s_.col_dual)
         y, act = np.asarray(s_.row_dual), np.asarray(s_.row_value)
@@ -442,8 +445,8 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
                                "weighted": float(w @ xb),
                                "cost_above_optimum": float(cost @ xb) - optimum}
     elif kind == "ranging":
-        sol = solve(compiled, SolveOptions(mip_gap=wb.settings["mip_gap"], canonical=False))
-        h = sol.highs
+        sol, kept = solve_kept(compiled, SolveOptions(mip_gap=wb.settings["mip_gap"], canonical=False))
+        h = kept._h
         names = np.array(compiled.row_con)
         idx = np.flatnonzero((names == "export_limit") | (names == "policy_share"))
         lower, upper = np.asarray(lp.row_lower_), np.asarray(lp.row_upper_)
@@ -466,10 +469,10 @@ def experiment(kind: str, workbook: str, face_only: bool = False) -> dict:
                 need.append(i)
         ranging_s = time.process_time() - c0
         c0 = time.process_time()
-        every = relaxation_values(sol, compiled, nonzero_dual, use_ranging=False)
+        every = relaxation_values(sol, compiled, nonzero_dual, kept, use_ranging=False)
         every_s = time.process_time() - c0
         c0 = time.process_time()
-        relaxation_values(sol, compiled, need, use_ranging=False)
+        relaxation_values(sol, compiled, need, kept, use_ranging=False)
         need_s = time.process_time() - c0
         out.update({"rows_at_limit": len(binding), "with_nonzero_dual": len(nonzero_dual),
                     "exact_by_ranging": len(exact),
@@ -930,8 +933,8 @@ def render() -> str:
     L.append("## Scaling (log-log slope of time against variables)\n")
     if len(order) >= 2:
         xs = {s: ms[s]["repeats"][0]["variables"] for s in order}
-        pts = {st: [(xs[s], sm[s]["cpu"][st][0]) for s in order] for st in present
-               if st != "other"}
+        pts = {st: [(xs[s], sm[s]["cpu"][st][0]) for s in order if sm[s]["cpu"][st]]
+               for st in present if st != "other"}
         pts["total"] = [(xs[s], sm[s]["total_cpu"][0]) for s in order]
         pts["HiGHS solve (first run)"] = [(xs[s], sm[s]["highs_main_cpu"][0]) for s in order]
         pts["bare HiGHS solve"] = [(xs[s], sm[s]["bare_highs_cpu"][0]) for s in order]

@@ -37,7 +37,7 @@ from model.analysis.marginals import with_marginals
 from model.results.extract import extract
 from model.solve import demand_groups
 from model.solve.handover import Compiled, compile_model
-from model.solve.highs import Solution, SolveOptions, solve
+from model.solve.highs import FixedLp, Solution, SolveOptions, solve_kept
 from model.validate import validate
 
 log = logging.getLogger(__name__)
@@ -57,6 +57,7 @@ class Run:
     built: Built | None = None
     compiled: Compiled | None = None
     solution: Solution | None = None
+    lp: FixedLp | None = None      # the solve's LP, integers fixed, kept for rule-marginal re-solves
     tables: dict = field(default_factory=dict)
     timings: dict = field(default_factory=dict)
     software_version: str = __version__
@@ -128,11 +129,12 @@ def solve_options(settings: dict, time_limit_s: float | None = None,
 
 
 def results(data: ModelData, built: Built, compiled: Compiled, solution: Solution,
-            marginals: str = "exact") -> dict:
+            marginals: str = "exact", lp: FixedLp | None = None) -> dict:
     """The report's tables of a solution (``model.results.extract``) and its
-    RuleMarginals (``model.analysis.marginals``; marginals: "exact" or "dual")."""
+    RuleMarginals (``model.analysis.marginals``; marginals: "exact" or "dual";
+    lp: the solve's handle for the re-solves, ``model.solve.highs.solve_kept``)."""
     return with_marginals(extract(data, built, compiled, solution), data, built, compiled,
-                          solution, marginals)
+                          solution, marginals, lp=lp)
 
 
 # ---------------------------------------------------------------- composed
@@ -173,34 +175,44 @@ def prepare_run(path, scenario: str | None = None, enable=(), disable=(), skip_f
 def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=(),
         options: SolveOptions | None = None, marginals: str = "exact",
         merge_demand: bool = True, time_limit_s: float | None = None,
-        log_file: str | None = None) -> Run:
+        log_file: str | None = None, shortfall: bool = True) -> Run:
     """read -> ... -> results for one solve.
 
     options: the solver's (default: ``solve_options`` of the workbook's Settings,
     with ``time_limit_s`` and ``log_file`` from the command line, if given);
     kept as ``Run.options`` for the analyses' re-solves. marginals: "exact" or
     "dual", how RuleMarginals.change_per_t is found
-    (``model.analysis.marginals.rule_marginals``). merge_demand: see ``model_data``."""
+    (``model.analysis.marginals.rule_marginals``). merge_demand: see ``model_data``.
+    shortfall: False leaves the Shortfall table to the caller (``add_shortfall``:
+    ``sourcing solve`` adds it after the plan is written)."""
     built_run = prepare_run(path, scenario, enable, disable, skip_families, merge_demand)
     t = dict(built_run.timings)
     wb, data, built, compiled = (built_run.workbook, built_run.data, built_run.built,
                                  built_run.compiled)
     opts = options or solve_options(wb.settings, time_limit_s, log_file)
     with progress.stage("solve"):
-        solution = solve(compiled, opts)
+        solution, lp = solve_kept(compiled, opts)
     t["solve"] = solution.seconds
-    solved = replace(built_run, solution=solution, options=opts)
+    solved = replace(built_run, solution=solution, lp=lp, options=opts)
     if not solution.has_solution:
         return replace(solved, timings=t)
     t0 = time.perf_counter()
     with progress.stage("results"):
-        tables = results(data, built, compiled, solution, marginals)
+        tables = results(data, built, compiled, solution, marginals, lp)
     t["extract"] = time.perf_counter() - t0
-    solved = replace(solved, tables=tables)
-    if float(tables["Demand"]["unmet_t"].sum()) > 0:
-        t0 = time.perf_counter()
-        with progress.stage("shortfall"):       # can the unmet demand be closed at all?
-            from model.analysis.shortfall import least_shortfall
-            solved = with_tables(solved, {"Shortfall": least_shortfall(solved)})
-        t["shortfall"] = time.perf_counter() - t0
-    return replace(solved, timings=t)
+    solved = replace(solved, tables=tables, timings=t)
+    return add_shortfall(solved) if shortfall else solved
+
+
+def add_shortfall(result: Run) -> Run:
+    """Where demand is left unmet: can it be closed at all? The run with the
+    Shortfall table (``model.analysis.shortfall``; an LP re-solved up to three
+    times); ``result`` itself is left as it was."""
+    if float(result.tables["Demand"]["unmet_t"].sum()) <= 0:
+        return result
+    t0 = time.perf_counter()
+    with progress.stage("shortfall"):
+        from model.analysis.shortfall import least_shortfall
+        table = least_shortfall(result)
+    return replace(with_tables(result, {"Shortfall": table}),
+                   timings={**result.timings, "shortfall": time.perf_counter() - t0})

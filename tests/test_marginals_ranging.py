@@ -32,8 +32,8 @@ def _rule_rows_at_limit(r) -> list[int]:
 def _compare(r):
     rows = _rule_rows_at_limit(r)
     answered = len(relaxation_values(r.solution, r.compiled, rows, resolve=False))
-    by_ranging = relaxation_values(r.solution, r.compiled, rows)
-    resolved = relaxation_values(r.solution, r.compiled, rows, use_ranging=False)
+    by_ranging = relaxation_values(r.solution, r.compiled, rows, r.lp)
+    resolved = relaxation_values(r.solution, r.compiled, rows, r.lp, use_ranging=False)
     assert by_ranging.keys() == resolved.keys() == set(rows)
     for i in rows:
         assert by_ranging[i] == pytest.approx(resolved[i], rel=1e-6, abs=1e-4), r.compiled.row_key[i]

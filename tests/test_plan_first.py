@@ -5,7 +5,8 @@ The example workbook has rules whose one-tonne change HiGHS's ranging cannot
 tell (6 of them are re-solved). With an analysis asked for (--price-rules),
 the plan is written first: when the re-solves start, the report must already
 be on disk with the plan, its verification, and rule marginals from ranging
-and duals; the final report must be the one the product always wrote (exact
+and duals (the least shortfall of unmet demand, an LP re-solve, follows too);
+the final report must be the one the product always wrote (exact
 marginals, nothing pending) with the analysis added. Without an analysis the
 example's 6 re-solves take less than a second report would, so it is written
 once (``_worth_writing_first``).
@@ -52,7 +53,11 @@ def test_the_plan_is_on_disk_before_the_exact_rule_marginals_and_analyses(tmp_pa
     assert pending > 0
     assert len(seen["demand"]) == len(solved.table("Demand"))          # the whole plan
     assert "RulePrices" not in seen["sheets"] and "RulePrices" in solved._tables
+    # the least shortfall of the unmet Sb2S3 (an LP re-solved) is an analysis too: after the plan
+    assert "Shortfall" not in seen["sheets"] and "unclosable" not in early.index
     final = solved.table("Summary").set_index("key")["value"]
+    assert "Shortfall" in solved._tables
+    assert str(final["unclosable"]).startswith("Cannot be closed with the options in this workbook")
     assert "report" not in final.index
     assert str(final["rule_marginals_from"]).endswith(f"re-solve {pending}, dual 0")
     done = solved.table("RuleMarginals")     # exactly the rows pending in the early report

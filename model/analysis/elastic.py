@@ -53,7 +53,7 @@ from model.analysis.marginals import with_marginals
 from model.results.extract import extract
 from model.run import prepare_run, solve_options
 from model.solve.handover import INF, Compiled
-from model.solve.highs import solve
+from model.solve.highs import solve, solve_kept
 
 FAMILIES = ("stock_floor", "stock_ceiling", "policy", "export_limit", "lane_capacity",
             "offer_capacity", "process_capacity", "min_quantity")
@@ -223,18 +223,18 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
             f"elastic mode ({families} relaxed, penalty {pen:g}/t): still {first.status}; relax "
             f"more families ({', '.join(f for f in FAMILIES if f not in relax)}) or see the "
             f"infeasibility explanation. {first.message}"))
-        unsolved = replace(run, compiled=aug, solution=first, tables={}, timings=timings,
-                           options=opts)
+        unsolved = replace(run, compiled=aug, solution=first, lp=None, tables={},
+                           timings=timings, options=opts)
         return unsolved, pd.DataFrame(columns=COLUMNS)
     bent = np.where(first.x[n:] > 1e-9, first.x[n:], 0.0)
     fixed = _fix_slacks(aug, n, bent)
-    sol = solve(fixed, opts)
+    sol, lp = solve_kept(fixed, opts)
     timings["solve"] = sol.seconds
     if not sol.has_solution:      # cannot happen in exact arithmetic; keep phase 1
-        sol, fixed = first, aug
+        sol, fixed, lp = first, aug, None
     t0 = time.perf_counter()
     tables = with_marginals(extract(data, run.built, fixed, sol), data, run.built, fixed, sol,
-                            bent=bent_rows(records, sol))
+                            bent=bent_rows(records, sol), lp=lp)
     timings["extract"] = time.perf_counter() - t0
     table = bends(run, records, sol, pen)
     paid = float(pen * bent.sum())
@@ -250,7 +250,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     else:
         sol = replace(sol, extra=extra, message=(
             f"elastic mode ({families} relaxed): nothing had to bend. {sol.message}"))
-    return replace(run, compiled=fixed, solution=sol, tables=tables, timings=timings,
+    return replace(run, compiled=fixed, solution=sol, lp=lp, tables=tables, timings=timings,
                    options=opts), table
 
 

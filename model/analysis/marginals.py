@@ -24,17 +24,18 @@ SOURCES = ("ranging", "re-solve", "dual")
 
 
 def with_marginals(tables: dict, data, built, compiled, solution, marginals: str = "exact",
-                   bent: dict | None = None) -> dict:
+                   bent: dict | None = None, lp=None) -> dict:
     """The results ``tables`` and their RuleMarginals (a new dict)."""
     data, _ = modelled(data, built.skipped)      # as the model saw it (--skip-family)
-    return {**tables, "RuleMarginals": rule_marginals(data, compiled, solution, marginals, bent)}
+    return {**tables,
+            "RuleMarginals": rule_marginals(data, compiled, solution, marginals, bent, lp)}
 
 
 def exact_rule_marginals(run) -> pd.DataFrame:
     """RuleMarginals with marginals="exact", in place of a table made with "dual"
     (``sourcing solve`` writes the plan first and the exact marginals after)."""
     data, _ = modelled(run.data, run.built.skipped)
-    return rule_marginals(data, run.compiled, run.solution, "exact")
+    return rule_marginals(data, run.compiled, run.solution, "exact", lp=run.lp)
 
 
 def sources(table: pd.DataFrame | None) -> dict:
@@ -44,7 +45,7 @@ def sources(table: pd.DataFrame | None) -> dict:
 
 
 def rule_marginals(data, compiled, solution, marginals: str = "exact",
-                   bent: dict | None = None) -> pd.DataFrame:
+                   bent: dict | None = None, lp=None) -> pd.DataFrame:
     """Every rule row: its activity, whether it binds, its dual, and the cost
     change of one more tonne, ``change_per_t``, with where it came from,
     ``change_from``: "ranging" (one tonne stays within the range over which
@@ -65,6 +66,9 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
     not binding: its activity is what really goes through it (the row's
     activity less the slack term), binding is FALSE, change_from "bent" and
     change_per_t blank (no marginal: the limit was not kept).
+
+    lp: the ``FixedLp`` of the solve (``model.solve.highs.solve_kept``) for the
+    re-solves; without it the rows ranging cannot tell are left out.
 
     The table's ``attrs["change_from"]`` counts the rows by source (``sources``).
     """
@@ -89,7 +93,7 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
     source = {i: "ranging" for i in change}
     rest = [i for i in ask if i not in change]
     if marginals == "exact":
-        change.update(relaxation_values(solution, compiled, rest, use_ranging=False))
+        change.update(relaxation_values(solution, compiled, rest, lp, use_ranging=False))
         source.update({i: "re-solve" for i in rest})
     elif duals is not None:
         change.update({i: loosening_rate(duals[i], sense[i]) for i in rest})

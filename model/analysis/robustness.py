@@ -97,12 +97,11 @@ def robustness(session: Session, threshold: float = THRESHOLD, ids=None, top: in
             test, added = "forced out", None
         else:
             amount = max(1.0, _min_quantity(session, kind, ident))
-            session.highs.addRow(amount, np.inf, len(cols), cols, np.ones(len(cols)))
-            added = session.highs.getNumRow() - 1
+            added = session.model.add_row(amount, np.inf, cols, np.ones(len(cols)))
             test = f"forced in ({amount:g} {UNITS[kind]})"
         sol = session.solve()
         if added is not None:
-            session.highs.deleteRows(1, np.array([added], dtype=np.int32))
+            session.model.delete_row(added)
         session.reset()
         change = sol.objective - base.objective if sol.has_solution else np.inf
         alternatives = ""

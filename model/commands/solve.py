@@ -21,7 +21,7 @@ from model.problems import InputError
 from model.report.summary import summary, write_json
 from model.results.figures import figures as report_figures
 from model.report.workbook import build_workbook, save_atomic
-from model.run import run, with_tables
+from model.run import add_shortfall, run, with_tables
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +72,8 @@ def _solve(args, src: Path, out: Path, relax) -> int:
         # the workbook's solver settings, read once by run(); the command line's replace them
         result = run(src, args.scenario, args.enable, args.disable, args.skip_family,
                      marginals="dual" if plan_first else args.marginals,
-                     time_limit_s=args.time_limit, log_file=args.solver_log)
+                     time_limit_s=args.time_limit, log_file=args.solver_log,
+                     shortfall=not plan_first)
         base_status = result.status
         if not plan_first:
             with progress.stage("analyses"):
@@ -143,25 +144,26 @@ def _solve(args, src: Path, out: Path, relax) -> int:
 
 def _plan_then_analyses(args, result, info, out):
     """Write the verified plan (costs, KPIs, verification; rule marginals from
-    ranging and duals) at once, then make the rule marginals exact (re-solves)
-    and run the analyses: the run with them, whose full report the caller writes
-    over the plan's. Nothing pending (no rule needs a re-solve, no analysis
-    asked for): one report only."""
+    ranging and duals) at once, then make the rule marginals exact (re-solves),
+    find the least shortfall of unmet demand and run the analyses: the run with
+    them, whose full report the caller writes over the plan's. Nothing pending
+    (no rule needs a re-solve, no analysis asked for) or little: one report only."""
     pending = sources(result.tables.get("RuleMarginals")).get("dual", 0)
+    short = result.solution.has_solution and float(result.tables["Demand"]["unmet_t"].sum()) > 0
     wanted = args.price_rules or args.robustness
     written, early = False, None
-    if result.solution.has_solution and (wanted or _worth_writing_first(result, pending)):
+    if result.solution.has_solution and (wanted or _worth_writing_first(result, pending, short)):
         early = {**info, "report": "the plan; exact rule marginals and analyses follow"}
         with progress.stage("report: the plan"):
             written = _write(early, result, (), out, None)
     try:
-        return _after_the_plan(args, result, info, pending)
+        return _after_the_plan(args, result, info, pending, short)
     except KeyboardInterrupt as exc:    # a stop now leaves the plan's report as it is
         exc.plan_written = early if written else None
         raise
 
 
-def _after_the_plan(args, result, info, pending: int):
+def _after_the_plan(args, result, info, pending: int, short: bool):
     if pending:
         try:
             with progress.stage("rule marginals"):
@@ -171,18 +173,30 @@ def _after_the_plan(args, result, info, pending: int):
         except Exception as exc:   # the plan stands; the marginals stay as the duals say
             print(f"warning: rule marginals not re-solved ({type(exc).__name__}: {exc}): "
                   "RuleMarginals gives the dual rate where ranging cannot tell", file=sys.stderr)
+    if result.lp is not None:      # re-solves done: HiGHS's copy of the LP goes before the next
+        result.lp.close()
+    if short:
+        try:
+            result = add_shortfall(result)
+            now = summary(result)
+            info.update({k: now[k] for k in ("unclosable", "seconds_shortfall") if k in now})
+        except Exception as exc:   # the plan stands without the Shortfall sheet
+            print(f"warning: least shortfall not found ({type(exc).__name__}: {exc})",
+                  file=sys.stderr)
     with progress.stage("analyses"):
         return with_tables(result, _analyses(args, result))
 
 
-def _worth_writing_first(result, pending: int) -> bool:
-    """Whether the ``pending`` re-solves are expected to take longer than writing the
-    report once more (issue 19; both rates measured with benchmarks/run.py on the
-    medium and large instances and a 50,000-row Demand sheet): a warm re-solve
-    takes about 1.4e-7 s per nonzero, a report about 0.5 s + 1e-4 s per table row."""
+def _worth_writing_first(result, pending: int, short: bool = False) -> bool:
+    """Whether the ``pending`` re-solves (and, ``short``, the least shortfall) are
+    expected to take longer than writing the report once more (issue 19; rates
+    measured with benchmarks/run.py on the medium and large instances and a
+    50,000-row Demand sheet): a warm re-solve takes about 1.4e-7 s per nonzero,
+    the least shortfall (a cold LP, up to three objectives) about 5e-6 s per
+    nonzero, a report about 0.5 s + 1e-4 s per table row."""
     nonzeros = len(result.compiled.lp.a_matrix_.value_)
     rows = sum(len(t) for t in result.tables.values())
-    return pending * 1.4e-7 * nonzeros > 0.5 + 1e-4 * rows
+    return (pending * 1.4e-7 + 5e-6 * short) * nonzeros > 0.5 + 1e-4 * rows
 
 
 def _verify(src, result, info, args):

@@ -1,5 +1,7 @@
 """A configured HiGHS and what it returns: the options of a solve, the
-``Solution`` in the contract's terms, a fresh ``Highs`` set up the same way
+``Solution`` in the contract's terms (a plain value: the solver object stays
+in ``model/solve``; a caller that needs it afterwards asks ``solve_kept`` for
+a handle, ``model.solve.warm``), a fresh ``Highs`` set up the same way
 every time (one thread, a fixed seed, Ctrl-C and progress callbacks), and the
 reading of its answer into a ``Solution``. Shared by ``highs.py`` (the solve)
 and ``confirm.py`` (the checks of what HiGHS claims), which import this module
@@ -32,6 +34,17 @@ class SolveOptions:
     log_file: str | None = None
 
 
+@dataclass(frozen=True)
+class RowRanging:
+    """HiGHS's ranging of the row bounds on the LP with the integers fixed, at
+    its optimal basis: a row's dual holds while its lower bound stays above
+    ``dn[i]`` (a >= row) or its upper bound below ``up[i]``; ``dual`` is the
+    row dual at that basis."""
+    dual: np.ndarray
+    up: np.ndarray
+    dn: np.ndarray
+
+
 @dataclass
 class Solution:
     status: str
@@ -48,7 +61,7 @@ class Solution:
     col_dual: np.ndarray | None = None   # reduced costs
     row_activity: np.ndarray | None = None
     extra: dict = field(default_factory=dict)
-    highs: object = field(default=None, repr=False)   # the LP kept warm (integers fixed)
+    ranging: RowRanging | None = field(default=None, repr=False)   # asked for: ``solve_kept``
 
     @property
     def has_solution(self) -> bool:

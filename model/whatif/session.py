@@ -10,20 +10,31 @@ enabling one needs a fresh session (``NeedsRebuild``).
     base = s.solve().objective
     s.disable("CN_SB_BAN"); s.solve()          # the ban lifted
     s.reset()
+
+``solve`` takes the steps of every solve (``model.solve.warm.WarmModel``): a
+claim of no solution is confirmed along other paths, the objective is the
+cost of the plan. By default a session skips the canonical pass (and the
+duals): its re-solves are for objectives and what changes, and the pass
+would cost each of them its speed (medium network made an LP, issue 19: a
+re-solve 0.14 s without, 1.0 s with it, which would bring the what-if from
+~50x to under 5x faster than a cold solve; on the MIP ~40 % more). The
+objective is the same either way; where several plans cost it, a session's
+plan may be another one than ``sourcing solve`` reports. Pass
+``SolveOptions(canonical=True)`` for that plan (tests/test_solve_handles.py).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 
-import highspy
 import numpy as np
 
 from model.formulation import registry
 from model.formulation.variables import OWNERS
-from model.run import prepare_run, results
-from model.solve.confirm import read_checked
-from model.solve.highs import INF, Solution, SolveOptions, highs_version, new_highs
+from model.run import prepare_run, results, solve_options
+from model.solve.highs import INF, Solution, SolveOptions
+from model.solve.warm import WarmModel
 
 
 
@@ -50,11 +61,9 @@ class Session:
         self.wb, self.changes, self.warnings = wb, changes, warnings
         self.data, self.built, self.compiled = data, built, compiled
         c = compiled
-        self.options = options or SolveOptions(mip_gap=self.wb.settings["mip_gap"],
-                                               time_limit_s=self.wb.settings.get("time_limit_s"),
-                                               want_duals=False, canonical=False)
-        self.highs = new_highs(self.options)
-        self.highs.passModel(c.lp)
+        self.options = options or replace(solve_options(self.wb.settings), want_duals=False,
+                                          canonical=False)
+        self.model = WarmModel(c, self.options)      # the session's own HiGHS, kept warm
         self.col_upper = np.array(c.lp.col_upper_, dtype=float)
         self.row_lower = np.array(c.lp.row_lower_, dtype=float)
         self.row_upper = np.array(c.lp.row_upper_, dtype=float)
@@ -85,7 +94,7 @@ class Session:
         lower = np.asarray(self.compiled.lp.col_lower_)[cols]
         upper = np.broadcast_to(np.asarray(value, dtype=float), cols.shape).copy()
         upper = np.maximum(upper, lower * 0)   # never below zero
-        self.highs.changeColsBounds(len(cols), cols, np.minimum(lower, upper), upper)
+        self.model.set_cols_bounds(cols, np.minimum(lower, upper), upper)
 
     def disable(self, ident: str, periods=None) -> None:
         """Switch off an offer, process, lane, investment (nothing built) or rule
@@ -98,7 +107,7 @@ class Session:
                 hit = True
         for i in self.rule_rows.get(ident, []):
             if periods is None or self.row_period[i] in set(periods):
-                self.highs.changeRowBounds(i, -INF, INF)
+                self.model.set_row_bounds(i, -INF, INF)
                 hit = True
         if not hit:
             raise NeedsRebuild(f"{ident} is not in the built model (disabled in the workbook, "
@@ -112,11 +121,11 @@ class Session:
             cols = np.asarray(self.cols.get((kind, ident), []), dtype=np.int32)
             if len(cols):
                 lp = self.compiled.lp
-                self.highs.changeColsBounds(len(cols), cols, np.asarray(lp.col_lower_)[cols],
-                                            self.col_upper[cols])
+                self.model.set_cols_bounds(cols, np.asarray(lp.col_lower_)[cols],
+                                           self.col_upper[cols])
                 found = True
         for i in self.rule_rows.get(ident, []):
-            self.highs.changeRowBounds(i, self.row_lower[i], self.row_upper[i])
+            self.model.set_row_bounds(i, self.row_lower[i], self.row_upper[i])
             found = True
         if not found:
             raise NeedsRebuild(f"{ident} is not in the built model: solve the workbook afresh")
@@ -159,36 +168,17 @@ class Session:
         """Back to the model as built."""
         lp = self.compiled.lp
         n, m = lp.num_col_, lp.num_row_
-        self.highs.changeColsBounds(n, np.arange(n, dtype=np.int32), np.asarray(lp.col_lower_),
-                                    self.col_upper)
-        if m:
-            self.highs.changeRowsBounds(m, np.arange(m, dtype=np.int32), self.row_lower, self.row_upper)
+        self.model.set_cols_bounds(np.arange(n), np.asarray(lp.col_lower_), self.col_upper)
+        self.model.set_rows_bounds(np.arange(m), self.row_lower, self.row_upper)
         self.applied.clear()
 
     # -- solving -----------------------------------------------------------------
     def solve(self) -> Solution:
-        import time
-        start = time.perf_counter()
-        try:
-            last = self.solution
-            if self.compiled.integer.any() and last is not None and last.has_solution:
-                # the last plan as a starting incumbent: HiGHS checks it against the changed
-                # model and, where it is still feasible, prunes with it from the first node
-                incumbent = highspy.HighsSolution()
-                incumbent.col_value = last.x.tolist()
-                incumbent.value_valid = True
-                self.highs.setSolution(incumbent)
-            self.highs.run()
-            limit = self.options.time_limit_s
-            _, sol = read_checked(self.highs, self.compiled, self.options,
-                                  start + limit if limit else None)   # "no solution" re-solved
-        except Exception as exc:
-            sol = Solution("error", f"HiGHS failed: {type(exc).__name__}: {exc}")
-        sol.seconds = time.perf_counter() - start
-        sol.solver_version = highs_version()
-        sol.is_mip = bool(self.compiled.integer.any())
-        self.solution = sol
-        return sol
+        """Solve the model as changed, warm (``model.solve.warm.WarmModel.solve``:
+        the steps of every solve; a MIP starts from the last plan)."""
+        last = self.solution
+        self.solution = self.model.solve(last.x if last is not None and last.has_solution else None)
+        return self.solution
 
     def tables(self) -> dict:
         """Result tables of the last solve (as in the report)."""
