@@ -7,14 +7,15 @@ value and changes none of its inputs:
     formulate      formulation                    Built (the model and its cost table)
     hand_over      hand-over                      Compiled (the HiGHS arrays)
     solve_options  the workbook's solver settings (and the command line's overrides)
-    solve          solve                          Solution
+    (solve)        ``model.solve.highs.solve_kept``  Solution, and the handle the re-solves
+                                                  need (``FixedLp``, kept as ``Run.lp``)
     results        results + rule marginals       the report's tables (RuleMarginals:
                                                   ``model.analysis.marginals``)
 
 Composed: ``prepare_run`` = load + model_data + formulate + hand_over, a ``Run`` built but
 not solved (rule pricing, elastic mode and what-if sessions start from it);
-``run`` = prepare_run + solve + results (+ the shortfall analysis when demand is
-left unmet). A ``Run`` holds the stage outputs and is never changed: a command
+``run`` = prepare_run + solve + results (+ ``add_shortfall`` when demand is
+left unmet); ``release_lp`` lets the kept LP go when no re-solve will follow. A ``Run`` holds the stage outputs and is never changed: a command
 that adds or replaces a table makes a new one (``with_tables``). The settings
 are read once, by ``load``; everything after it takes them from the workbook it
 returned (``Run.workbook.settings``, ``Run.options``).
@@ -34,6 +35,7 @@ from model.data.model_data import ModelData, prepare
 from model.problems import InputError, Problem, Problems
 from model.read.workbook import Workbook, read_workbook
 from model.analysis.marginals import with_marginals
+from model.analysis.shortfall import least_shortfall
 from model.results.extract import extract
 from model.solve import demand_groups
 from model.solve.handover import Compiled, compile_model
@@ -129,12 +131,14 @@ def solve_options(settings: dict, time_limit_s: float | None = None,
 
 
 def results(data: ModelData, built: Built, compiled: Compiled, solution: Solution,
-            marginals: str = "exact", lp: FixedLp | None = None) -> dict:
+            marginals: str = "exact", lp: FixedLp | None = None,
+            bent: dict | None = None) -> dict:
     """The report's tables of a solution (``model.results.extract``) and its
     RuleMarginals (``model.analysis.marginals``; marginals: "exact" or "dual";
-    lp: the solve's handle for the re-solves, ``model.solve.highs.solve_kept``)."""
+    lp: the solve's handle for the re-solves, ``model.solve.highs.solve_kept``;
+    bent: the rows an elastic solve bent)."""
     return with_marginals(extract(data, built, compiled, solution), data, built, compiled,
-                          solution, marginals, lp=lp)
+                          solution, marginals, bent=bent, lp=lp)
 
 
 # ---------------------------------------------------------------- composed
@@ -204,6 +208,15 @@ def run(path, scenario: str | None = None, enable=(), disable=(), skip_families=
     return add_shortfall(solved) if shortfall else solved
 
 
+def release_lp(result: Run) -> Run:
+    """The run without the LP kept for re-solves (HiGHS's copy of it freed): for
+    when no more re-solves will come."""
+    if result.lp is None:
+        return result
+    result.lp.close()
+    return replace(result, lp=None)
+
+
 def add_shortfall(result: Run) -> Run:
     """Where demand is left unmet: can it be closed at all? The run with the
     Shortfall table (``model.analysis.shortfall``; an LP re-solved up to three
@@ -212,7 +225,6 @@ def add_shortfall(result: Run) -> Run:
         return result
     t0 = time.perf_counter()
     with progress.stage("shortfall"):
-        from model.analysis.shortfall import least_shortfall
         table = least_shortfall(result)
     return replace(with_tables(result, {"Shortfall": table}),
                    timings={**result.timings, "shortfall": time.perf_counter() - t0})

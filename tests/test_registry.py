@@ -135,11 +135,39 @@ def test_a_new_family_appears_in_marginals_sessions_and_rule_pricing(toy_workboo
 
     session = Session(toy_workbook)
     assert near(session.solve().objective, 360.0)
+    # a session keeps no LP to re-solve on: the binding toy row gets the dual rate of
+    # its LP (-9), not "does not bind"
+    rm = session.tables()["RuleMarginals"]
+    toy = rm[rm["kind"] == "toy rule"].iloc[0]
+    assert toy["change_from"] == "dual" and bool(toy["binding"])
+    assert near(toy["change_per_t"], -9.0)
     session.disable("TOY")                      # frees the toy row (and TOY's share rows)
     assert near(session.solve().objective, 180.0)
 
     priced = price_rules(toy_workbook).set_index("rule_id")
     assert near(priced.loc["TOY", "cost_of_rule"], 180.0)      # 360 - 180
+
+
+@pytest.mark.component
+def test_a_rule_at_its_limit_in_a_mip_session_is_not_called_slack(tmp_path, monkeypatch):
+    # A MIP (fixed costs of 1 on both offers) in a what-if session, which keeps neither
+    # duals nor an LP to re-solve on: by hand 10 t from CN at 6 + 20 t from MINE at 15
+    # + 2 fixed = 362. The toy row is at its limit; what a tonne is worth is not known,
+    # and the table says so instead of "does not bind".
+    monkeypatch.setitem(FAMILIES, "toy_cap", toy_family(upper=10.0))
+    from model.whatif.session import Session
+    supply = """
+        offer_id,site_id,material_id,capacity,unit_cost,fixed_cost
+        MINE_OX,MINE,OX,100,10,1
+        CN_OX,CNX,OX,100,5,1
+    """
+    wb = write_workbook(tmp_path, {**BASE_SHEETS, **with_cn(Policies=TOY_POLICY, Supply=supply)})
+    session = Session(wb)
+    assert near(session.solve().objective, 362.0)
+    rm = session.tables()["RuleMarginals"]
+    toy = rm[rm["kind"] == "toy rule"].iloc[0]
+    assert toy["change_from"] == "not computed" and bool(toy["binding"])
+    assert "was not computed" in toy["meaning"]
 
 
 @pytest.mark.component

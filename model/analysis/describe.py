@@ -24,8 +24,7 @@ class Describer(Lookup):
 
     def _capacity_note(self, kind: str, target: str) -> str:
         """What a capacity bound of an investment target includes (the most buildable)."""
-        built = sorted(i for i, r in self.investments.items() if r["target"] == target
-                       and r["kind"] == kind)
+        built = self.investments_on(kind, target)
         if not built:
             return ""
         return (f" (its own capacity plus the most that investments {', '.join(built)} can "

@@ -49,9 +49,7 @@ from scipy import sparse
 from model.analysis.describe import Describer
 from model.formulation import registry
 from model.text import money, percent, tonnes
-from model.analysis.marginals import with_marginals
-from model.results.extract import extract
-from model.run import prepare_run, solve_options
+from model.run import prepare_run, results, solve_options
 from model.solve.handover import INF, Compiled
 from model.solve.highs import solve, solve_kept
 
@@ -129,7 +127,7 @@ def relax_compiled(compiled: Compiled, relax, penalty: float):
         return r
 
     specs = registry.specs()
-    relaxable = {n: sp for n, sp in specs.items() if sp.relax is not None}
+    relaxable = registry.relaxable()
     carriers = {sp.capacity_of: n for n, sp in specs.items() if sp.capacity_of}
     link_row: dict = {}    # (variable, key) -> the row that carries its capacity (on/off)
     bends_as: dict = {}    # elastic family -> the rows it may bend, in row order
@@ -233,8 +231,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     if not sol.has_solution:      # cannot happen in exact arithmetic; keep phase 1
         sol, fixed, lp = first, aug, None
     t0 = time.perf_counter()
-    tables = with_marginals(extract(data, run.built, fixed, sol), data, run.built, fixed, sol,
-                            bent=bent_rows(records, sol), lp=lp)
+    tables = results(data, run.built, fixed, sol, lp=lp, bent=bent_rows(records, sol))
     timings["extract"] = time.perf_counter() - t0
     table = bends(run, records, sol, pen)
     paid = float(pen * bent.sum())

@@ -35,8 +35,6 @@ IIS_STRATEGY = 6          # kIisStrategyFromLp (2) + kIisStrategyIrreducible (4)
 BOUND = highspy.IisBoundStatus
 
 
-
-
 # ---------------------------------------------------------------- the IIS
 
 def compute_iis(compiled, time_limit_s=None):
@@ -96,7 +94,7 @@ def explain(run) -> tuple[pd.DataFrame, list[str]]:
     if run.compiled is None or run.data is None:
         return empty, ["The model was not built, so no infeasible subsystem can be computed."]
     is_mip = bool(run.compiled.integer.any())
-    text, rows, cols = compute_iis(run.compiled)
+    text, rows, cols = compute_iis(run.compiled, run.options.time_limit_s if run.options else None)
     if not rows and not cols:
         if is_mip and text in ("Optimal", "Time limit reached"):
             return empty, [
@@ -196,7 +194,7 @@ def _requirement_phrase(group) -> str:
     if it.constraint == "offer minimum quantity":
         return (f"Supply row {it.excel_row} (offer {it.id}) must deliver at least {tonnes(top)} t "
                 f"if used, in {periods}")
-    if it.sheet == "Policies":
+    if it.unit == "share":
         return (f"Policies row {it.excel_row} ({it.id}) asks for at least {percent(it.bound)} of "
                 f"{it.material} arrivals from {it.detail} in {periods}")
     return it.meaning
@@ -204,6 +202,8 @@ def _requirement_phrase(group) -> str:
 
 def _limit_phrase(group) -> str:
     it = group[0]
+    if it.excel_row is None:      # no workbook row of its own (an investment target's capacity)
+        return it.meaning
     if it.sheet in ("Supply", "Processes"):
         what = "offer" if it.sheet == "Supply" else "process"
         verb = "can deliver" if it.sheet == "Supply" else "can run"
@@ -220,10 +220,14 @@ def _limit_phrase(group) -> str:
     if it.constraint == "stock ceiling":
         return (f"Inventory row {it.excel_row} allows at most {tonnes(it.bound)} t of "
                 f"{it.material} at {it.site}")
-    if it.sheet == "Policies":
+    if it.unit == "share":
         periods = periods_text([g.period for g in group if g.period is not None])
         return (f"Policies row {it.excel_row} ({it.id}) allows at most {percent(it.bound)} of "
                 f"{it.material} arrivals from {it.detail} in {periods}")
+    if it.sheet == "Policies":        # a clean-chain or qualified-only rule, in tonnes
+        periods = periods_text([g.period for g in group if g.period is not None])
+        return (f"Policies row {it.excel_row} ({it.id}: {it.detail}) allows none of the barred "
+                f"material to be delivered in {periods}")
     return it.meaning
 
 

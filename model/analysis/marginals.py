@@ -21,6 +21,7 @@ MARGINALS = ("exact", "dual")
 COLUMNS = ["sheet", "rule_id", "excel_row", "kind", "material_id", "period", "who", "limit",
            "activity", "binding", "dual", "change_per_t", "change_from", "meaning"]
 SOURCES = ("ranging", "re-solve", "dual")
+UNKNOWN = "not computed"     # at its limit, but the solve kept neither duals nor an LP
 
 
 def with_marginals(tables: dict, data, built, compiled, solution, marginals: str = "exact",
@@ -68,7 +69,9 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
     change_per_t blank (no marginal: the limit was not kept).
 
     lp: the ``FixedLp`` of the solve (``model.solve.highs.solve_kept``) for the
-    re-solves; without it the rows ranging cannot tell are left out.
+    re-solves; without it the rows ranging cannot tell get the dual rate
+    ("dual"), or, in a solve that kept no duals, "not computed" (blank change,
+    binding as at its limit).
 
     The table's ``attrs["change_from"]`` counts the rows by source (``sources``).
     """
@@ -89,17 +92,21 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
     duals = solution.row_dual
     sense = compiled.row_sense
     ask = [int(i) for i in idx if at_limit[int(i)] and (duals is None or abs(duals[i]) > 1e-9)]
-    change = relaxation_values(solution, compiled, ask, resolve=False)
+    change = relaxation_values(solution, compiled, ask)       # ranging first (no re-solve)
     source = {i: "ranging" for i in change}
     rest = [i for i in ask if i not in change]
-    if marginals == "exact":
+    if marginals == "exact" and lp is not None:
         change.update(relaxation_values(solution, compiled, rest, lp, use_ranging=False))
         source.update({i: "re-solve" for i in rest})
-    elif duals is not None:
+    elif duals is not None:      # "dual", or no LP kept to re-solve on: the slope at the limit
         change.update({i: loosening_rate(duals[i], sense[i]) for i in rest})
         source.update({i: "dual" for i in rest})
-    # binding: at its limit and one more tonne through it would change the cost
-    binding = {i: at_limit[i] and abs(change.get(i, 0.0)) > 1e-6 for i in at_limit}
+    else:                        # a solve without duals (a what-if session): unknown
+        change.update({i: float("nan") for i in rest})
+        source.update({i: UNKNOWN for i in rest})
+    # binding: at its limit and one more tonne through it would change the cost (unknown:
+    # at its limit)
+    binding = {i: at_limit[i] and not abs(change.get(i, 0.0)) <= 1e-6 for i in at_limit}
     look = Lookup(data)
     cur = look.currency
     rows = []
@@ -119,11 +126,17 @@ def rule_marginals(data, compiled, solution, marginals: str = "exact",
                      head.period, head.who, head.limit, float(act[i] - term), binding[i], dual,
                      delta, how, meaning))
     table = pd.DataFrame(rows, columns=COLUMNS)
-    table.attrs["change_from"] = {k: sum(1 for v in source.values() if v == k) for k in SOURCES}
+    counts = {k: sum(1 for v in source.values() if v == k) for k in (*SOURCES, UNKNOWN)}
+    if not counts[UNKNOWN]:
+        del counts[UNKNOWN]
+    table.attrs["change_from"] = counts
     return table
 
 
 def _words(what: str, period, through: str, delta: float, cur: str, how: str = "") -> str:
+    if how == UNKNOWN:
+        return (f"{what} is at its limit in {period}; what one more tonne {through} is worth "
+                "was not computed (this solve kept no duals)")
     if abs(delta) < 1e-6:
         return f"{what} does not bind in {period}"
     verb = "save" if delta < 0 else "cost"

@@ -27,6 +27,7 @@ import pandas as pd
 
 from model.results.headline import unmet_groups
 from model.solve.highs import SolveOptions, new_highs
+from model.text import tonnes_rounded
 
 TOL = 1e-6
 MAX_GROUPS = 3          # the groups the headline names; the rest are not re-solved
@@ -53,8 +54,8 @@ def least_shortfall(run) -> pd.DataFrame:
     compiled = run.compiled
     lp = compiled.lp
     n = lp.num_col_
-    h = new_highs(SolveOptions(time_limit_s=run.workbook.settings.get("time_limit_s")
-                               if run.workbook else None))
+    limit = run.options.time_limit_s if run.options else run.workbook.settings.get("time_limit_s")
+    h = new_highs(SolveOptions(time_limit_s=limit))
     h.passModel(lp)
     idx = np.arange(n, dtype=np.int32)
     if compiled.integer.any():
@@ -82,9 +83,9 @@ def sentence(table: pd.DataFrame) -> str:
     for r in table.to_dict("records"):
         what = f"{r['material_id']}" + (f" {r['segment']}" if r["segment"] else "") + f" at {r['site_id']}"
         if r["unclosable_t"] is not None and r["unclosable_t"] > TOL:
-            parts.append(f"{_t(r['unclosable_t'])} t {what}")
+            parts.append(f"{tonnes_rounded(r['unclosable_t'])} t {what}")
         if r["closable_t"] is not None and r["closable_t"] > TOL:
-            chosen.append(f"{_t(r['closable_t'])} t {what}")
+            chosen.append(f"{tonnes_rounded(r['closable_t'])} t {what}")
     out = []
     if parts:
         out.append(f"Cannot be closed with the options in this workbook: {'; '.join(parts)}. "
@@ -94,7 +95,3 @@ def sentence(table: pd.DataFrame) -> str:
         out.append(f"Could be met, at a higher total cost (dearer supply, or other demand left "
                    f"short): {'; '.join(chosen)}.")
     return " ".join(out)
-
-
-def _t(v: float) -> str:
-    return f"{v:,.0f}" if abs(v - round(v)) < 0.005 else f"{v:,.2f}"

@@ -21,7 +21,7 @@ from model.problems import InputError
 from model.report.summary import summary, write_json
 from model.results.figures import figures as report_figures
 from model.report.workbook import build_workbook, save_atomic
-from model.run import add_shortfall, run, with_tables
+from model.run import add_shortfall, release_lp, run, with_tables
 
 log = logging.getLogger(__name__)
 
@@ -173,8 +173,7 @@ def _after_the_plan(args, result, info, pending: int, short: bool):
         except Exception as exc:   # the plan stands; the marginals stay as the duals say
             print(f"warning: rule marginals not re-solved ({type(exc).__name__}: {exc}): "
                   "RuleMarginals gives the dual rate where ranging cannot tell", file=sys.stderr)
-    if result.lp is not None:      # re-solves done: HiGHS's copy of the LP goes before the next
-        result.lp.close()
+    result = release_lp(result)    # re-solves done: HiGHS's copy of the LP goes before the next
     if short:
         try:
             result = add_shortfall(result)

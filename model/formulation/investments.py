@@ -122,7 +122,7 @@ def describe_units(look, key, lower, upper, side=None) -> Item:
 
 def describe_capacity(look, key, lower, upper, side=None) -> Item:
     kind, target, t = key
-    built = sorted(i for i, r in look.investments.items() if r["target"] == target)
+    built = look.investments_on(kind, target)
     return Item(SHEET_OF[kind], None, target, f"{kind} capacity with investments", t, "", "",
                 "at most", float(upper), UNIT_OF[kind], LIMIT,
                 model_item("invest_capacity", key),

@@ -36,4 +36,5 @@ def owned() -> dict[str, RowSpec]:
 
 
 def relaxable() -> dict[str, RowSpec]:
+    """Rows an ``--elastic`` family may bend."""
     return {n: s for n, s in specs().items() if s.relax is not None}

@@ -1,8 +1,8 @@
 """What the rest of the product needs to know about one kind of model row.
 
 Each family module declares ``ROWS``: one ``RowSpec`` per row name it adds.
-Extraction of rule marginals, what-if sessions, rule pricing, elastic mode
-and the infeasibility explanation loop over these specs
+RuleMarginals (``model.analysis.marginals``), what-if sessions, rule pricing,
+elastic mode and the infeasibility explanation loop over these specs
 (``model.formulation.registry``) instead of knowing families by name:
 
 | field | used by | meaning |
@@ -14,7 +14,7 @@ and the infeasibility explanation loop over these specs
 | ``rule`` | RuleMarginals, rule pricing | a rule with a marginal: ``head`` says how it reads |
 | ``relax(key)`` | elastic mode | the elastic family that may bend the row (None: cannot bend) |
 | ``describe(look, key, lower, upper, side)`` | IIS, elastic | the row as an ``Item`` in workbook terms |
-| ``share(look, key, values)`` | elastic | a share row's achieved share and limit (None: tonnes) |
+| ``share(look, key, value_of)`` | elastic | a share row's achieved share and limit (None: tonnes) |
 | ``capacity_of`` | elastic | the variable whose capacity the row carries (an offer's ``buy`` when it has an on/off decision) |
 
 ``Lookup`` hands the describers the prepared rows they need, by key, built on
@@ -184,6 +184,11 @@ class Lookup:
     def investments(self) -> dict:
         inv = getattr(self.data, "investments", None)
         return {} if inv is None else _by(inv.options, "investment")
+
+    def investments_on(self, kind: str, target: str) -> list[str]:
+        """The investments that add capacity to one offer, process or lane."""
+        return sorted(i for i, r in self.investments.items()
+                      if r["target"] == target and r["kind"] == kind)
 
     @cached_property
     def take_or_pay(self) -> dict:

@@ -34,7 +34,7 @@ MAX_BINDING = 25
 def page(summary: dict, run, figures: F.Figures | None = None) -> str:
     """The HTML text (``figures`` computed from ``summary`` and ``run`` when not given)."""
     fig = figures if figures is not None else F.figures(summary, run)
-    body = [_header(summary, fig)]
+    body = [_header(fig)]
     if not fig.solved:
         body.append(_no_solution(summary, run))
         return _wrap(fig.name, "".join(body), {"LINKS": [], "COLOURS": {}, "INFO": {}, "FEEDS": {}})
@@ -55,7 +55,7 @@ def write_html(run, path, summary: dict | None = None, figures: F.Figures | None
     write_text(path, page(summary, run, figures))
 
 
-def _header(summary: dict, fig: F.Figures) -> str:
+def _header(fig: F.Figures) -> str:
     out = (f"<h1>Sourcing report: {html.escape(fig.name)}</h1>"
            f'<p class="sub">{html.escape("  |  ".join(fig.context))}</p>')
     return out + (f'<p class="bent">{html.escape(fig.bent)}</p>' if fig.bent else "")

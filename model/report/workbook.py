@@ -40,9 +40,8 @@ from model.report import about, bulk, dashboard
 from model.report import styles as st
 from model.report.layout import (DATA_ORDER, DESCRIPTIONS, FRONT, KPI_SHEETS,  # noqa: F401
                                  SHEETS, extra_tables, has_results, page_setup, report_order)
-from model.results.figures import Figures
+from model.results.figures import Figures, figures as report_figures
 from model.results.kpis import HHI_HIGH
-from model.results.figures import figures as report_figures
 
 BIG = 100_000          # rows above which a sheet gets no conditional formats
 CENTERED = Alignment(horizontal="center")

@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from model.results import arrivals
+from model.results.extract import clean
 from model.risk.extensive import Extensive, FirstStage, Fixed, build_extensive
 from model.solve.handover import Compiled, compile_model
 from model.solve.highs import Solution, SolveOptions, solve
@@ -206,11 +207,10 @@ def _columns(ext: Extensive, compiled: Compiled):
 
 def evaluate(ext: Extensive, compiled: Compiled, solution: Solution, seconds=None) -> RiskResult:
     """The result of a solve of the extensive form; its solution holds the reported
-    decisions: zero below 1e-9, otherwise rounded to 1e-7 (as model/results/extract.py),
-    in a new ``Solution`` (the solve's own is left as it was)."""
+    decisions, cleaned as the report's (``model.results.extract.clean``), in a new
+    ``Solution`` (the solve's own is left as it was)."""
     if solution.has_solution:
-        solution = replace(solution, x=np.where(np.abs(solution.x) < 1e-9, 0.0,
-                                                np.round(solution.x, 7)))
+        solution = replace(solution, x=clean(solution.x))
     res = RiskResult(solution.status, solution.message, ext, compiled, solution, seconds or {})
     res._cols, res._first_cols = _columns(ext, compiled)
     if not solution.has_solution:

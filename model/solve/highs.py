@@ -314,7 +314,7 @@ def _guard_row(cost: np.ndarray, x: np.ndarray, fixed: np.ndarray, optimum: floa
 
 
 def relaxation_values(sol: Solution, compiled: Compiled, rows, lp: FixedLp | None = None,
-                      step: float = 1.0, use_ranging: bool = True, resolve: bool = True) -> dict:
+                      step: float = 1.0, use_ranging: bool = True) -> dict:
     """Objective change when each given row is loosened by ``step`` (one tonne).
 
     Unlike a dual, which a degenerate LP leaves ambiguous, this is the actual
@@ -322,15 +322,14 @@ def relaxation_values(sol: Solution, compiled: Compiled, rows, lp: FixedLp | Non
     (``sol.ranging``): where the loosened bound stays inside the interval over
     which the row's dual holds (same basis), the change is exactly dual x step.
     The other rows are re-solved warm on ``lp``, the LP with the integer
-    decisions fixed that ``solve_kept`` handed out (without it, or with
-    ``resolve=False``, they are left out of the answer). Returns {row index:
-    change} (NaN if not solved).
+    decisions fixed that ``solve_kept`` handed out (without it they are left
+    out of the answer). Returns {row index: change} (NaN if not solved).
     """
     out: dict[int, float] = {}
     rows = [int(i) for i in rows]
     if use_ranging and rows and sol.ranging is not None:
         out.update(_by_ranging(sol.ranging, compiled, rows, step))
-    rest = [i for i in rows if i not in out] if resolve and lp is not None else []
+    rest = [i for i in rows if i not in out] if lp is not None else []
     if rest:
         base = sol.extra.get("dual_objective_check", sol.objective)
         out.update(lp.loosened(rest, base, step))

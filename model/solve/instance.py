@@ -1,7 +1,7 @@
 """A configured HiGHS and what it returns: the options of a solve, the
-``Solution`` in the contract's terms (a plain value: the solver object stays
-in ``model/solve``; a caller that needs it afterwards asks ``solve_kept`` for
-a handle, ``model.solve.warm``), a fresh ``Highs`` set up the same way
+``Solution`` in the contract's terms (a plain value, no solver object in it;
+a caller that needs the solver afterwards asks ``solve_kept`` for a handle,
+or keeps a ``model.solve.warm.WarmModel``), a fresh ``Highs`` set up the same way
 every time (one thread, a fixed seed, Ctrl-C and progress callbacks), and the
 reading of its answer into a ``Solution``. Shared by ``highs.py`` (the solve)
 and ``confirm.py`` (the checks of what HiGHS claims), which import this module

@@ -37,7 +37,6 @@ from model.solve.highs import INF, Solution, SolveOptions
 from model.solve.warm import WarmModel
 
 
-
 class NeedsRebuild(Exception):
     """The change touches something that is not in the built model."""
 
