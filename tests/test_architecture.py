@@ -115,3 +115,15 @@ def test_the_circle_finder_finds_a_circle():
 
 def test_no_import_circle():
     assert not [sorted(c) for c in circles(import_graph(modules()))]
+
+
+MAX_LINES = 400
+
+
+def test_no_module_over_400_lines():
+    """A module that grows past ~400 lines is doing two jobs (issue 13): split it by what
+    it does, as infeasibility.py (IIS / how rows read / text) and html.py (page / parts /
+    static files) were."""
+    long = {str(p.relative_to(REPO)): n for p in PACKAGE.rglob("*.py")
+            if (n := len(p.read_text().splitlines())) > MAX_LINES}
+    assert not long, long

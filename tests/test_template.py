@@ -10,7 +10,8 @@ import pytest
 
 from conftest import solve_cli
 from model.cli import arguments
-from model.commands.template import build_template, countries, template_command
+from model.commands.template import build_template, template_command
+from model.countries import countries
 from model.schema import COUNTRY, POLICY_KINDS, SETTINGS, SHEETS
 
 
