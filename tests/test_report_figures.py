@@ -104,3 +104,16 @@ def test_a_changed_figure_is_shown_changed_by_both_writers(solved, tmp_path):
     where_html = where_html[:where_html.index("</table>")]
     assert where_html.count(">4,321<") == 2 and "10,000" not in where_html
     assert '<div class="value">4,321</div>' in html
+
+
+@pytest.mark.unit
+def test_every_cost_category_has_one_colour_in_the_dashboard_and_the_page():
+    # capex and investment_fixed (contract v1.2) had none: the Dashboard and the page then
+    # gave them different series colours
+    from model.formulation.costs import CATEGORIES
+    from model.report import styles as st
+    assert set(CATEGORIES) <= set(st.CATEGORY_COLOURS)
+    assert len(set(st.CATEGORY_COLOURS.values())) == len(st.CATEGORY_COLOURS)
+    # a category without a colour of its own takes the next series colour, the same for both
+    assert st.category_colours(["purchase", "new_a", "new_b"]) == {
+        "purchase": "0072B2", "new_a": st.SERIES[0], "new_b": st.SERIES[1]}

@@ -73,8 +73,7 @@ def chart_data(tables: dict, currency: str, periods: list[int],
 
     cats = list(cost_by_period.columns)
     if cats:
-        colours = _palette([c for c in cats if c not in st.CATEGORY_COLOURS])
-        colours.update(st.CATEGORY_COLOURS)
+        colours = st.category_colours(cats)
         blocks["cost"] = Block("cost", f"Cost by category ({currency}, undiscounted)",
                                cost_by_period, st.MONEY, colours)
 

@@ -23,7 +23,7 @@ import html
 import json
 
 from model.report.html_parts import FORMATS, PALETTE, num, pct, static, stacked_svg, table, text
-from model.report.styles import CATEGORY_COLOURS
+from model.report.styles import category_colours
 from model.results import figures as F
 from model.results.flows import sankey_links, site_info, supply_chains
 from model.results.kpis import CONTROLLED_HIGH, HHI_HIGH
@@ -123,8 +123,7 @@ def _cost(fig: F.Figures) -> str:
     crow.append(["<b>total, undiscounted</b>", f"<b>{num(fig.cost_total, '{:,.0f}')}</b>", ""])
     crow.append(["total discounted = total cost", num(fig.cost_discounted, "{:,.0f}"), ""])
     wide = fig.cost_by_period
-    colours = {c: "#" + CATEGORY_COLOURS[c] if c in CATEGORY_COLOURS else PALETTE[i % len(PALETTE)]
-               for i, c in enumerate(wide.columns)}
+    colours = {c: "#" + hex_ for c, hex_ in category_colours(list(wide.columns)).items()}
     cpt = fig.cost_per_t.to_dict("records")
     prow = [[text(r["material_id"]), num(r["delivered_t"]), num(r["allocated_cost"], "{:,.0f}"),
              num(r["cost_per_t"], "{:,.0f}"), num(r["unmet_penalty"], "{:,.0f}")] for r in cpt]

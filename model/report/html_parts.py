@@ -10,10 +10,10 @@ from importlib import resources
 
 import pandas as pd
 
+from model.report import styles as st
 from model.results import figures as F
 
-PALETTE = ["#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000",
-           "#999999", "#7F7F7F"]
+PALETTE = ["#" + c for c in st.SERIES[:10]]     # the page's series colours: the Dashboard's
 # a figure's unit (model.results.figures) -> its number format on the page
 FORMATS = {F.MONEY: "{:,.0f}", F.TONNES: "{:,.2f}", F.HHI: "{:,.0f}", F.SHARE: "{:.1%}",
            F.COUNT: "{:d}"}

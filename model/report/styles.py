@@ -67,7 +67,16 @@ CATEGORY_COLOURS = {"purchase": "0072B2", "offer_fixed": "56B4E9", "reservation"
                     "processing": "E69F00", "process_fixed": "F5C46B", "freight": "009E73",
                     "tariff": "D55E00", "holding": "7F7F7F", "disposal": "BFBFBF",
                     "unmet_penalty": "CC79A7", "take_or_pay_shortfall": "004C7A",
-                    "sales": "F0E442"}
+                    "sales": "F0E442", "capex": "8C564B", "investment_fixed": "C49C94"}
+
+
+def category_colours(categories) -> dict[str, str]:
+    """Each cost category's colour (hex, no '#'): its own, or the next SERIES colour for a
+    category without one, in the order given. The Dashboard's chart and the page's take
+    their colours from here, so a category looks the same in both."""
+    others = [c for c in categories if c not in CATEGORY_COLOURS]
+    return {c: CATEGORY_COLOURS.get(c) or SERIES[others.index(c) % len(SERIES)]
+            for c in categories}
 
 # unit kind -> (number format, unit text; {cur} is the workbook currency)
 UNITS = {
