@@ -141,6 +141,12 @@ def results(data: ModelData, built: Built, compiled: Compiled, solution: Solutio
                           solution, marginals, bent=bent, lp=lp)
 
 
+def options_of(run: "Run", options: SolveOptions | None = None) -> SolveOptions:
+    """The solver options an analysis of ``run`` starts from: ``options`` when given,
+    else the ones its solve used, else its workbook's."""
+    return options or run.options or solve_options(run.workbook.settings)
+
+
 # ---------------------------------------------------------------- composed
 
 def prepare_run(path, scenario: str | None = None, enable=(), disable=(), skip_families=(),

@@ -49,7 +49,7 @@ from scipy import sparse
 from model.analysis.describe import Describer
 from model.formulation import registry
 from model.text import money, percent, tonnes
-from model.run import prepare_run, results, solve_options
+from model.run import options_of, prepare_run, results
 from model.solve.handover import INF, Compiled
 from model.solve.highs import solve, solve_kept
 
@@ -205,8 +205,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     aug, records = relax_compiled(run.compiled, relax, pen)
     timings = dict(run.timings)
     timings["elastic_relax"] = time.perf_counter() - t0
-    s = data.settings
-    opts = options or run.options or solve_options(s)
+    opts = options_of(run, options)
     # Phase 1: least penalty + cost. Phase 2: the bends held at their phase-1
     # values (penalty cost dropped), solved with the run's full options
     # (canonical tie-break, marginals), so the plan and its objective are on
@@ -237,7 +236,7 @@ def elastic_for(run, relax=DEFAULT_RELAX, penalty=None, options=None):
     paid = float(pen * bent.sum())
     extra = {**sol.extra, "elastic_penalty": paid, "elastic_penalty_per_t": pen,
              "elastic_objective_with_penalty": first.objective, "elastic_relaxed": list(relax)}
-    cur = s["currency"]
+    cur = data.settings["currency"]
     if len(table):
         # a bent plan is not the workbook's optimum: say so
         sol = replace(sol, status=STATUS, extra=extra, message=(

@@ -40,7 +40,7 @@ import pandas as pd
 from model.formulation import registry
 from model.text import money, periods_text, rule_phrase
 from model.read.workbook import ROW
-from model.run import formulate, hand_over, model_data, prepare_run, solve_options
+from model.run import formulate, hand_over, model_data, options_of, prepare_run
 from model.solve.handover import INF
 from model.solve.confirm import read_checked
 from model.solve.highs import SolveOptions, new_highs, solve
@@ -62,7 +62,7 @@ def pricing_options(run, options=None, mip_gap=None):
     gap no wider than ``PRICE_MIP_GAP`` (a rule whose cost is below gap x
     objective is otherwise invisible: at the default 1e-4 and a 2 bn objective,
     anything under 200 k)."""
-    base = options or run.options or solve_options(run.data.settings)
+    base = options_of(run, options)
     gap = min(float(base.mip_gap), PRICE_MIP_GAP) if mip_gap is None else float(mip_gap)
     return SolveOptions(mip_gap=gap, time_limit_s=base.time_limit_s, want_duals=False,
                         canonical=False)

@@ -28,7 +28,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from model.run import solve_options
+from model.run import options_of
 from model.solve.highs import SolveOptions
 from model.whatif.session import Session
 
@@ -128,7 +128,7 @@ def robustness(session: Session, threshold: float = THRESHOLD, ids=None, top: in
 def robustness_for(run, options: SolveOptions | None = None, threshold: float = THRESHOLD
                    ) -> pd.DataFrame:
     """The Robustness sheet for a solved run (its scenario and toggles), ties first."""
-    base = options or run.options or solve_options(run.workbook.settings)
+    base = options_of(run, options)
     session = Session.from_run(run, replace(base, want_duals=False, canonical=False, log_file=None))
     table = robustness(session, threshold).table
     table.attrs["threshold"] = threshold
