@@ -32,16 +32,16 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from model.analysis.robustness import THRESHOLD     # sheet Robustness's, when its table does not say
 from model.results.contracts import dashboard_lines
+from model.results.headline import TOL            # unmet tonnes below it are met
 from model.results.kpi_table import all_kpis, top_suppliers
-from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH
+from model.results.kpis import ALL, CONTROLLED_HIGH, HHI_HIGH, arrivals
 from model.text import periods_text
 from model.schema import SETTING_DEFAULTS
 
-TOL = 1e-6
 MAX_RISKS = 12
 MAX_BENT_NAMED = 6
-TIE_THRESHOLD = 0.001       # sheet Robustness's default when its table does not say
 
 # the unit of a figure, which each renderer turns into its own number format
 MONEY, TONNES, HHI, SHARE, COUNT = "money", "t", "hhi", "share", "count"
@@ -118,7 +118,8 @@ def figures(summary: dict, run, *, kpis: bool = True) -> Figures:
     if not has_results(run):
         return Figures(**head, solved=False)
     tables = run.tables
-    k = all_kpis(tables, data) if kpis and data is not None else {}
+    detail = arrivals(tables, data) if kpis and data is not None else None   # once, for both
+    k = all_kpis(tables, data, detail) if detail is not None else {}
     kpi = k.get("KPIs")
     horizon = kpi[kpi["period"] == ALL].reset_index(drop=True) if kpi is not None and len(kpi) \
         else pd.DataFrame()
@@ -130,7 +131,7 @@ def figures(summary: dict, run, *, kpis: bool = True) -> Figures:
         tiles=tiles(summary, horizon, cur),
         unmet=summary.get("unmet") or "", unclosable=summary.get("unclosable") or "",
         where_from=horizon,
-        suppliers=top_suppliers(tables, data, 3) if k else pd.DataFrame(),
+        suppliers=top_suppliers(tables, data, 3, detail) if k else pd.DataFrame(),
         cost=cost, cost_total=total, cost_discounted=discounted,
         cost_lines=dashboard_lines(tables, cur), cost_by_period=by_period,
         cost_per_t=cpt[cpt["period"] == ALL].reset_index(drop=True) if cpt is not None
@@ -273,7 +274,7 @@ def ties(rob: pd.DataFrame | None) -> Ties | None:
         return None
     used = rob[rob["used"]]
     firm = used[~used["interchangeable"]].sort_values("cost_change", ascending=False).head(3)
-    return Ties(rob.attrs.get("threshold", TIE_THRESHOLD), len(used),
+    return Ties(rob.attrs.get("threshold", THRESHOLD), len(used),
                 used[used["interchangeable"]].reset_index(drop=True), firm.reset_index(drop=True))
 
 

@@ -127,10 +127,12 @@ def kpi_table(tables: dict, data, detail: pd.DataFrame | None = None,
     return pd.DataFrame(rows, columns=KPI_COLUMNS)
 
 
-def top_suppliers(tables: dict, data, n: int = 3) -> pd.DataFrame:
-    """The n largest origin companies of each demanded material over the horizon."""
+def top_suppliers(tables: dict, data, n: int = 3, detail: pd.DataFrame | None = None
+                  ) -> pd.DataFrame:
+    """The n largest origin companies of each demanded material over the horizon
+    (``detail``: the arrivals, ``kpis.arrivals``, when already at hand)."""
     cols = ["material_id", "company", "country", "arrivals_t", "share"]
-    detail = arrivals(tables, data)
+    detail = arrivals(tables, data) if detail is None else detail
     if detail.empty:
         return empty_frame(cols)
     g = detail.groupby(["material_id", "company"], as_index=False, sort=True).agg(
@@ -142,9 +144,9 @@ def top_suppliers(tables: dict, data, n: int = 3) -> pd.DataFrame:
     return g.groupby("material_id", sort=False).head(n)[cols].reset_index(drop=True)
 
 
-def all_kpis(tables: dict, data) -> dict[str, pd.DataFrame]:
-    """The KPI sheets of the report, by sheet name."""
-    detail = arrivals(tables, data)
+def all_kpis(tables: dict, data, detail: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The KPI sheets of the report, by sheet name (``detail``: as ``top_suppliers``)."""
+    detail = arrivals(tables, data) if detail is None else detail
     alloc = cost_allocation(tables, data)
     cpt = cost_per_tonne(tables, data, alloc)
     stock = stock_check(tables)
