@@ -141,3 +141,77 @@ def solve_cli(workbook: Path, *args: str) -> Solved:
     js = workbook.with_name(workbook.stem + "_summary.json")
     rc = main(["solve", str(workbook), "-o", str(report), "--summary-json", str(js), "-q", *args])
     return Solved(rc, json.loads(js.read_text()), report)
+
+
+# Two identical mines, each a 60 t/yr offer at 10/t, reaching BUYER through
+# identical lanes (5/t direct, or 2 + 3 through HUB, where storage is free):
+# every split of each year's demand between the mines and the routes costs the
+# same, 15/t, so the LP has a face of optima, and the answer reported is the
+# canonical one (ties broken by a fixed name order, not by the row order).
+# Optimum: 30 + 30 + 45 = 105 t at 15/t = 1,575.
+TWIN_MINES = {
+    "Settings": """
+        key,value
+        first_period,2025
+        last_period,2027
+        unmet_penalty,1000
+    """,
+    "Materials": """
+        material_id,name,reference_price,disposal_cost
+        OX,oxide,1000,0
+    """,
+    "Sites": """
+        site_id,name,company,country,kind
+        MINE_A,Mine A,TwinCo,AU,mine
+        MINE_B,Mine B,TwinCo,AU,mine
+        HUB,Hub,HubCo,SG,warehouse
+        BUYER,Buyer,BuyCo,US,customer
+    """,
+    "Supply": """
+        offer_id,site_id,material_id,capacity,unit_cost
+        A_OX,MINE_A,OX,60,10
+        B_OX,MINE_B,OX,60,10
+    """,
+    "Lanes": """
+        lane_id,from_site,to_site,material_id,unit_cost
+        A_HUB,MINE_A,HUB,OX,2
+        B_HUB,MINE_B,HUB,OX,2
+        A_BUY,MINE_A,BUYER,,5
+        B_BUY,MINE_B,BUYER,,5
+        HUB_BUY,HUB,BUYER,OX,3
+    """,
+    "Demand": """
+        demand_id,site_id,material_id,period,quantity
+        D25,BUYER,OX,2025,30
+        D26,BUYER,OX,2026,30
+        D27,BUYER,OX,2027,45
+    """,
+    "Inventory": """
+        site_id,material_id,initial_stock,holding_cost,min_stock,max_stock
+        BUYER,OX,0,0,0,100
+        HUB,OX,0,0,0,100
+    """,
+}
+# Fixed costs make it a MIP with the same ties (each mine open or not, 20 a year).
+TWIN_MINES_MIP = {**TWIN_MINES, "Supply": """
+        offer_id,site_id,material_id,capacity,unit_cost,fixed_cost,min_quantity
+        A_OX,MINE_A,OX,60,10,20,5
+        B_OX,MINE_B,OX,60,10,20,5
+    """}
+
+
+def reversed_rows(sheets: dict, names=("Sites", "Supply", "Lanes", "Demand", "Inventory")) -> dict:
+    """The workbook with the data rows of the sheets ``names`` in reverse order (a plan
+    must not depend on row order)."""
+    out = dict(sheets)
+    for sheet in names:
+        head, *rows = sheets[sheet].strip().splitlines()
+        out[sheet] = "\n".join([head, *rows[::-1]])
+    return out
+
+
+def by_content(frame: pd.DataFrame) -> pd.DataFrame:
+    """A result table in an order of its own content (row order and Excel rows aside), to
+    compare two plans row for row."""
+    frame = frame.drop(columns=[c for c in ("excel_row",) if c in frame.columns])
+    return frame.sort_values(list(frame.columns)).reset_index(drop=True)

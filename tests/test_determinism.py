@@ -20,7 +20,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from conftest import REPO, needed, solve_cli, write_workbook
+from conftest import (REPO, TWIN_MINES_MIP, by_content, needed, reversed_rows, solve_cli,
+                      write_workbook)
 from model.run import run
 
 pytestmark = pytest.mark.component
@@ -31,53 +32,11 @@ SOURCING = Path(sys.executable).with_name("sourcing")
 DECISION_SHEETS = ["Purchases", "ProcessRuns", "ProcessFlows", "Shipments", "Stock", "Demand",
                    "Discards", "ArrivalsByCountry", "CostByCategory", "RuleMarginals"]
 
-TWINS = {
-    "Settings": """
-        key,value
-        first_period,2025
-        last_period,2027
-        unmet_penalty,1000
-    """,
-    "Materials": """
-        material_id,name,reference_price,disposal_cost
-        OX,oxide,1000,0
-    """,
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE_A,Mine A,TwinCo,AU,mine
-        MINE_B,Mine B,TwinCo,AU,mine
-        HUB,Hub,HubCo,SG,warehouse
-        BUYER,Buyer,BuyCo,US,customer
-    """,
-    "Supply": """
-        offer_id,site_id,material_id,capacity,unit_cost,fixed_cost,min_quantity
-        A_OX,MINE_A,OX,60,10,20,5
-        B_OX,MINE_B,OX,60,10,20,5
-    """,
-    "Lanes": """
-        lane_id,from_site,to_site,material_id,unit_cost
-        A_HUB,MINE_A,HUB,OX,2
-        B_HUB,MINE_B,HUB,OX,2
-        A_BUY,MINE_A,BUYER,,5
-        B_BUY,MINE_B,BUYER,,5
-        HUB_BUY,HUB,BUYER,OX,3
-    """,
-    "Demand": """
-        demand_id,site_id,material_id,period,quantity
-        D25,BUYER,OX,2025,30
-        D26,BUYER,OX,2026,30
-        D27,BUYER,OX,2027,45
-    """,
-    "Inventory": """
-        site_id,material_id,initial_stock,holding_cost,min_stock,max_stock
-        BUYER,OX,0,0,0,100
-        HUB,OX,0,0,0,100
-    """,
-    "Policies": """
+# tests/conftest.py's two identical mines with fixed costs, and a share rule that never binds
+TWINS = {**TWIN_MINES_MIP, "Policies": """
         rule_id,kind,material_id,country,value
         AU_CAP,max_country_share,OX,AU,1
-    """,
-}
+    """}
 # timing fields: Summary keys (and --summary-json), and the About sheet's lines
 TIMING = ("solve_seconds", "solve time", "run time")
 
@@ -171,21 +130,11 @@ def test_example_is_deterministic_in_and_across_processes(tmp_path):
     assert _untimed_summary(s1) == _untimed_summary(s2)
 
 
-def _by_content(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.drop(columns=[c for c in ("excel_row",) if c in frame.columns])
-    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
-
-
 def test_rows_in_another_order_give_the_same_decisions(twins, tmp_path):
     """Degenerate ties are broken by a fixed name order, not by row order."""
-    def reverse(text: str) -> str:
-        head, *rows = text.strip().splitlines()
-        return "\n".join([head, *rows[::-1]])
-    flipped = dict(TWINS)
-    for sheet in ("Sites", "Supply", "Lanes", "Demand", "Inventory"):
-        flipped[sheet] = reverse(TWINS[sheet])
+    flipped = reversed_rows(TWINS)
     a, b = run(twins), run(write_workbook(tmp_path, flipped, "flipped.xlsx"))
     assert a.solution.objective == b.solution.objective
     for name in ("Purchases", "Shipments", "Stock", "Demand", "ArrivalsByCountry", "CostByCategory"):
-        pd.testing.assert_frame_equal(_by_content(a.tables[name]), _by_content(b.tables[name]),
+        pd.testing.assert_frame_equal(by_content(a.tables[name]), by_content(b.tables[name]),
                                       check_exact=True, obj=f"table {name}")

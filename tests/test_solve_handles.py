@@ -18,87 +18,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from conftest import write_workbook
+from conftest import TWIN_MINES, TWIN_MINES_MIP, by_content, reversed_rows, write_workbook
 from model.run import run
 from model.solve.highs import SolveOptions, relaxation_values
 from model.whatif.session import Session
 
 pytestmark = pytest.mark.component
 
-# Two identical mines, each a 60 t/yr offer at 10/t, reaching BUYER through
-# identical lanes (5/t direct, or 2 + 3 through HUB, where storage is free):
-# every split of each year's demand between the mines and the routes costs the
-# same, 15/t, so the LP has a face of optima, and the answer reported is the
-# canonical one (ties broken by a fixed name order, not by the row order).
-# Optimum: 30 + 30 + 45 = 105 t at 15/t = 1,575.
-TIES = {
-    "Settings": """
-        key,value
-        first_period,2025
-        last_period,2027
-        unmet_penalty,1000
-    """,
-    "Materials": """
-        material_id,name,reference_price,disposal_cost
-        OX,oxide,1000,0
-    """,
-    "Sites": """
-        site_id,name,company,country,kind
-        MINE_A,Mine A,TwinCo,AU,mine
-        MINE_B,Mine B,TwinCo,AU,mine
-        HUB,Hub,HubCo,SG,warehouse
-        BUYER,Buyer,BuyCo,US,customer
-    """,
-    "Supply": """
-        offer_id,site_id,material_id,capacity,unit_cost
-        A_OX,MINE_A,OX,60,10
-        B_OX,MINE_B,OX,60,10
-    """,
-    "Lanes": """
-        lane_id,from_site,to_site,material_id,unit_cost
-        A_HUB,MINE_A,HUB,OX,2
-        B_HUB,MINE_B,HUB,OX,2
-        A_BUY,MINE_A,BUYER,,5
-        B_BUY,MINE_B,BUYER,,5
-        HUB_BUY,HUB,BUYER,OX,3
-    """,
-    "Demand": """
-        demand_id,site_id,material_id,period,quantity
-        D25,BUYER,OX,2025,30
-        D26,BUYER,OX,2026,30
-        D27,BUYER,OX,2027,45
-    """,
-    "Inventory": """
-        site_id,material_id,initial_stock,holding_cost,min_stock,max_stock
-        BUYER,OX,0,0,0,100
-        HUB,OX,0,0,0,100
-    """,
-}
-# Fixed costs make it a MIP with the same ties (each mine open or not, 20 a year).
-TIES_MIP = {**TIES, "Supply": """
-        offer_id,site_id,material_id,capacity,unit_cost,fixed_cost,min_quantity
-        A_OX,MINE_A,OX,60,10,20,5
-        B_OX,MINE_B,OX,60,10,20,5
-    """}
 PLAN = ("Purchases", "Shipments", "Stock", "Demand")
-
-
-def _flipped(sheets: dict) -> dict:
-    out = dict(sheets)
-    for sheet in ("Sites", "Supply", "Lanes", "Demand", "Inventory"):
-        head, *rows = sheets[sheet].strip().splitlines()
-        out[sheet] = "\n".join([head, *rows[::-1]])
-    return out
-
-
-def _content(frame: pd.DataFrame) -> pd.DataFrame:
-    frame = frame.drop(columns=[c for c in ("excel_row",) if c in frame.columns])
-    return frame.sort_values(list(frame.columns)).reset_index(drop=True)
 
 
 def _same_plan(a: dict, b: dict) -> None:
     for name in PLAN:
-        pd.testing.assert_frame_equal(_content(a[name]), _content(b[name]), check_exact=True,
+        pd.testing.assert_frame_equal(by_content(a[name]), by_content(b[name]), check_exact=True,
                                       obj=name)
 
 
@@ -113,7 +45,7 @@ def _no_solver_object(value, depth=0) -> bool:
 
 
 def test_a_solution_is_a_plain_value_and_the_lp_is_its_owners_handle(tmp_path):
-    r = run(write_workbook(tmp_path, TIES, "ties.xlsx"))
+    r = run(write_workbook(tmp_path, TWIN_MINES, "ties.xlsx"))
     sol = r.solution
     assert sol.status == "optimal" and sol.objective == pytest.approx(1575)
     assert _no_solver_object(sol)
@@ -132,7 +64,8 @@ def test_a_solution_is_a_plain_value_and_the_lp_is_its_owners_handle(tmp_path):
     assert relaxation_values(sol, r.compiled, demand, r.lp, use_ranging=False) == {}
 
 
-@pytest.mark.parametrize("sheets", [TIES, _flipped(TIES)], ids=["rows", "rows reversed"])
+@pytest.mark.parametrize("sheets", [TWIN_MINES, reversed_rows(TWIN_MINES)],
+                         ids=["rows", "rows reversed"])
 def test_a_session_reports_the_plan_sourcing_solve_reports(tmp_path, sheets):
     # A session skips the canonical pass unless asked (it would cost a what-if
     # re-solve its speed: model/whatif/session.py); asked, it gives the plan a
@@ -159,7 +92,7 @@ def test_a_mip_session_with_the_canonical_pass_reports_the_solves_plan(tmp_path)
     # canonical pass on a copy of its model and gives the solve's plan, in both
     # row orders; its kept model stays the MIP. Optimum: 105 t need two mine-years of 60 t (storage is
     # free), so 1,575 + 2 x 20 = 1,615.
-    for name, sheets in (("a.xlsx", TIES_MIP), ("b.xlsx", _flipped(TIES_MIP))):
+    for name, sheets in (("a.xlsx", TWIN_MINES_MIP), ("b.xlsx", reversed_rows(TWIN_MINES_MIP))):
         path = write_workbook(tmp_path, sheets, name)
         quick = Session(path)
         assert quick.options.canonical is False
