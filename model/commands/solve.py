@@ -15,7 +15,6 @@ from model.exit_codes import (EXIT_ELASTIC, EXIT_INPUT, EXIT_NO_SOLUTION, EXIT_O
                        EXIT_VERIFY_FAILED)
 from model import progress, stop
 import model.analysis.marginals as marginals
-from model.analysis.marginals import sources
 from model.commands.outputs import refused, write_all
 from model.problems import InputError
 from model.report.summary import summary, write_json
@@ -148,7 +147,7 @@ def _plan_then_analyses(args, result, info, out):
     find the least shortfall of unmet demand and run the analyses: the run with
     them, whose full report the caller writes over the plan's. Nothing pending
     (no rule needs a re-solve, no analysis asked for) or little: one report only."""
-    pending = sources(result.tables.get("RuleMarginals")).get("dual", 0)
+    pending = marginals.sources(result.tables.get("RuleMarginals")).get("dual", 0)
     short = result.solution.has_solution and float(result.tables["Demand"]["unmet_t"].sum()) > 0
     wanted = args.price_rules or args.robustness
     written, early = False, None
